@@ -1,0 +1,84 @@
+package io.firebreak.functions;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The API tokens firebreak accepts, known only by their SHA-256 hashes (FIREBREAK_API_KEYS =
+ * "role:sha256hex,..."). A presented token is hashed and compared with every entry in constant time.
+ */
+public final class ApiTokens {
+
+    /** Who called: the role, and a token id (a prefix of the hash) that audit records can name. */
+    public record Caller(Role role, String tokenId) {
+    }
+
+    private record Entry(Role role, byte[] hash, String tokenId) {
+    }
+
+    private final List<Entry> entries;
+
+    private ApiTokens(List<Entry> entries) {
+        this.entries = entries;
+    }
+
+    public static ApiTokens parse(String spec) {
+        List<Entry> entries = new ArrayList<>();
+        if (spec != null) {
+            for (String item : spec.split(",")) {
+                if (item.isBlank()) {
+                    continue;
+                }
+                int colon = item.indexOf(':');
+                if (colon < 0) {
+                    throw new IllegalArgumentException("FIREBREAK_API_KEYS entries are role:sha256hex");
+                }
+                Role role = Role.parse(item.substring(0, colon));
+                String hex = item.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+                if (!hex.matches("[0-9a-f]{64}")) {
+                    throw new IllegalArgumentException(
+                            "FIREBREAK_API_KEYS: the " + role.id() + " entry is not a 64-character SHA-256 hex hash");
+                }
+                entries.add(new Entry(role, HexFormat.of().parseHex(hex), hex.substring(0, 12)));
+            }
+        }
+        return new ApiTokens(List.copyOf(entries));
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    public Optional<Caller> authenticate(String token) {
+        if (token == null || token.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] presented = sha256(token);
+        Entry match = null;
+        // No early exit: the time taken says nothing about which entry matched, if any.
+        for (Entry entry : entries) {
+            if (MessageDigest.isEqual(entry.hash(), presented) && match == null) {
+                match = entry;
+            }
+        }
+        return match == null ? Optional.empty() : Optional.of(new Caller(match.role(), match.tokenId()));
+    }
+
+    public static String sha256Hex(String token) {
+        return HexFormat.of().formatHex(sha256(token));
+    }
+
+    private static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

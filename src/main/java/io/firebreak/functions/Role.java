@@ -1,0 +1,25 @@
+package io.firebreak.functions;
+
+import java.util.Locale;
+
+/** Who may call what: monitors confirm and report, responders read and act, admins do everything. */
+public enum Role {
+    MONITOR, RESPONDER, ADMIN;
+
+    /** Roles are ranked: a role may call every function that requires it or a lower one. */
+    public boolean permits(Role required) {
+        return ordinal() >= required.ordinal();
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Role parse(String value) {
+        try {
+            return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown role '" + value + "' (monitor, responder or admin)");
+        }
+    }
+}

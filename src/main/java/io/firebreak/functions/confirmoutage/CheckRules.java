@@ -1,0 +1,186 @@
+package io.firebreak.functions.confirmoutage;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import io.firebreak.domain.CheckResult;
+import io.firebreak.domain.CheckStatus;
+import io.firebreak.domain.Confirmation;
+import io.firebreak.domain.Severity;
+import io.firebreak.domain.TargetDiagnostics.AuditCount;
+import io.firebreak.domain.TargetDiagnostics.ConnectionUsage;
+import io.firebreak.domain.Trigger;
+import io.firebreak.domain.Verdict;
+
+/**
+ * How raw check results become statuses, a verdict and a severity (seed 000's P0-P3). Pure, so
+ * every rule is unit-tested without a database.
+ *
+ * <p>Severity is the most severe of the checks': database or health URL failing is P0 (production
+ * down for everyone); connections near exhaustion or an audit spike of at least the fail ratio is
+ * P1 (broken for many tenants); any warning is P2 (degraded). The verdict is outage at P0, degraded
+ * for any other finding, healthy otherwise.
+ */
+public final class CheckRules {
+
+    public static final String DATABASE = "database";
+    public static final String APP_HEALTH = "app-health";
+    public static final String CONNECTIONS = "connections";
+    public static final String AUDIT_SPIKE = "audit-spike";
+
+    /** When checks tie on severity, the cause is the earliest: a dead database explains everything after it. */
+    static final List<String> CAUSE_ORDER = List.of(DATABASE, APP_HEALTH, CONNECTIONS, AUDIT_SPIKE);
+
+    private final ConfirmOutageConfig config;
+
+    public CheckRules(ConfirmOutageConfig config) {
+        this.config = config;
+    }
+
+    public CheckResult database(double latencyMs, long tenants) {
+        Map<String, Object> detail = Map.of("tenants", tenants);
+        if (latencyMs > config.slowThreshold().toMillis()) {
+            return new CheckResult(DATABASE, CheckStatus.WARN, latencyMs,
+                    "responding slowly (%.0f ms)".formatted(latencyMs), detail, Severity.P2);
+        }
+        return new CheckResult(DATABASE, CheckStatus.OK, latencyMs, "responding", detail, null);
+    }
+
+    public CheckResult databaseFailed(double latencyMs, Throwable error) {
+        return new CheckResult(DATABASE, CheckStatus.FAIL, latencyMs, "not responding: " + describe(error),
+                Map.of("error", describe(error)), Severity.P0);
+    }
+
+    public CheckResult appHealth(double latencyMs, String url, int status) {
+        Map<String, Object> detail = Map.of("url", url, "httpStatus", status);
+        if (status >= 400) {
+            return new CheckResult(APP_HEALTH, CheckStatus.FAIL, latencyMs, "answered HTTP " + status, detail,
+                    Severity.P0);
+        }
+        if (latencyMs > config.slowThreshold().toMillis()) {
+            return new CheckResult(APP_HEALTH, CheckStatus.WARN, latencyMs,
+                    "answered HTTP %d slowly (%.0f ms)".formatted(status, latencyMs), detail, Severity.P2);
+        }
+        return new CheckResult(APP_HEALTH, CheckStatus.OK, latencyMs, "answered HTTP " + status, detail, null);
+    }
+
+    public CheckResult appHealthFailed(double latencyMs, String url, Throwable error) {
+        return new CheckResult(APP_HEALTH, CheckStatus.FAIL, latencyMs, "unreachable: " + describe(error),
+                Map.of("url", url, "error", describe(error)), Severity.P0);
+    }
+
+    public CheckResult connections(double latencyMs, ConnectionUsage usage) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("total", usage.total());
+        detail.put("active", usage.active());
+        detail.put("idleInTransaction", usage.idleInTransaction());
+        detail.put("maxConnections", usage.maxConnections());
+        detail.put("superuserReserved", usage.reserved());
+        detail.put("ratio", round(usage.ratio(), 3));
+        String summary = "%d of %d usable connections in use (%.0f%%)".formatted(usage.total(),
+                Math.max(1, usage.maxConnections() - usage.reserved()), usage.ratio() * 100);
+        if (usage.ratio() >= config.connections().failRatio()) {
+            return new CheckResult(CONNECTIONS, CheckStatus.FAIL, latencyMs, summary, detail, Severity.P1);
+        }
+        if (usage.ratio() >= config.connections().warnRatio()) {
+            return new CheckResult(CONNECTIONS, CheckStatus.WARN, latencyMs, summary, detail, Severity.P2);
+        }
+        return new CheckResult(CONNECTIONS, CheckStatus.OK, latencyMs, summary, detail, null);
+    }
+
+    /** A query that could not run says nothing about an outage by itself: the database check decides that. */
+    public CheckResult queryFailed(String name, double latencyMs, Throwable error) {
+        return new CheckResult(name, CheckStatus.FAIL, latencyMs, "could not run: " + describe(error),
+                Map.of("error", describe(error)), Severity.P2);
+    }
+
+    /** One action type's window against its baseline. */
+    public record Spike(String actionType, long events, double baseline, double ratio, long tenants) {
+    }
+
+    /**
+     * @param baselineTotals events per action type in the 24 h before the window; the baseline of
+     *        a window is that total spread over the 24 h's windows of the same length.
+     */
+    public CheckResult auditSpike(double latencyMs, int windowMinutes, List<AuditCount> window,
+            Map<String, Long> baselineTotals) {
+        double windowsPerDay = 1440.0 / windowMinutes;
+        var audit = config.audit();
+        List<Spike> spikes = new ArrayList<>();
+        long events = 0;
+        for (AuditCount count : window) {
+            events += count.events();
+            double baseline = baselineTotals.getOrDefault(count.actionType(), 0L) / windowsPerDay;
+            double ratio = count.events() / Math.max(baseline, 1.0);
+            if (count.events() >= audit.minEvents() && ratio >= audit.warnRatio()) {
+                spikes.add(new Spike(count.actionType(), count.events(), round(baseline, 2), round(ratio, 1),
+                        count.tenants()));
+            }
+        }
+        spikes.sort(Comparator.comparingDouble(Spike::ratio).reversed());
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("windowMinutes", windowMinutes);
+        detail.put("events", events);
+        detail.put("actionTypes", window.size());
+        detail.put("spikes", spikes.size() > 10 ? spikes.subList(0, 10) : spikes);
+        if (spikes.isEmpty()) {
+            return new CheckResult(AUDIT_SPIKE, CheckStatus.OK, latencyMs,
+                    "%d events in %d min, no action type above %.0f× its baseline".formatted(events, windowMinutes,
+                            audit.warnRatio()),
+                    detail, null);
+        }
+        Spike top = spikes.get(0);
+        String summary = "%s: %d in %d min vs %.1f usual (%.0f×) across %d tenants".formatted(top.actionType(),
+                top.events(), windowMinutes, top.baseline(), top.ratio(), top.tenants());
+        if (top.ratio() >= audit.failRatio()) {
+            return new CheckResult(AUDIT_SPIKE, CheckStatus.FAIL, latencyMs, summary, detail, Severity.P1);
+        }
+        return new CheckResult(AUDIT_SPIKE, CheckStatus.WARN, latencyMs, summary, detail, Severity.P2);
+    }
+
+    /** Verdict, severity, the fingerprint of the cause and a title, from the checks. */
+    public static Confirmation conclude(Instant at, Trigger trigger, List<CheckResult> checks, double tookMs) {
+        Severity severity = null;
+        for (CheckResult check : checks) {
+            severity = Severity.mostSevere(severity, check.severity());
+        }
+        if (severity == null) {
+            return new Confirmation(at, trigger, Verdict.HEALTHY, null, null, null, checks, tookMs);
+        }
+        Verdict verdict = severity == Severity.P0 ? Verdict.OUTAGE : Verdict.DEGRADED;
+        Severity worst = severity;
+        CheckResult cause = checks.stream().filter(c -> c.severity() == worst)
+                .min(Comparator.comparingInt(c -> causeRank(c.name()))).orElseThrow();
+        String title = (verdict == Verdict.OUTAGE ? "Outage" : "Degraded") + ": " + cause.name() + " "
+                + cause.summary();
+        return new Confirmation(at, trigger, verdict, severity, "target/" + cause.name(), title, checks, tookMs);
+    }
+
+    private static int causeRank(String name) {
+        int i = CAUSE_ORDER.indexOf(name);
+        return i < 0 ? CAUSE_ORDER.size() : i;
+    }
+
+    /** A failure described without stack traces or anything a caller should not see. */
+    static String describe(Throwable error) {
+        Throwable e = error;
+        while (e.getCause() != null && e.getMessage() == null) {
+            e = e.getCause();
+        }
+        if (e instanceof TimeoutException) {
+            return "no answer within the check timeout";
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.length() > 300 ? message.substring(0, 300) + "…" : message;
+    }
+
+    static double round(double value, int places) {
+        double scale = Math.pow(10, places);
+        return Math.round(value * scale) / scale;
+    }
+}

@@ -1,0 +1,183 @@
+package io.firebreak.functions.confirmoutage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.firebreak.domain.AppHealthProbe;
+import io.firebreak.domain.CheckResult;
+import io.firebreak.domain.Confirmation;
+import io.firebreak.domain.IncidentLink;
+import io.firebreak.domain.IncidentStore;
+import io.firebreak.domain.Severity;
+import io.firebreak.domain.TargetDiagnostics;
+import io.firebreak.domain.Trigger;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Seed 000 Step 1 "Confirm": runs the checks concurrently, each under its own deadline, concludes
+ * a verdict and severity, and records it in the ops database, declaring or attaching an incident.
+ */
+@ApplicationScoped
+public class ConfirmOutageFlow {
+
+    private static final Logger LOG = Logger.getLogger(ConfirmOutageFlow.class);
+
+    @Inject
+    TargetDiagnostics diagnostics;
+
+    @Inject
+    AuditBaselineCache baselines;
+
+    @Inject
+    AppHealthProbe appHealth;
+
+    @Inject
+    IncidentStore store;
+
+    @Inject
+    ConfirmOutageConfig config;
+
+    @Inject
+    ProbeScheduleConfig schedule;
+
+    @Inject
+    Clock clock;
+
+    private CheckRules rules;
+
+    CheckRules rules() {
+        if (rules == null) {
+            rules = new CheckRules(config);
+        }
+        return rules;
+    }
+
+    /** What a recorded confirmation led to. */
+    public record Outcome(Confirmation confirmation, Optional<IncidentLink> incident, boolean recorded,
+            List<String> warnings, double tookMs) {
+    }
+
+    /** Probe, then record: the whole of confirm-outage. */
+    public Uni<Outcome> confirm(Trigger trigger, int windowMinutes, String source) {
+        long start = System.nanoTime();
+        return probe(trigger, windowMinutes).flatMap(c -> record(c, source, start, (tx, link) -> Uni.createFrom().item(link)));
+    }
+
+    /**
+     * Records a confirmation and lets the caller add its own writes to the same transaction (and
+     * name the incident they joined). If the
+     * ops database cannot take it in time the verdict still goes out, flagged as not recorded.
+     */
+    public Uni<Outcome> record(Confirmation c, String source, long startNanos,
+            BiFunction<IncidentStore.Tx, Optional<IncidentLink>, Uni<Optional<IncidentLink>>> alsoInTransaction) {
+        Duration limit = config.recordTimeout();
+        return store.transaction(tx -> link(tx, c, source)
+                .flatMap(link -> alsoInTransaction.apply(tx, link)))
+                .ifNoItem().after(limit).failWith(() -> new TimeoutException("no answer within " + limit.toMillis() + " ms"))
+                .map(link -> new Outcome(c, link, true, List.of(), elapsedMs(startNanos)))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.errorf("ops database did not record the %s confirmation (%s): %s", c.verdict().json(),
+                            c.fingerprint(), CheckRules.describe(e));
+                    return new Outcome(c, Optional.empty(), false,
+                            List.of("ops database unavailable: this confirmation and any incident were not recorded ("
+                                    + CheckRules.describe(e) + ")"),
+                            elapsedMs(startNanos));
+                });
+    }
+
+    /** Runs every check concurrently; none can take longer than the check timeout. */
+    public Uni<Confirmation> probe(Trigger trigger, int windowMinutes) {
+        Instant at = clock.instant();
+        long start = System.nanoTime();
+        CheckRules r = rules();
+        Uni<CheckResult> database = timed(diagnostics.tenantCount(), r::database, r::databaseFailed);
+        Uni<CheckResult> connections = timed(diagnostics.connectionUsage(), r::connections,
+                (ms, e) -> r.queryFailed(CheckRules.CONNECTIONS, ms, e));
+        Uni<CheckResult> audit = timed(
+                Uni.combine().all().unis(diagnostics.auditWindow(windowMinutes), baselines.totals(windowMinutes)).asTuple(),
+                (ms, t) -> r.auditSpike(ms, windowMinutes, t.getItem1(), t.getItem2()),
+                (ms, e) -> r.queryFailed(CheckRules.AUDIT_SPIKE, ms, e));
+        Uni<CheckResult> app;
+        if (appHealth.configured()) {
+            String url = appHealth.displayUrl();
+            app = timed(appHealth.probe(config.checkTimeout().toMillis()), (ms, a) -> r.appHealth(ms, url, a.status()),
+                    (ms, e) -> r.appHealthFailed(ms, url, e));
+        } else {
+            app = Uni.createFrom().item(CheckResult.skipped(CheckRules.APP_HEALTH, "APP_HEALTH_URL is not set"));
+        }
+        return Uni.combine().all().unis(database, app, connections, audit)
+                .with(CheckResult.class, checks -> CheckRules.conclude(at, trigger, checks, elapsedMs(start)));
+    }
+
+    /**
+     * Applies the declaration policy inside an ops transaction: P0/P1 declares or attaches at once,
+     * except for the schedule, which needs that many unhealthy results in a row (flap protection);
+     * a lesser finding only joins an incident already open for the same cause.
+     */
+    Uni<Optional<IncidentLink>> link(IncidentStore.Tx tx, Confirmation c, String source) {
+        boolean declareWorthy = c.severity() != null && c.severity().atLeast(Severity.P1);
+        Uni<Boolean> mayDeclare;
+        if (c.trigger() == Trigger.SCHEDULE) {
+            mayDeclare = tx.streak(Trigger.SCHEDULE, declareWorthy, c.fingerprint(), c.at())
+                    .map(inARow -> declareWorthy && inARow >= schedule.consecutiveFailures());
+        } else {
+            mayDeclare = Uni.createFrom().item(declareWorthy);
+        }
+        return mayDeclare.flatMap(declare -> {
+            if (c.fingerprint() == null) {
+                return Uni.createFrom().item(Optional.<IncidentLink>empty());
+            }
+            if (declare) {
+                return tx.declareOrAttach(c.fingerprint(), c.title(), c.severity(), source, c.at()).map(Optional::of);
+            }
+            return tx.openIncident(c.fingerprint()).map(open -> open.map(id -> new IncidentLink(id, false)));
+        }).flatMap(link -> {
+            Uni<Void> event = link.isEmpty() ? Uni.createFrom().voidItem()
+                    : tx.addEvent(link.get().incidentId(), c.at(), "confirmation", source, summary(c), eventDetail(c));
+            return event.flatMap(v -> tx.saveConfirmation(c, link.map(IncidentLink::incidentId).orElse(null)))
+                    .replaceWith(link);
+        });
+    }
+
+    static String summary(Confirmation c) {
+        return "confirm-outage: " + c.verdict().json() + (c.severity() == null ? "" : " " + c.severity().name())
+                + (c.title() == null ? "" : " — " + c.title());
+    }
+
+    private static Map<String, Object> eventDetail(Confirmation c) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("verdict", c.verdict());
+        detail.put("severity", c.severity());
+        detail.put("trigger", c.trigger().id());
+        detail.put("checks", c.checks());
+        return detail;
+    }
+
+    private <T> Uni<CheckResult> timed(Uni<T> check, BiFunction<Double, T, CheckResult> ok,
+            BiFunction<Double, Throwable, CheckResult> failed) {
+        Duration timeout = config.checkTimeout();
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            return check.ifNoItem().after(timeout)
+                    .failWith(() -> new TimeoutException("no answer within " + timeout.toMillis() + " ms"))
+                    .map(value -> ok.apply(elapsedMs(start), value))
+                    .onFailure().recoverWithItem(e -> failed.apply(elapsedMs(start), e));
+        });
+    }
+
+    static double elapsedMs(long startNanos) {
+        return CheckRules.round((System.nanoTime() - startNanos) / 1_000_000.0, 2);
+    }
+}

@@ -1,0 +1,37 @@
+package io.firebreak.functions.confirmoutage;
+
+import jakarta.inject.Inject;
+
+import io.firebreak.domain.Trigger;
+import io.firebreak.functions.FunctionError;
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+
+/** Confirms or rules out an outage of the application from its database, audit log and health URL. */
+public class ConfirmOutageFunction {
+
+    static final int MAX_WINDOW_MINUTES = 1440;
+
+    @Inject
+    ConfirmOutageFlow flow;
+
+    @Inject
+    ConfirmOutageConfig config;
+
+    @Funq("confirm-outage")
+    public Uni<ConfirmOutageResult> confirmOutage(ConfirmOutageInput input) {
+        int window = windowMinutes(input, config.defaultWindowMinutes());
+        return flow.confirm(Trigger.HTTP, window, "function:confirm-outage").map(ConfirmOutageResult::from);
+    }
+
+    static int windowMinutes(ConfirmOutageInput input, int defaultMinutes) {
+        if (input == null || input.windowMinutes == null) {
+            return defaultMinutes;
+        }
+        if (input.windowMinutes < 1 || input.windowMinutes > MAX_WINDOW_MINUTES) {
+            throw FunctionError.badInput("invalid_window", "windowMinutes",
+                    "windowMinutes must be between 1 and " + MAX_WINDOW_MINUTES + " (got " + input.windowMinutes + ")");
+        }
+        return input.windowMinutes;
+    }
+}

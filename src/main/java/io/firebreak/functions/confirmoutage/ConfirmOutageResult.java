@@ -1,0 +1,27 @@
+package io.firebreak.functions.confirmoutage;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import io.firebreak.domain.CheckResult;
+import io.firebreak.domain.Severity;
+import io.firebreak.domain.Verdict;
+
+/**
+ * confirm-outage's answer. {@code incidentAction} says whether this call declared the incident or
+ * attached to an open one; {@code recorded} is false only when the ops database could not take it.
+ */
+@JsonPropertyOrder({ "verdict", "severity", "title", "incidentId", "incidentAction", "checks", "recorded", "warnings",
+        "tookMs" })
+public record ConfirmOutageResult(Verdict verdict, Severity severity, String title, String incidentId,
+        String incidentAction, List<CheckResult> checks, boolean recorded, List<String> warnings, double tookMs) {
+
+    static ConfirmOutageResult from(ConfirmOutageFlow.Outcome o) {
+        var c = o.confirmation();
+        return new ConfirmOutageResult(c.verdict(), c.severity(), c.title(),
+                o.incident().map(l -> l.incidentId()).orElse(null),
+                o.incident().map(l -> l.declared() ? "declared" : "attached").orElse(null),
+                c.checks(), o.recorded(), o.warnings(), o.tookMs());
+    }
+}
