@@ -25,13 +25,13 @@ public class ConfirmOutageFunction {
     }
 
     static int windowMinutes(ConfirmOutageInput input, int defaultMinutes) {
-        if (input == null || input.windowMinutes == null) {
+        if (input == null || input.getWindowMinutes() == null) {
             return defaultMinutes;
         }
-        if (input.windowMinutes < 1 || input.windowMinutes > MAX_WINDOW_MINUTES) {
+        if (input.getWindowMinutes() < 1 || input.getWindowMinutes() > MAX_WINDOW_MINUTES) {
             throw FunctionError.badInput("invalid_window", "windowMinutes",
-                    "windowMinutes must be between 1 and " + MAX_WINDOW_MINUTES + " (got " + input.windowMinutes + ")");
+                    "windowMinutes must be between 1 and " + MAX_WINDOW_MINUTES + " (got " + input.getWindowMinutes() + ")");
         }
-        return input.windowMinutes;
+        return input.getWindowMinutes();
     }
 }

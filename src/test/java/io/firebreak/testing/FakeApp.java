@@ -1,0 +1,37 @@
+package io.firebreak.testing;
+
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/** The application's health URL (APP_HEALTH_URL), served by a real HTTP server whose answer tests choose. */
+public class FakeApp implements QuarkusTestResourceLifecycleManager {
+
+    private static WireMockServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+        answer(200, 0);
+        return Map.of("app.health.url", server.baseUrl() + "/health");
+    }
+
+    /** From now on the health URL answers with this status after this delay. */
+    public static void answer(int status, int delayMs) {
+        server.resetAll();
+        server.stubFor(WireMock.get("/health").willReturn(WireMock.aResponse().withStatus(status)
+                .withFixedDelay(delayMs).withBody(status < 400 ? "ok" : "unavailable")));
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}

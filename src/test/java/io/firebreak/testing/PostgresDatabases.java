@@ -1,0 +1,99 @@
+package io.firebreak.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A fresh ops database and a fresh target database (with the target contract) on the machine's
+ * real Postgres for each application start, dropped afterwards. FIREBREAK_TEST_POSTGRES_URL points
+ * at another server.
+ *
+ * <p>Init args: {@code target} = real (default), refusing (a closed port), hanging (a server that
+ * accepts and never answers) or pgbouncer; {@code ops} = real (default) or pgbouncer.
+ */
+public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
+
+    private String targetMode = "real";
+    private String opsMode = "real";
+    private HangingServer hanging;
+    private PgBouncer pgbouncer;
+
+    @Override
+    public void init(Map<String, String> args) {
+        targetMode = args.getOrDefault("target", "real");
+        opsMode = args.getOrDefault("ops", "real");
+    }
+
+    public static final String ADMIN_URL = System.getenv().getOrDefault("FIREBREAK_TEST_POSTGRES_URL",
+            "postgresql://postgres@127.0.0.1:5432/postgres");
+
+    private String ops;
+    private String target;
+
+    @Override
+    public Map<String, String> start() {
+        String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        ops = "fb_test_ops_" + run;
+        target = "fb_test_target_" + run;
+        Sql.exec(ADMIN_URL, "CREATE DATABASE " + ops);
+        Sql.exec(ADMIN_URL, "CREATE DATABASE " + target);
+        Sql.exec(url(target), resource("db/target-contract/V1__contract.sql"));
+        Map<String, String> config = new HashMap<>();
+        if (targetMode.equals("pgbouncer") || opsMode.equals("pgbouncer")) {
+            pgbouncer = PgBouncer.start();
+        }
+        config.put("ops.database.url", opsMode.equals("pgbouncer") ? pgbouncer.url(ops) : url(ops));
+        config.put("target.database.url", switch (targetMode) {
+            case "real" -> url(target);
+            case "pgbouncer" -> pgbouncer.url(target);
+            case "refusing" -> "postgresql://postgres@127.0.0.1:" + HangingServer.closedPort() + "/" + target;
+            case "hanging" -> {
+                hanging = HangingServer.start();
+                yield "postgresql://postgres@127.0.0.1:" + hanging.port() + "/" + target;
+            }
+            default -> throw new IllegalArgumentException("target mode " + targetMode);
+        });
+        // Where tests arrange target rows: always the real database, whatever the service talks through.
+        config.put("firebreak.test.target-direct-url", url(target));
+        config.put("firebreak.test.ops-direct-url", url(ops));
+        config.put("firebreak.api-keys", Tokens.apiKeys());
+        // Tests change the audit log between calls; a cached baseline would hide that.
+        config.put("firebreak.confirm.audit.baseline-ttl", "0s");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (hanging != null) {
+            hanging.close();
+        }
+        if (pgbouncer != null) {
+            pgbouncer.close();
+        }
+        for (String db : new String[] { ops, target }) {
+            if (db != null) {
+                Sql.exec(ADMIN_URL, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            }
+        }
+    }
+
+    /** The URL of a database on the admin server. */
+    public static String url(String database) {
+        int slash = ADMIN_URL.lastIndexOf('/');
+        return ADMIN_URL.substring(0, slash + 1) + database;
+    }
+
+    static String resource(String path) {
+        try (InputStream in = PostgresDatabases.class.getClassLoader().getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

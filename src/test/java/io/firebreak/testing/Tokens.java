@@ -1,0 +1,23 @@
+package io.firebreak.testing;
+
+import io.firebreak.functions.ApiTokens;
+
+/** The API tokens tests call with; the service is configured with their hashes only. */
+public final class Tokens {
+
+    public static final String MONITOR = "fbt_monitor_9f2c41d7a0";
+    public static final String RESPONDER = "fbt_responder_51be07c3d2";
+    public static final String ADMIN = "fbt_admin_c7d4e9a813";
+
+    private Tokens() {
+    }
+
+    public static String apiKeys() {
+        return "monitor:" + ApiTokens.sha256Hex(MONITOR) + ",responder:" + ApiTokens.sha256Hex(RESPONDER)
+                + ",admin:" + ApiTokens.sha256Hex(ADMIN);
+    }
+
+    public static String bearer(String token) {
+        return "Bearer " + token;
+    }
+}
