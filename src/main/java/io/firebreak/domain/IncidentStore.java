@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,14 @@ public class IncidentStore {
             SELECT a.incident_id FROM monitor_alerts a JOIN incidents i ON i.id = a.incident_id
             WHERE a.provider = $1 AND a.monitor = $2 AND i.status <> 'resolved'
             ORDER BY a.received_at DESC, a.id DESC LIMIT 1""";
+
+    static final String FIND_INCIDENT = """
+            SELECT id, title, severity, status, fingerprint, source, opened_at, resolved_at
+            FROM incidents WHERE id = $1""";
+
+    static final String TIMELINE = """
+            SELECT at, kind, source, summary, detail::text AS detail FROM timeline_events
+            WHERE incident_id = $1 ORDER BY at, id""";
 
     @Inject
     @ReactiveDataSource("ops")
@@ -165,6 +174,29 @@ public class IncidentStore {
         }
     }
 
+    /** An incident with its whole timeline, oldest event first. */
+    public Uni<Optional<Incident>> find(String id) {
+        return ops.preparedQuery(FIND_INCIDENT).execute(Tuple.of(id)).flatMap(rows -> {
+            var it = rows.iterator();
+            if (!it.hasNext()) {
+                return Uni.createFrom().item(Optional.<Incident>empty());
+            }
+            Row r = it.next();
+            return ops.preparedQuery(TIMELINE).execute(Tuple.of(id)).map(events -> {
+                List<Incident.Event> timeline = new ArrayList<>();
+                for (Row e : events) {
+                    timeline.add(new Incident.Event(e.getOffsetDateTime("at").toInstant(), e.getString("kind"),
+                            e.getString("source"), e.getString("summary"), tree(e.getString("detail"))));
+                }
+                OffsetDateTime resolved = r.getOffsetDateTime("resolved_at");
+                return Optional.of(new Incident(r.getString("id"), r.getString("title"), r.getString("severity"),
+                        r.getString("status"), r.getString("fingerprint"), r.getString("source"),
+                        r.getOffsetDateTime("opened_at").toInstant(), resolved == null ? null : resolved.toInstant(),
+                        timeline));
+            });
+        });
+    }
+
     private static Optional<String> firstId(RowSet<Row> rows) {
         var it = rows.iterator();
         return it.hasNext() ? Optional.of(it.next().getString(0)) : Optional.empty();
@@ -176,6 +208,14 @@ public class IncidentStore {
 
     private static BigDecimal round2(double value) {
         return BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_UP);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode tree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("timeline detail is not JSON", e);
+        }
     }
 
     /** jsonb parameters travel as Vert.x JSON values, written by the application's own ObjectMapper. */

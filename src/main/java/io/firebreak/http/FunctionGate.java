@@ -115,14 +115,14 @@ public class FunctionGate {
      */
     private static void normaliseWebhook(RoutingContext ctx) {
         Buffer body = ctx.body().buffer();
+        boolean empty = body == null || body.length() == 0;
         String type = ctx.request().getHeader("Content-Type");
-        Map<String, java.util.List<String>> fields = null;
-        if (type != null && type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-            fields = new QueryStringDecoder(body == null ? "" : body.toString(), false).parameters();
-        } else if (body == null || body.length() == 0) {
+        Map<String, java.util.List<String>> fields;
+        if (!empty && type != null && type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+            fields = new QueryStringDecoder(body.toString(), false).parameters();
+        } else if (empty) {
             fields = new QueryStringDecoder(ctx.request().uri()).parameters();
-        }
-        if (fields == null) {
+        } else {
             return;
         }
         JsonObject json = new JsonObject();
@@ -208,6 +208,13 @@ public class FunctionGate {
     /** Every failure leaves as JSON; unexpected ones are logged with a reference the caller can quote. */
     void failure(RoutingContext ctx) {
         Throwable failure = ctx.failure();
+        // Funqy wraps what a function throws; the refusal inside is what the caller must see.
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof FunctionError) {
+                failure = t;
+                break;
+            }
+        }
         if (failure instanceof FunctionError e) {
             ErrorBody.send(ctx, e.status(), e.code(), e.getMessage(), e.field());
             return;
