@@ -67,7 +67,11 @@ public class FunctionGate {
         String id = ctx.request().path().substring(1);
         Optional<FunctionManifest.Function> function = manifest.find(id);
         if (function.isEmpty()) {
-            ctx.next();
+            if (ctx.request().path().startsWith("/q/")) {
+                ctx.next(); // Quarkus' own endpoints: health
+            } else {
+                ErrorBody.send(ctx, 404, "unknown_function", "no function at " + ctx.request().path(), null);
+            }
             return;
         }
         FunctionManifest.Function f = function.get();
