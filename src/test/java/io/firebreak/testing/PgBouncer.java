@@ -69,7 +69,8 @@ public final class PgBouncer implements AutoCloseable {
     }
 
     public String url(String database) {
-        return "postgresql://postgres@127.0.0.1:" + port + "/" + database;
+        // Not on 6543, so the URL says it is a pooler (as Prisma-style URLs do).
+        return "postgresql://postgres@127.0.0.1:" + port + "/" + database + "?pgbouncer=true";
     }
 
     public int port() {

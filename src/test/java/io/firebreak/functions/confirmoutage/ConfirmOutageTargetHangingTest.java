@@ -1,0 +1,70 @@
+package io.firebreak.functions.confirmoutage;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.firebreak.testing.OpsRecords;
+import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.Tokens;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * The target host accepts connections and never replies, the outage that hangs naive callers.
+ * The issue's bound is the answer within 3 s; the checks give up at 1.8 s.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresDatabases.class, initArgs = @ResourceArg(name = "target", value = "hanging"))
+class ConfirmOutageTargetHangingTest {
+
+    @ConfigProperty(name = "firebreak.test.ops-direct-url")
+    String opsUrl;
+
+    @Test
+    void everyCallAnswersOutageWithinTheDeadlineAndTheIncidentIsRecorded() {
+        String id = null;
+        for (int call = 0; call < 4; call++) {
+            long start = System.nanoTime();
+            String incident = given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).post("/confirm-outage")
+                    .then().statusCode(200)
+                    .body("verdict", is("outage"))
+                    .body("severity", is("P0"))
+                    .body("checks.find { it.name == 'database' }.status", is("fail"))
+                    .body("checks.find { it.name == 'database' }.summary", startsWith("not responding: no answer within"))
+                    .body("recorded", is(true))
+                    .body("tookMs", lessThan(3000f))
+                    .body("incidentId", notNullValue())
+                    .extract().path("incidentId");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms < 3000, "call " + call + " answered in " + ms + " ms");
+            if (id == null) {
+                id = incident;
+            }
+            assertEquals(id, incident, "later calls attach to the same incident");
+        }
+        OpsRecords ops = new OpsRecords(opsUrl);
+        assertEquals(1, ops.openIncidents().size());
+        assertEquals(5, ops.timeline(id).size(), "declared + four confirmations");
+    }
+
+    @Test
+    void aMonitorAlertDuringTheHangDeclaresOrAttachesInTime() {
+        long start = System.nanoTime();
+        given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).contentType(ContentType.JSON)
+                .body("{\"monitorID\":\"42\",\"alertType\":\"1\",\"alertDetails\":\"Timeout\"}")
+                .post("/monitor-alert").then().statusCode(200)
+                .body("verdict", is("outage"))
+                .body("incidentId", notNullValue());
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 3000);
+    }
+}
