@@ -172,7 +172,7 @@ public final class CheckRules {
         while (e.getCause() != null && e.getMessage() == null) {
             e = e.getCause();
         }
-        if (e instanceof TimeoutException) {
+        if (e instanceof TimeoutException && e.getMessage() == null) {
             return "no answer within the check timeout";
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -1,0 +1,141 @@
+package io.firebreak.functions.confirmoutage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import org.junit.jupiter.api.Test;
+
+import io.firebreak.domain.CheckResult;
+import io.firebreak.domain.CheckStatus;
+import io.firebreak.domain.Confirmation;
+import io.firebreak.domain.Severity;
+import io.firebreak.domain.TargetDiagnostics.AuditCount;
+import io.firebreak.domain.TargetDiagnostics.ConnectionUsage;
+import io.firebreak.domain.Trigger;
+import io.firebreak.domain.Verdict;
+
+/** Every threshold of the documented severity rule, without a database. */
+class CheckRulesTest {
+
+    static final ConfirmOutageConfig DEFAULTS = new ConfirmOutageConfig() {
+        public Duration checkTimeout() { return Duration.ofMillis(1800); }
+        public Duration recordTimeout() { return Duration.ofMillis(1000); }
+        public Duration slowThreshold() { return Duration.ofMillis(1000); }
+        public int defaultWindowMinutes() { return 10; }
+        public Audit audit() {
+            return new Audit() {
+                public int minEvents() { return 20; }
+                public double warnRatio() { return 3; }
+                public double failRatio() { return 10; }
+                public Duration baselineTtl() { return Duration.ofSeconds(60); }
+            };
+        }
+        public Connections connections() {
+            return new Connections() {
+                public double warnRatio() { return 0.8; }
+                public double failRatio() { return 0.95; }
+            };
+        }
+    };
+
+    final CheckRules rules = new CheckRules(DEFAULTS);
+
+    @Test
+    void connectionsAgainstWhatNonSuperusersMayOpen() {
+        // 100 max, 3 reserved: 97 usable.
+        assertEquals(CheckStatus.OK, rules.connections(1, new ConnectionUsage(77, 5, 0, 100, 3)).status());
+        CheckResult warn = rules.connections(1, new ConnectionUsage(78, 5, 0, 100, 3));
+        assertEquals(CheckStatus.WARN, warn.status());
+        assertEquals(Severity.P2, warn.severity());
+        CheckResult fail = rules.connections(1, new ConnectionUsage(93, 5, 0, 100, 3));
+        assertEquals(CheckStatus.FAIL, fail.status());
+        assertEquals(Severity.P1, fail.severity());
+    }
+
+    @Test
+    void auditSpikeRatiosAndTheMinimumCount() {
+        // 720 a day over 144 windows = 5 per window.
+        Map<String, Long> baseline = Map.of("export", 720L);
+        assertEquals(CheckStatus.OK, rules.auditSpike(1, 10, List.of(new AuditCount("export", 14, 3)), baseline).status());
+        assertEquals(CheckStatus.OK, rules.auditSpike(1, 10, List.of(new AuditCount("export", 15, 3)), baseline).status(),
+                "3x the baseline, but under the minimum count");
+        assertEquals(CheckStatus.WARN, rules.auditSpike(1, 10, List.of(new AuditCount("export", 20, 3)), baseline).status(),
+                "4x the baseline and at the minimum count");
+    }
+
+    @Test
+    void minimumCountGuardsRareActions() {
+        Map<String, Long> none = Map.of();
+        assertEquals(CheckStatus.OK, rules.auditSpike(1, 10, List.of(new AuditCount("rare", 19, 1)), none).status());
+        CheckResult novel = rules.auditSpike(1, 10, List.of(new AuditCount("rare", 20, 1)), none);
+        assertEquals(CheckStatus.FAIL, novel.status(), "an action type never seen before, 20 times");
+        assertEquals(Severity.P1, novel.severity());
+    }
+
+    @Test
+    void warnBetweenTheRatiosFailAtTheFailRatio() {
+        Map<String, Long> baseline = Map.of("login_failed", 1440L); // 10 per window
+        CheckResult warn = rules.auditSpike(1, 10, List.of(new AuditCount("login_failed", 30, 9)), baseline);
+        assertEquals(CheckStatus.WARN, warn.status());
+        assertEquals(Severity.P2, warn.severity());
+        CheckResult fail = rules.auditSpike(1, 10, List.of(new AuditCount("login_failed", 100, 40)), baseline);
+        assertEquals(CheckStatus.FAIL, fail.status());
+        assertEquals("login_failed: 100 in 10 min vs 10.0 usual (10×) across 40 tenants", fail.summary());
+    }
+
+    @Test
+    void baselineScalesWithTheWindow() {
+        // 1440 a day = 1 a minute = 60 per hour-long window; 200 in the hour is 3.3x.
+        CheckResult r = rules.auditSpike(1, 60, List.of(new AuditCount("login", 200, 9)), Map.of("login", 1440L));
+        assertEquals(CheckStatus.WARN, r.status());
+    }
+
+    @Test
+    void slowDatabaseWarnsDeadDatabaseIsP0() {
+        assertEquals(CheckStatus.OK, rules.database(999, 3).status());
+        assertEquals(Severity.P2, rules.database(1001, 3).severity());
+        CheckResult dead = rules.databaseFailed(1800, new TimeoutException("no answer within 1800 ms"));
+        assertEquals(Severity.P0, dead.severity());
+        assertEquals("not responding: no answer within 1800 ms", dead.summary());
+    }
+
+    @Test
+    void healthUrlStatuses() {
+        assertEquals(CheckStatus.OK, rules.appHealth(5, "u", 204).status());
+        assertEquals(CheckStatus.OK, rules.appHealth(5, "u", 302).status());
+        assertEquals(Severity.P0, rules.appHealth(5, "u", 500).severity());
+        assertEquals(Severity.P0, rules.appHealth(5, "u", 404).severity());
+        assertEquals(Severity.P2, rules.appHealth(1500, "u", 200).severity());
+    }
+
+    @Test
+    void verdictSeverityAndCause() {
+        Instant at = Instant.parse("2026-11-23T10:00:00Z");
+        CheckResult dbDown = rules.databaseFailed(10, new RuntimeException("Connection refused"));
+        CheckResult connFailed = rules.queryFailed(CheckRules.CONNECTIONS, 10, new RuntimeException("Connection refused"));
+        CheckResult skipped = CheckResult.skipped(CheckRules.APP_HEALTH, "not set");
+        Confirmation outage = CheckRules.conclude(at, Trigger.HTTP, List.of(dbDown, skipped, connFailed), 12);
+        assertEquals(Verdict.OUTAGE, outage.verdict());
+        assertEquals(Severity.P0, outage.severity());
+        assertEquals("target/database", outage.fingerprint());
+        assertEquals("Outage: database not responding: Connection refused", outage.title());
+
+        CheckResult okDb = rules.database(3, 5);
+        Confirmation warnOnly = CheckRules.conclude(at, Trigger.HTTP,
+                List.of(okDb, skipped, rules.connections(1, new ConnectionUsage(80, 1, 0, 100, 3))), 5);
+        assertEquals(Verdict.DEGRADED, warnOnly.verdict());
+        assertEquals(Severity.P2, warnOnly.severity());
+        assertEquals("target/connections", warnOnly.fingerprint());
+
+        Confirmation healthy = CheckRules.conclude(at, Trigger.HTTP, List.of(okDb, skipped), 5);
+        assertEquals(Verdict.HEALTHY, healthy.verdict());
+        assertNull(healthy.severity());
+        assertNull(healthy.fingerprint());
+    }
+}
