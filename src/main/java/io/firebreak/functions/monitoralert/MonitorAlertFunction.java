@@ -5,7 +5,7 @@ import jakarta.inject.Inject;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
-/** Takes UptimeRobot and Alertmanager webhooks: re-probes on down/firing, declares or attaches, records the rest. */
+/** Takes UptimeRobot and Alertmanager webhooks, re-probes on down or firing, declares or attaches, records the rest. */
 public class MonitorAlertFunction {
 
     @Inject

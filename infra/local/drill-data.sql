@@ -1,0 +1,38 @@
+-- The drill's target: 200 tenants, four weeks of ordinary audit traffic, and an incident under way
+-- (a burst of failed logins and permission errors across many tenants in the last 8 minutes).
+-- Seeded, so every drill shows the same numbers: setseed(0.42).
+SELECT setseed(0.42);
+
+INSERT INTO public.tenants (name, created_at)
+SELECT 'Tenant ' || lpad(g::text, 3, '0'), now() - interval '90 days'
+FROM generate_series(1, 200) g;
+
+INSERT INTO public.profiles (tenant_id, full_name, email, phone, role)
+SELECT id, 'Admin of ' || name, 'admin+' || left(id::text, 8) || '@example.com',
+       '2348' || lpad((row_number() OVER (ORDER BY name))::text, 9, '0'), 'admin'
+FROM public.tenants;
+
+-- About six events a minute for 28 days, one every ten seconds.
+WITH t AS (SELECT array_agg(id ORDER BY name) AS ids FROM public.tenants)
+INSERT INTO public.audit_logs (tenant_id, user_id, action_type, entity_type, created_at)
+SELECT t.ids[1 + floor(random() * 200)::int], gen_random_uuid(),
+       CASE WHEN r < 0.20 THEN 'login'
+            WHEN r < 0.55 THEN 'view_dashboard'
+            WHEN r < 0.70 THEN 'create_order'
+            WHEN r < 0.85 THEN 'update_order'
+            WHEN r < 0.95 THEN 'sync_erp'
+            WHEN r < 0.99 THEN 'export_report'
+            ELSE 'login_failed' END,
+       'session', ts
+FROM t, LATERAL (SELECT random() AS r) x,
+     generate_series(now() - interval '28 days', now() - interval '10 minutes', interval '10 seconds') ts;
+
+-- The incident: 900 failed logins and 300 permission errors from 150 tenants in 8 minutes.
+WITH t AS (SELECT array_agg(id ORDER BY name) AS ids FROM public.tenants)
+INSERT INTO public.audit_logs (tenant_id, user_id, action_type, entity_type, created_at)
+SELECT t.ids[1 + (g % 150)], gen_random_uuid(),
+       CASE WHEN g % 4 = 0 THEN 'permission_denied' ELSE 'login_failed' END, 'session',
+       now() - make_interval(secs => 480 * random())
+FROM t, generate_series(1, 1200) g;
+
+ANALYZE public.audit_logs;
