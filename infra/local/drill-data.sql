@@ -15,17 +15,17 @@ FROM public.tenants;
 -- About six events a minute for 28 days, one every ten seconds.
 WITH t AS (SELECT array_agg(id ORDER BY name) AS ids FROM public.tenants)
 INSERT INTO public.audit_logs (tenant_id, user_id, action_type, entity_type, created_at)
-SELECT t.ids[1 + floor(random() * 200)::int], gen_random_uuid(),
-       CASE WHEN r < 0.20 THEN 'login'
-            WHEN r < 0.55 THEN 'view_dashboard'
-            WHEN r < 0.70 THEN 'create_order'
-            WHEN r < 0.85 THEN 'update_order'
-            WHEN r < 0.95 THEN 'sync_erp'
-            WHEN r < 0.99 THEN 'export_report'
+SELECT t.ids[1 + floor(s.r2 * 200)::int], gen_random_uuid(),
+       CASE WHEN s.r < 0.20 THEN 'login'
+            WHEN s.r < 0.55 THEN 'view_dashboard'
+            WHEN s.r < 0.70 THEN 'create_order'
+            WHEN s.r < 0.85 THEN 'update_order'
+            WHEN s.r < 0.95 THEN 'sync_erp'
+            WHEN s.r < 0.99 THEN 'export_report'
             ELSE 'login_failed' END,
-       'session', ts
-FROM t, LATERAL (SELECT random() AS r) x,
-     generate_series(now() - interval '28 days', now() - interval '10 minutes', interval '10 seconds') ts;
+       'session', s.ts
+FROM t, (SELECT ts, random() AS r, random() AS r2
+         FROM generate_series(now() - interval '28 days', now() - interval '10 minutes', interval '10 seconds') ts) s;
 
 -- The incident: 900 failed logins and 300 permission errors from 150 tenants in 8 minutes.
 WITH t AS (SELECT array_agg(id ORDER BY name) AS ids FROM public.tenants)

@@ -57,4 +57,5 @@ export OPS_DATABASE_URL="$PG/$OPS_DB"
 export TARGET_DATABASE_URL="$PG/$TARGET_DB"
 export FIREBREAK_API_KEYS="responder:$HASH"
 export QUARKUS_HTTP_PORT=$PORT
+export QUARKUS_HTTP_HOST=127.0.0.1
 exec java -jar target/quarkus-app/quarkus-run.jar

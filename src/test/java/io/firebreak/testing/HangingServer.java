@@ -47,6 +47,24 @@ public final class HangingServer implements AutoCloseable {
         return held.size();
     }
 
+    /** Connections the client has given up on and closed. */
+    public int closedByClient() {
+        int closed = 0;
+        for (Socket s : held) {
+            try {
+                s.setSoTimeout(20);
+                if (s.getInputStream().read(new byte[1024]) == -1) {
+                    closed++;
+                }
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                // the client still waits on it
+            } catch (IOException e) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     private void acceptForever() {
         while (!server.isClosed()) {
             try {

@@ -22,6 +22,12 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
     private String targetMode = "real";
     private String opsMode = "real";
     private HangingServer hanging;
+    private static volatile HangingServer lastHanging;
+
+    /** The hanging target of the running application, for tests that watch what the client does to it. */
+    public static HangingServer hangingTarget() {
+        return lastHanging;
+    }
     private PgBouncer pgbouncer;
 
     @Override
@@ -55,6 +61,8 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
             case "refusing" -> "postgresql://postgres@127.0.0.1:" + HangingServer.closedPort() + "/" + target;
             case "hanging" -> {
                 hanging = HangingServer.start();
+                lastHanging = hanging;
+                config.put("firebreak.db.socket-idle-timeout", "2s");
                 yield "postgresql://postgres@127.0.0.1:" + hanging.port() + "/" + target;
             }
             default -> throw new IllegalArgumentException("target mode " + targetMode);

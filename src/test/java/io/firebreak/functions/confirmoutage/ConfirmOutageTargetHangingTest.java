@@ -30,6 +30,11 @@ class ConfirmOutageTargetHangingTest {
     @ConfigProperty(name = "firebreak.test.ops-direct-url")
     String opsUrl;
 
+    @org.junit.jupiter.api.BeforeEach
+    void quiet() {
+        new OpsRecords(opsUrl).quiet();
+    }
+
     @Test
     void everyCallAnswersOutageWithinTheDeadlineAndTheIncidentIsRecorded() {
         String id = null;
@@ -55,6 +60,19 @@ class ConfirmOutageTargetHangingTest {
         OpsRecords ops = new OpsRecords(opsUrl);
         assertEquals(1, ops.openIncidents().size());
         assertEquals(5, ops.timeline(id).size(), "declared + four confirmations");
+    }
+
+    @Test
+    void hungConnectionsAreClosedSoThePoolRecovers() throws InterruptedException {
+        given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).post("/confirm-outage").then().statusCode(200);
+        var server = PostgresDatabases.hangingTarget();
+        assertTrue(server.accepted() > 0, "the client connected");
+        // socket idle timeout is 2 s in this test (30 s by default)
+        long deadline = System.nanoTime() + 8_000_000_000L;
+        while (server.closedByClient() < server.accepted() && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertEquals(server.accepted(), server.closedByClient(), "every hung connection was given up");
     }
 
     @Test
