@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -57,11 +58,9 @@ public class ConfirmOutageFlow {
 
     private CheckRules rules;
 
-    CheckRules rules() {
-        if (rules == null) {
-            rules = new CheckRules(config);
-        }
-        return rules;
+    @PostConstruct
+    void init() {
+        rules = new CheckRules(config);
     }
 
     /** What a recorded confirmation led to. */
@@ -101,7 +100,7 @@ public class ConfirmOutageFlow {
     public Uni<Confirmation> probe(Trigger trigger, int windowMinutes) {
         Instant at = clock.instant();
         long start = System.nanoTime();
-        CheckRules r = rules();
+        CheckRules r = rules;
         Uni<CheckResult> database = timed(diagnostics.tenantCount(), r::database, r::databaseFailed);
         Uni<CheckResult> connections = timed(diagnostics.connectionUsage(), r::connections,
                 (ms, e) -> r.queryFailed(CheckRules.CONNECTIONS, ms, e));

@@ -8,6 +8,8 @@ import java.util.concurrent.TimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.firebreak.domain.IncidentLink;
 import io.firebreak.domain.IncidentStore;
 import io.firebreak.domain.Trigger;
@@ -22,6 +24,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class MonitorAlertFlow {
+
+    private static final Logger LOG = Logger.getLogger(MonitorAlertFlow.class);
 
     @Inject
     ConfirmOutageFlow confirm;
@@ -66,7 +70,10 @@ public class MonitorAlertFlow {
                             alert.url(), alert.state(), alert.details(), action, incident)).replaceWith(incident);
                 }))
                 .ifNoItem().after(limit).failWith(() -> new TimeoutException())
-                .onFailure(e -> !(e instanceof FunctionError)).transform(e -> unrecorded())
+                .onFailure(e -> !(e instanceof FunctionError)).transform(e -> {
+                    LOG.errorf("ops database did not record the %s alert of %s: %s", alert.state(), source, e.toString());
+                    return unrecorded();
+                })
                 .map(incident -> new MonitorAlertResult(incident, action, null, null, alert.provider(), alert.monitor()));
     }
 
