@@ -1,21 +1,24 @@
 package io.firebreak.http;
 
-import io.vertx.core.json.JsonObject;
+import io.firebreak.functions.ErrorJson;
+import io.firebreak.functions.FunctionError;
 import io.vertx.ext.web.RoutingContext;
 
-/** The one error shape of every function: {"error":{"code","message","field"}}. */
+/** Writes the one error shape on an HTTP response. */
 final class ErrorBody {
 
     private ErrorBody() {
+    }
+
+    static void send(RoutingContext ctx, FunctionError e) {
+        send(ctx, e.status(), e.code(), e.getMessage(), e.field());
     }
 
     static void send(RoutingContext ctx, int status, String code, String message, String field) {
         if (ctx.response().ended()) {
             return;
         }
-        JsonObject error = new JsonObject().put("code", code).put("message", message);
-        error.put("field", field);
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("error", error).encode());
+                .end(ErrorJson.of(code, message, field));
     }
 }

@@ -1,0 +1,208 @@
+package io.firebreak.functions;
+
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.firebreak.functions.ApiTokens.Caller;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.quarkus.funqy.runtime.FunctionInvoker;
+import io.quarkus.funqy.runtime.FunctionRecorder;
+import io.quarkus.runtime.configuration.MemorySize;
+
+/**
+ * Who may call what, with which input: the one admission every binding applies before a function
+ * runs. It authenticates the token, enforces the manifest's role and methods, turns monitors'
+ * form and query-string webhooks into JSON, and parses the input strictly so a refusal names the
+ * field at fault. A refused call never reaches a function.
+ */
+@ApplicationScoped
+public class FunctionAdmission {
+
+    private static final Logger LOG = Logger.getLogger(FunctionAdmission.class);
+
+    /** What admission let through: the function, its caller, and the input as the function will read it. */
+    public record Admitted(FunctionManifest.Function function, Caller caller, String json, Object input) {
+    }
+
+    @ConfigProperty(name = "firebreak.api-keys", defaultValue = "")
+    String apiKeys;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "64K")
+    MemorySize maxBody;
+
+    @Inject
+    ObjectMapper mapper;
+
+    private FunctionManifest manifest;
+    private ApiTokens tokens;
+    private final Map<String, ObjectReader> readers = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void init() {
+        manifest = FunctionManifest.load();
+        tokens = ApiTokens.parse(apiKeys);
+        if (tokens.isEmpty()) {
+            LOG.warn("FIREBREAK_API_KEYS is empty: every function call will be refused with 401");
+        }
+    }
+
+    public FunctionManifest manifest() {
+        return manifest;
+    }
+
+    public long maxBodyBytes() {
+        return maxBody.asLongValue();
+    }
+
+    public Admitted admit(FunctionCall call) {
+        FunctionManifest.Function f = manifest.find(call.functionId()).orElseThrow(
+                () -> new FunctionError(404, "unknown_function", "no function " + call.functionId(), null));
+        Caller caller = tokens.authenticate(token(call, f)).orElseThrow(() -> new FunctionError(401, "unauthenticated",
+                "a valid API token is required (Authorization: Bearer <token>)", null));
+        if (!caller.role().permits(f.role())) {
+            throw new FunctionError(403, "forbidden",
+                    "role " + caller.role().id() + " may not call " + f.id() + " (needs " + f.role().id() + ")", null);
+        }
+        String method = call.method().toUpperCase(Locale.ROOT);
+        if (!f.httpMethods().contains(method)) {
+            throw new FunctionError(405, "method_not_allowed", f.id() + " accepts " + String.join(", ", f.httpMethods()),
+                    null);
+        }
+        if (call.hasBody() && call.body().length > maxBodyBytes()) {
+            throw FunctionError.badInput("body_too_large", null, "the body is larger than " + maxBodyBytes() + " bytes");
+        }
+        String json = json(call, f, method);
+        return new Admitted(f, caller, json, parse(f.id(), json));
+    }
+
+    /** Bearer header always; the query string only where the manifest allows it (UptimeRobot's free plan). */
+    private static String token(FunctionCall call, FunctionManifest.Function f) {
+        String header = call.authorization();
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).trim();
+        }
+        return f.queryToken() ? call.query().get("token") : null;
+    }
+
+    /**
+     * The input as JSON text (null when there is none). GET takes the query string; monitors send
+     * the same alert as JSON, form fields or query string, and the latter two become a JSON object
+     * of strings. The token never joins the input.
+     */
+    private String json(FunctionCall call, FunctionManifest.Function f, String method) {
+        String body = call.hasBody() ? new String(call.body(), StandardCharsets.UTF_8) : null;
+        Map<String, String> fields = null;
+        if (method.equals("GET")) {
+            fields = call.query();
+        } else if (f.queryToken() && body != null && isForm(call.contentType())) {
+            fields = FunctionCall.firstValues(new QueryStringDecoder(body, false).parameters());
+        } else if (f.queryToken() && body == null) {
+            fields = call.query();
+        }
+        if (fields == null) {
+            return body;
+        }
+        ObjectNode node = mapper.createObjectNode();
+        fields.forEach((k, v) -> {
+            if (!k.equals("token")) {
+                node.put(k, v);
+            }
+        });
+        return node.isEmpty() ? null : node.toString();
+    }
+
+    private static boolean isForm(String contentType) {
+        return contentType != null
+                && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    /**
+     * Parses like Funqy (case-insensitive property names) but strictly: unknown fields are refused,
+     * except where an input type says providers may add fields.
+     */
+    private Object parse(String id, String json) {
+        FunctionInvoker invoker = FunctionRecorder.registry.matchInvoker(id);
+        if (invoker == null || !invoker.hasInput() || json == null) {
+            return null;
+        }
+        ObjectReader reader = readers.computeIfAbsent(id, k -> strict(invoker.getInputType()));
+        try {
+            return reader.readValue(json);
+        } catch (JsonProcessingException e) {
+            throw describe(e);
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    private ObjectReader strict(Type type) {
+        ObjectMapper strict = mapper.copy()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        strict.configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES, true);
+        return strict.readerFor(strict.constructType(type));
+    }
+
+    static FunctionError describe(JsonProcessingException e) {
+        String field = null;
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder path = new StringBuilder();
+            for (JsonMappingException.Reference ref : m.getPath()) {
+                if (ref.getFieldName() != null) {
+                    path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    path.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+            field = path.toString();
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            return FunctionError.badInput("unknown_field", field,
+                    "unknown field '" + u.getPropertyName() + "'; known fields: " + u.getKnownPropertyIds());
+        }
+        if (e instanceof InvalidFormatException f) {
+            return FunctionError.badInput("invalid_type", field, "'" + f.getValue() + "' is not a valid "
+                    + f.getTargetType().getSimpleName() + " for " + field);
+        }
+        if (e instanceof MismatchedInputException m) {
+            String target = m.getTargetType() == null ? "value" : m.getTargetType().getSimpleName();
+            return FunctionError.badInput("invalid_type", field,
+                    field == null ? "the body must be a JSON object" : field + " must be " + article(target));
+        }
+        return FunctionError.badInput("malformed_json", null, "the body is not valid JSON");
+    }
+
+    private static String article(String type) {
+        return switch (type) {
+            case "Integer", "Long", "int", "long" -> "an integer";
+            case "Boolean", "boolean" -> "true or false";
+            case "String" -> "a string";
+            default -> "a " + type;
+        };
+    }
+
+    public Optional<FunctionManifest.Function> find(String id) {
+        return manifest.find(id);
+    }
+}
