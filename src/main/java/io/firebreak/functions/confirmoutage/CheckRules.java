@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 import io.firebreak.domain.CheckResult;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.firebreak.domain.CheckStatus;
 import io.firebreak.domain.Confirmation;
 import io.firebreak.domain.Severity;
@@ -99,7 +100,8 @@ public final class CheckRules {
                 Map.of("error", describe(error)), Severity.P2);
     }
 
-    /** One action type's window against its baseline. */
+    /** One action type's window against its baseline (serialised inside a map: registered for native). */
+    @RegisterForReflection
     public record Spike(String actionType, long events, double baseline, double ratio, long tenants) {
     }
 

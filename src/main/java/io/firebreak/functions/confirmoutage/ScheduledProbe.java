@@ -6,12 +6,13 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.firebreak.domain.Trigger;
+import io.firebreak.functions.ScheduledJob;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 /** Runs confirm-outage every minute (firebreak.probe.cron), with flap protection before it declares. */
 @ApplicationScoped
-public class ScheduledProbe {
+public class ScheduledProbe implements ScheduledJob {
 
     /** The stable name of this job: the schedule trigger of confirm-outage in functions.yaml. */
     public static final String IDENTITY = "confirm-outage";
@@ -34,7 +35,13 @@ public class ScheduledProbe {
         }).replaceWithVoid();
     }
 
-    /** One scheduled probe, callable on demand (tests, and the Lambda schedule binding). */
+    @Override
+    public String name() {
+        return IDENTITY;
+    }
+
+    /** One scheduled probe: the in-process schedule and the Lambda schedule event both run this. */
+    @Override
     public Uni<ConfirmOutageResult> run() {
         return flow.confirm(Trigger.SCHEDULE, config.defaultWindowMinutes(), "schedule:confirm-outage")
                 .map(ConfirmOutageResult::from);

@@ -1,4 +1,4 @@
-package io.firebreak.domain;
+package io.firebreak.http;
 
 import java.time.Duration;
 

@@ -1,0 +1,172 @@
+package io.firebreak.lambda;
+
+import static io.firebreak.lambda.LambdaEvents.event;
+import static io.firebreak.lambda.LambdaEvents.invoke;
+import static io.firebreak.lambda.LambdaEvents.invokeHttp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.firebreak.testing.FakeApp;
+import io.firebreak.testing.OpsRecords;
+import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TargetData;
+import io.firebreak.testing.Tokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The Lambda build, driven with real API Gateway (payload 2.0) and EventBridge Scheduler events:
+ * the same answers, status codes and error shape as the HTTP service gives for the same calls.
+ */
+@QuarkusTest
+@WithTestResource(PostgresDatabases.class)
+@WithTestResource(FakeApp.class)
+class LambdaDispatcherTest {
+
+    @ConfigProperty(name = "firebreak.test.target-direct-url")
+    String targetUrl;
+
+    @ConfigProperty(name = "firebreak.test.ops-direct-url")
+    String opsUrl;
+
+    OpsRecords ops;
+
+    static Map<String, String> as(String token) {
+        return Map.of("TOKEN", token);
+    }
+
+    @BeforeEach
+    void migratedAndQuiet() {
+        // The Lambda build never migrates on a cold start: migrate is the deploy step.
+        var migrate = invokeHttp(event("migrate.json", as(Tokens.ADMIN)));
+        assertEquals(200, migrate.status(), migrate.body().prettify());
+        ops = new OpsRecords(opsUrl);
+        ops.quiet();
+        TargetData target = new TargetData(targetUrl);
+        target.reset();
+        target.tenants(20);
+        FakeApp.answer(200, 0);
+    }
+
+    @Test
+    void confirmOutageOverAnHttpApiEvent() {
+        var answer = invokeHttp(event("confirm-outage.json", as(Tokens.MONITOR)));
+        assertEquals(200, answer.status());
+        assertEquals("application/json", answer.contentType());
+        assertEquals("healthy", answer.body().getString("verdict"));
+        assertEquals(List.of("database", "app-health", "connections", "audit-spike"), answer.body().getList("checks.name"));
+        assertEquals(List.of("ok", "ok", "ok", "ok"), answer.body().getList("checks.status"));
+        assertEquals(20, answer.body().getInt("checks.find { it.name == 'database' }.detail.tenants"));
+        assertEquals(10, answer.body().getInt("checks.find { it.name == 'audit-spike' }.detail.windowMinutes"));
+        assertTrue(answer.body().getBoolean("recorded"));
+        assertEquals("healthy", ops.query("SELECT verdict FROM confirmations ORDER BY id DESC LIMIT 1").get(0).get("verdict"));
+    }
+
+    @Test
+    void refusalsHaveTheSameStatusAndShapeAsOverHttp() {
+        List<Long> before = ops.snapshot();
+        ObjectNode noToken = event("confirm-outage.json", as(Tokens.MONITOR));
+        ((ObjectNode) noToken.get("headers")).remove("authorization");
+        var unauthenticated = invokeHttp(noToken);
+        assertEquals(401, unauthenticated.status());
+        assertEquals("unauthenticated", unauthenticated.body().getString("error.code"));
+
+        var forbidden = invokeHttp(event("get-incident.json", Map.of("TOKEN", Tokens.MONITOR, "INCIDENT_ID", "INC-2026-01-01-001")));
+        assertEquals(403, forbidden.status());
+        assertEquals("forbidden", forbidden.body().getString("error.code"));
+
+        ObjectNode badWindow = event("confirm-outage.json", as(Tokens.MONITOR));
+        badWindow.put("rawQueryString", "windowMinutes=abc");
+        var bad = invokeHttp(badWindow);
+        assertEquals(400, bad.status());
+        assertEquals("invalid_type", bad.body().getString("error.code"));
+        assertEquals("windowMinutes", bad.body().getString("error.field"));
+
+        ObjectNode outOfRange = event("confirm-outage.json", as(Tokens.MONITOR));
+        outOfRange.put("rawQueryString", "windowMinutes=0");
+        assertEquals("invalid_window", invokeHttp(outOfRange).body().getString("error.code"));
+
+        ObjectNode wrongMethod = event("monitor-alert.json", as(Tokens.MONITOR));
+        ((ObjectNode) wrongMethod.get("requestContext").get("http")).put("method", "GET");
+        assertEquals(405, invokeHttp(wrongMethod).status());
+
+        ObjectNode unknown = event("confirm-outage.json", as(Tokens.MONITOR));
+        unknown.put("rawPath", "/no-such-function");
+        var notFound = invokeHttp(unknown);
+        assertEquals(404, notFound.status());
+        assertEquals("unknown_function", notFound.body().getString("error.code"));
+
+        assertEquals(before, ops.snapshot(), "nothing ran, nothing changed");
+    }
+
+    @Test
+    void monitorAlertAsJsonFormAndQueryString() {
+        FakeApp.answer(503, 0);
+        var json = invokeHttp(event("monitor-alert.json", as(Tokens.MONITOR)));
+        assertEquals(200, json.status(), json.body().prettify());
+        assertEquals("declared", json.body().getString("action"));
+        String id = json.body().getString("incidentId");
+
+        ObjectNode form = LambdaEvents.withBody(event("monitor-alert.json", as(Tokens.MONITOR)),
+                "application/x-www-form-urlencoded", "monitorID=793456&alertType=1&alertDetails=Connection+Timeout", true);
+        var formAnswer = invokeHttp(form);
+        assertEquals("attached", formAnswer.body().getString("action"));
+        assertEquals(id, formAnswer.body().getString("incidentId"));
+
+        ObjectNode query = event("monitor-alert.json", as("unused"));
+        ((ObjectNode) query.get("headers")).remove("authorization");
+        query.remove("body");
+        query.put("rawQueryString", "token=" + Tokens.MONITOR + "&monitorID=793456&alertType=2&alertDetails=OK");
+        var up = invokeHttp(query);
+        assertEquals(200, up.status(), up.body().prettify());
+        assertEquals("recorded", up.body().getString("action"));
+        assertEquals(id, up.body().getString("incidentId"));
+        assertEquals(3, ops.count("monitor_alerts"));
+    }
+
+    @Test
+    void scheduleEventsRunTheInProcessJobWithItsFlapProtection() {
+        FakeApp.answer(500, 0);
+        JsonNode first = invoke(event("confirm-outage-schedule.json", Map.of()));
+        assertEquals("outage", first.path("verdict").asText());
+        assertTrue(first.path("incidentId").isNull(), "one failing scheduled probe does not declare");
+        JsonNode second = invoke(event("confirm-outage-schedule.json", Map.of()));
+        assertEquals("declared", second.path("incidentAction").asText());
+        String id = second.path("incidentId").asText();
+        assertEquals("schedule:confirm-outage", ops.timeline(id).get(0).get("source"));
+        assertEquals("schedule", ops.query("SELECT trigger FROM confirmations ORDER BY id DESC LIMIT 1").get(0).get("trigger"));
+
+        // A plain EventBridge rule event works too when the Lambda exports a scheduled function.
+        assertNotNull(invoke(LambdaEvents.JSON.createObjectNode().put("firebreak", "schedule").put("job", "nope"))
+                .path("error").path("code").asText(null));
+    }
+
+    @Test
+    void getIncidentOverHttpApiEvent() {
+        FakeApp.answer(503, 0);
+        String id = invokeHttp(event("confirm-outage.json", as(Tokens.MONITOR))).body().getString("incidentId");
+        var answer = invokeHttp(event("get-incident.json", Map.of("TOKEN", Tokens.RESPONDER, "INCIDENT_ID", id)));
+        assertEquals(200, answer.status());
+        assertEquals(id, answer.body().getString("id"));
+        assertEquals(List.of("declared", "confirmation"), answer.body().getList("timeline.kind"));
+    }
+
+    @Test
+    void anEventOfNoKnownShapeIsRefusedAsJson() {
+        JsonNode answer = invoke(LambdaEvents.JSON.createObjectNode().put("hello", "world"));
+        assertEquals("unknown_event", answer.path("error").path("code").asText());
+        assertNull(answer.get("statusCode"));
+    }
+}
