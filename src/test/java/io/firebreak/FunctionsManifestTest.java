@@ -7,15 +7,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
 import io.firebreak.functions.FunctionManifest;
+import io.firebreak.functions.ScheduledJobs;
 import io.firebreak.functions.confirmoutage.ScheduledProbe;
 import io.firebreak.testing.PostgresDatabases;
 import io.quarkus.funqy.runtime.FunctionRecorder;
@@ -74,7 +82,62 @@ class FunctionsManifestTest {
     }
 
     @Test
+    void theSamTemplateHasOneLambdaPerManifestEntryAndNothingElse() throws IOException {
+        JsonNode template = new ObjectMapper(new YAMLFactory()).readTree(Path.of("infra/template.yaml").toFile());
+        Set<String> lambdas = new TreeSet<>();
+        template.path("Resources").fields().forEachRemaining(r -> {
+            if (r.getValue().path("Type").asText().equals("AWS::Serverless::Function")) {
+                lambdas.add(r.getValue().path("Properties").path("Environment").path("Variables")
+                        .path("QUARKUS_FUNQY_EXPORT").asText());
+            }
+        });
+        assertEquals(new TreeSet<>(manifest().all().keySet()), lambdas, "one Lambda per function, by export");
+
+        for (FunctionManifest.Function f : manifest().all().values()) {
+            String name = Pattern.compile("(^|-)([a-z])").matcher(f.id()).replaceAll(m -> m.group(2).toUpperCase())
+                    + "Function";
+            JsonNode props = template.path("Resources").path(name).path("Properties");
+            assertEquals(f.description(), props.path("Description").asText(), name + " description");
+            assertEquals(f.timeoutSeconds(), props.path("Timeout").asInt(), name + " timeout");
+            assertEquals(f.memoryMb(), props.path("MemorySize").asInt(), name + " memory");
+            Set<String> http = new TreeSet<>();
+            Set<String> schedules = new TreeSet<>();
+            props.path("Events").forEach(e -> {
+                JsonNode p = e.path("Properties");
+                switch (e.path("Type").asText()) {
+                    case "HttpApi" -> {
+                        assertEquals("/" + f.id(), p.path("Path").asText(), name + " route");
+                        assertEquals("2.0", p.path("PayloadFormatVersion").asText());
+                        http.add(p.path("Method").asText());
+                    }
+                    case "ScheduleV2" -> schedules.add(p.path("ScheduleExpression").asText() + " " + p.path("Input").asText());
+                    default -> throw new AssertionError(name + " has an event of type " + e.path("Type"));
+                }
+            });
+            assertEquals(new TreeSet<>(f.httpMethods()), http, name + " HTTP methods");
+            assertEquals(f.schedule().map(s -> Set.of(s.expression() + " {\"firebreak\":\"schedule\",\"job\":\"" + s.name() + "\"}"))
+                    .orElse(Set.of()), schedules, name + " schedules");
+        }
+    }
+
+    @Test
+    void theTemplateHoldsNoSecretOnlyWhereToFindThem() throws IOException {
+        JsonNode env = new ObjectMapper(new YAMLFactory()).readTree(Path.of("infra/template.yaml").toFile())
+                .path("Globals").path("Function").path("Environment").path("Variables");
+        for (String secret : List.of("OPS_DATABASE_URL", "TARGET_DATABASE_URL", "FIREBREAK_API_KEYS")) {
+            assertTrue(env.path(secret).path("Fn::Sub").asText().startsWith("{{resolve:secretsmanager:${RuntimeSecret}"),
+                    secret + " comes from Secrets Manager");
+        }
+    }
+
+    @Inject
+    ScheduledJobs jobs;
+
+    @Test
     void scheduleTriggersMatchTheJobsAndTheirDefaultCron() throws IOException {
+        Set<String> scheduled = new TreeSet<>();
+        manifest().all().values().forEach(f -> f.schedule().ifPresent(s -> scheduled.add(s.name())));
+        assertEquals(scheduled, new TreeSet<>(jobs.all().keySet()), "every schedule trigger has a job, and back");
         String properties = Files.readString(Path.of("src/main/resources/application.properties"));
         for (FunctionManifest.Function f : manifest().all().values()) {
             f.schedule().ifPresent(s -> {

@@ -22,12 +22,15 @@ public final class FunctionManifest {
     public static final String RESOURCE = "functions.yaml";
 
     /** One manifest entry. */
-    public record Function(String id, String description, Role role, int timeoutSeconds, List<String> httpMethods,
-            boolean queryToken, Optional<Schedule> schedule) {
+    public record Function(String id, String description, Role role, int timeoutSeconds, int memoryMb,
+            List<String> httpMethods, boolean queryToken, Optional<Schedule> schedule) {
     }
 
-    /** A schedule trigger: the stable job name and its default cron (Quartz syntax, overridable by config). */
-    public record Schedule(String name, String cron, String cronProperty) {
+    /**
+     * A schedule trigger: the stable job name; its default in-process cron (Quartz syntax,
+     * overridable by cronProperty); and the same schedule as an EventBridge expression for Lambda.
+     */
+    public record Schedule(String name, String cron, String cronProperty, String expression) {
     }
 
     private final Map<String, Function> functions;
@@ -58,13 +61,14 @@ public final class FunctionManifest {
             Optional<Schedule> schedule = Optional.empty();
             JsonNode s = triggers.path("schedule");
             if (!s.isMissingNode()) {
-                schedule = Optional.of(new Schedule(required(s, "name"), required(s, "cron"), required(s, "cronProperty")));
+                schedule = Optional.of(new Schedule(required(s, "name"), required(s, "cron"), required(s, "cronProperty"),
+                        required(s, "expression")));
             }
             Function function = new Function(id, required(f, "description"), Role.parse(required(f, "role")),
-                    f.path("timeoutSeconds").asInt(0), List.copyOf(methods), f.path("queryToken").asBoolean(false),
+                    f.path("timeoutSeconds").asInt(0), f.path("memoryMb").asInt(0), List.copyOf(methods), f.path("queryToken").asBoolean(false),
                     schedule);
-            if (function.timeoutSeconds() <= 0) {
-                throw new IllegalStateException(RESOURCE + ": " + id + " needs a positive timeoutSeconds");
+            if (function.timeoutSeconds() <= 0 || function.memoryMb() < 128) {
+                throw new IllegalStateException(RESOURCE + ": " + id + " needs a positive timeoutSeconds and memoryMb >= 128");
             }
             if (functions.put(id, function) != null) {
                 throw new IllegalStateException(RESOURCE + ": duplicate function id " + id);

@@ -15,7 +15,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * at another server.
  *
  * <p>Init args: {@code target} = real (default), refusing (a closed port), hanging (a server that
- * accepts and never answers) or pgbouncer; {@code ops} = real (default) or pgbouncer.
+ * accepts and never answers) or pgbouncer; {@code ops} = real (default), real-unmigrated (no
+ * migration at start) or pgbouncer.
  */
 public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
 
@@ -67,6 +68,9 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
             }
             default -> throw new IllegalArgumentException("target mode " + targetMode);
         });
+        if (opsMode.equals("real-unmigrated")) {
+            config.put("firebreak.ops.migrate-at-start", "false");
+        }
         // Where tests arrange target rows: always the real database, whatever the service talks through.
         config.put("firebreak.test.target-direct-url", url(target));
         config.put("firebreak.test.ops-direct-url", url(ops));
