@@ -77,8 +77,15 @@ public record DatabaseUrl(String host, int port, String database, Optional<Strin
         return "postgresql://" + host + ":" + port + "/" + database;
     }
 
+    /** For Flyway; behind a transaction pooler, without server-side prepared statements (pgjdbc's prepareThreshold=0). */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database + sslMode.map(m -> "?sslmode=" + m).orElse("");
+        StringBuilder params = new StringBuilder();
+        sslMode.ifPresent(m -> params.append("&sslmode=").append(m));
+        if (pooled) {
+            params.append("&prepareThreshold=0");
+        }
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database
+                + (params.isEmpty() ? "" : "?" + params.substring(1));
     }
 
     /** A form safe to log or show: never the password. */

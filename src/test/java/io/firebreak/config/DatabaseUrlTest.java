@@ -23,7 +23,8 @@ class DatabaseUrlTest {
         assertEquals(Optional.of("p@ss/w0rd:+"), url.password());
         assertEquals(Optional.of("require"), url.sslMode());
         assertTrue(url.pooled(), "port 6543 is the transaction pooler");
-        assertEquals("jdbc:postgresql://aws-0-eu-west-1.pooler.supabase.com:6543/postgres?sslmode=require", url.jdbcUrl());
+        assertEquals("jdbc:postgresql://aws-0-eu-west-1.pooler.supabase.com:6543/postgres?sslmode=require&prepareThreshold=0",
+                url.jdbcUrl());
         assertFalse(url.redacted().contains("p@ss"));
     }
 

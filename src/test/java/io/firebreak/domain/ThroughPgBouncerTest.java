@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
@@ -33,20 +34,19 @@ import io.restassured.http.ContentType;
         @ResourceArg(name = "target", value = "pgbouncer"), @ResourceArg(name = "ops", value = "pgbouncer") })
 class ThroughPgBouncerTest {
 
-    @ConfigProperty(name = "firebreak.test.target-direct-url")
-    String targetUrl;
+    @TestDatabases.Inject
+    TestDatabases db;
 
-    @ConfigProperty(name = "firebreak.test.ops-direct-url")
-    String opsUrl;
+
 
     @ConfigProperty(name = "quarkus.datasource.target.reactive.url")
     String serviceTargetUrl;
 
     @Test
     void diagnosticsAndDeclarationsWorkThroughTheTransactionPooler() {
-        OpsRecords ops = new OpsRecords(opsUrl);
+        OpsRecords ops = new OpsRecords(db.ops());
         ops.quiet();
-        TargetData target = new TargetData(targetUrl);
+        TargetData target = new TargetData(db.target());
         target.reset();
         target.tenants(30);
         target.audit("login", 1440, 30, 1440, 0.5);

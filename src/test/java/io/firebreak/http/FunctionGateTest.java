@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,15 +35,16 @@ import io.restassured.response.ValidatableResponse;
 @WithTestResource(FakeApp.class)
 class FunctionGateTest {
 
-    @ConfigProperty(name = "firebreak.test.ops-direct-url")
-    String opsUrl;
+    @TestDatabases.Inject
+    TestDatabases db;
+
 
     OpsRecords ops;
     List<Long> before;
 
     @BeforeEach
     void snapshot() {
-        ops = new OpsRecords(opsUrl);
+        ops = new OpsRecords(db.ops());
         // Failing health URL: any call that got through would declare, so "nothing changed" means something.
         FakeApp.answer(503, 0);
         ops.quiet();
@@ -126,7 +127,12 @@ class FunctionGateTest {
         given().queryParam("token", Tokens.MONITOR).contentType(ContentType.JSON).body("not json")
                 .post("/monitor-alert").then().statusCode(400);
         given().queryParam("token", "guessed-token-1234").post("/monitor-alert").then().statusCode(401);
-        String log = Files.readString(Path.of("target/quarkus-test.log"));
+        // The log file, and the packaged application's console output under @QuarkusIntegrationTest.
+        StringBuilder logs = new StringBuilder(Files.readString(Path.of("target/quarkus-test.log")));
+        if (Files.exists(Path.of("target/quarkus.log"))) {
+            logs.append(Files.readString(Path.of("target/quarkus.log")));
+        }
+        String log = logs.toString();
         assertFalse(log.contains(Tokens.MONITOR), "the monitor token is not in the log");
         assertFalse(log.contains("guessed-token-1234"), "a refused token is not in the log either");
     }

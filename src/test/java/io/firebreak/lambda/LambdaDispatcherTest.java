@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
@@ -35,11 +35,10 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(FakeApp.class)
 class LambdaDispatcherTest {
 
-    @ConfigProperty(name = "firebreak.test.target-direct-url")
-    String targetUrl;
+    @TestDatabases.Inject
+    TestDatabases db;
 
-    @ConfigProperty(name = "firebreak.test.ops-direct-url")
-    String opsUrl;
+
 
     OpsRecords ops;
 
@@ -52,9 +51,9 @@ class LambdaDispatcherTest {
         // The Lambda build never migrates on a cold start: migrate is the deploy step.
         var migrate = invokeHttp(event("migrate.json", as(Tokens.ADMIN)));
         assertEquals(200, migrate.status(), migrate.body().prettify());
-        ops = new OpsRecords(opsUrl);
+        ops = new OpsRecords(db.ops());
         ops.quiet();
-        TargetData target = new TargetData(targetUrl);
+        TargetData target = new TargetData(db.target());
         target.reset();
         target.tenants(20);
         FakeApp.answer(200, 0);

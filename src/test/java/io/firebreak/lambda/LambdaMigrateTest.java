@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Sql;
 import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
@@ -26,11 +26,12 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(value = PostgresDatabases.class, initArgs = @ResourceArg(name = "ops", value = "real-unmigrated"))
 class LambdaMigrateTest {
 
-    @ConfigProperty(name = "firebreak.test.ops-direct-url")
-    String opsUrl;
+    @TestDatabases.Inject
+    TestDatabases db;
+
 
     boolean migrated() {
-        return Sql.count(opsUrl, "SELECT count(*) FROM pg_tables WHERE tablename = 'incidents'") > 0;
+        return Sql.count(db.ops(), "SELECT count(*) FROM pg_tables WHERE tablename = 'incidents'") > 0;
     }
 
     @Test

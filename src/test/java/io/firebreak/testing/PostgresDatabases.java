@@ -23,12 +23,7 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
     private String targetMode = "real";
     private String opsMode = "real";
     private HangingServer hanging;
-    private static volatile HangingServer lastHanging;
-
-    /** The hanging target of the running application, for tests that watch what the client does to it. */
-    public static HangingServer hangingTarget() {
-        return lastHanging;
-    }
+    private TestDatabases databases;
     private PgBouncer pgbouncer;
 
     @Override
@@ -62,7 +57,6 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
             case "refusing" -> "postgresql://postgres@127.0.0.1:" + HangingServer.closedPort() + "/" + target;
             case "hanging" -> {
                 hanging = HangingServer.start();
-                lastHanging = hanging;
                 config.put("firebreak.db.socket-idle-timeout", "2s");
                 yield "postgresql://postgres@127.0.0.1:" + hanging.port() + "/" + target;
             }
@@ -72,12 +66,17 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
             config.put("firebreak.ops.migrate-at-start", "false");
         }
         // Where tests arrange target rows: always the real database, whatever the service talks through.
-        config.put("firebreak.test.target-direct-url", url(target));
-        config.put("firebreak.test.ops-direct-url", url(ops));
+        databases = new TestDatabases(url(target), url(ops), hanging);
         config.put("firebreak.api-keys", Tokens.apiKeys());
         // Tests change the audit log between calls; a cached baseline would hide that.
         config.put("firebreak.confirm.audit.baseline-ttl", "0s");
         return config;
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(databases,
+                new TestInjector.AnnotatedAndMatchesType(TestDatabases.Inject.class, TestDatabases.class));
     }
 
     @Override

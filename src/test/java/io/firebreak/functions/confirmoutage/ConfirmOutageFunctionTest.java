@@ -9,22 +9,19 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
@@ -37,22 +34,18 @@ import io.restassured.response.ValidatableResponse;
 @WithTestResource(FakeApp.class)
 class ConfirmOutageFunctionTest {
 
-    @ConfigProperty(name = "firebreak.test.target-direct-url")
-    String targetUrl;
+    @TestDatabases.Inject
+    TestDatabases db;
 
-    @ConfigProperty(name = "firebreak.test.ops-direct-url")
-    String opsUrl;
 
-    @Inject
-    ScheduledProbe probe;
 
     TargetData target;
     OpsRecords ops;
 
     @BeforeEach
     void quiet() {
-        target = new TargetData(targetUrl);
-        ops = new OpsRecords(opsUrl);
+        target = new TargetData(db.target());
+        ops = new OpsRecords(db.ops());
         target.reset();
         target.tenants(50);
         ops.quiet();
@@ -173,29 +166,6 @@ class ConfirmOutageFunctionTest {
                 .body("checks.find { it.name == 'app-health' }.status", is("fail"))
                 .body("checks.find { it.name == 'app-health' }.summary", startsWith("unreachable"));
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 3000, "answered within 3 s");
-    }
-
-    @Test
-    void scheduledProbeDeclaresOnlyOnTheSecondUnhealthyResultInARow() {
-        FakeApp.answer(500, 0);
-        ConfirmOutageResult first = probe.run().await().atMost(Duration.ofSeconds(5));
-        assertEquals("outage", first.verdict().json());
-        assertNull(first.incidentId(), "one failing probe is not enough");
-
-        FakeApp.answer(200, 0);
-        assertNull(probe.run().await().atMost(Duration.ofSeconds(5)).incidentId());
-
-        FakeApp.answer(500, 0);
-        assertNull(probe.run().await().atMost(Duration.ofSeconds(5)).incidentId(), "the healthy probe reset the streak");
-        ConfirmOutageResult declared = probe.run().await().atMost(Duration.ofSeconds(5));
-        assertNotNull(declared.incidentId());
-        assertEquals("declared", declared.incidentAction());
-        assertEquals("schedule:confirm-outage", ops.timeline(declared.incidentId()).get(0).get("source"));
-
-        // Once open, even a single scheduled failure attaches.
-        ConfirmOutageResult attached = probe.run().await().atMost(Duration.ofSeconds(5));
-        assertEquals(declared.incidentId(), attached.incidentId());
-        assertEquals("attached", attached.incidentAction());
     }
 
     @Test

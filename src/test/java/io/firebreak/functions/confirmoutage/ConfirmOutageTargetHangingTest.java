@@ -8,11 +8,11 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -27,12 +27,13 @@ import io.restassured.http.ContentType;
 @WithTestResource(value = PostgresDatabases.class, initArgs = @ResourceArg(name = "target", value = "hanging"))
 class ConfirmOutageTargetHangingTest {
 
-    @ConfigProperty(name = "firebreak.test.ops-direct-url")
-    String opsUrl;
+    @TestDatabases.Inject
+    TestDatabases db;
+
 
     @org.junit.jupiter.api.BeforeEach
     void quiet() {
-        new OpsRecords(opsUrl).quiet();
+        new OpsRecords(db.ops()).quiet();
     }
 
     @Test
@@ -57,7 +58,7 @@ class ConfirmOutageTargetHangingTest {
             }
             assertEquals(id, incident, "later calls attach to the same incident");
         }
-        OpsRecords ops = new OpsRecords(opsUrl);
+        OpsRecords ops = new OpsRecords(db.ops());
         assertEquals(1, ops.openIncidents().size());
         assertEquals(5, ops.timeline(id).size(), "declared + four confirmations");
     }
@@ -65,7 +66,7 @@ class ConfirmOutageTargetHangingTest {
     @Test
     void hungConnectionsAreClosedSoThePoolRecovers() throws InterruptedException {
         given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).post("/confirm-outage").then().statusCode(200);
-        var server = PostgresDatabases.hangingTarget();
+        var server = db.hanging();
         assertTrue(server.accepted() > 0, "the client connected");
         // socket idle timeout is 2 s in this test (30 s by default)
         long deadline = System.nanoTime() + 8_000_000_000L;

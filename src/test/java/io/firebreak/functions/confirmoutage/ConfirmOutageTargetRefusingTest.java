@@ -6,11 +6,11 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -21,8 +21,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(value = PostgresDatabases.class, initArgs = @ResourceArg(name = "target", value = "refusing"))
 class ConfirmOutageTargetRefusingTest {
 
-    @ConfigProperty(name = "firebreak.test.ops-direct-url")
-    String opsUrl;
+    @TestDatabases.Inject
+    TestDatabases db;
+
 
     @Test
     void refusedConnectionsAreAnOutageRecordedInTheOpsDatabase() {
@@ -38,7 +39,7 @@ class ConfirmOutageTargetRefusingTest {
                 .body("recorded", is(true))
                 .body("incidentId", matchesPattern("INC-.*"))
                 .extract().path("incidentId");
-        OpsRecords ops = new OpsRecords(opsUrl);
+        OpsRecords ops = new OpsRecords(db.ops());
         assertEquals("target/database", ops.openIncidents().get(0).get("fingerprint"));
         assertEquals(id, ops.openIncidents().get(0).get("id"));
     }

@@ -4,12 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,12 +20,13 @@ import io.restassured.http.ContentType;
 @WithTestResource(FakeApp.class)
 class GetIncidentFunctionTest {
 
-    @ConfigProperty(name = "firebreak.test.ops-direct-url")
-    String opsUrl;
+    @TestDatabases.Inject
+    TestDatabases db;
+
 
     @Test
     void showsTheIncidentWithItsTimeline() {
-        new OpsRecords(opsUrl).quiet();
+        new OpsRecords(db.ops()).quiet();
         FakeApp.answer(503, 0);
         String id = given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).post("/confirm-outage").then()
                 .statusCode(200).extract().path("incidentId");

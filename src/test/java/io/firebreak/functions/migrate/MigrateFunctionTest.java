@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Sql;
 import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
@@ -25,11 +25,12 @@ import io.restassured.http.ContentType;
 @WithTestResource(value = PostgresDatabases.class, initArgs = @ResourceArg(name = "ops", value = "real-unmigrated"))
 class MigrateFunctionTest {
 
-    @ConfigProperty(name = "firebreak.test.ops-direct-url")
-    String opsUrl;
+    @TestDatabases.Inject
+    TestDatabases db;
+
 
     boolean migrated() {
-        return Sql.count(opsUrl, "SELECT count(*) FROM pg_tables WHERE tablename = 'incidents'") > 0;
+        return Sql.count(db.ops(), "SELECT count(*) FROM pg_tables WHERE tablename = 'incidents'") > 0;
     }
 
     @Test
@@ -55,7 +56,7 @@ class MigrateFunctionTest {
         assertTrue(migrated());
         given().header("Authorization", Tokens.bearer(Tokens.ADMIN)).contentType(ContentType.JSON)
                 .body("{\"apply\":true}").post("/migrate").then().statusCode(200).body("migrations", empty());
-        assertEquals(1L, Sql.count(opsUrl, "SELECT count(*) FROM flyway_schema_history WHERE success"));
+        assertEquals(1L, Sql.count(db.ops(), "SELECT count(*) FROM flyway_schema_history WHERE success"));
         given().get("/q/health/ready").then().statusCode(200);
     }
 }

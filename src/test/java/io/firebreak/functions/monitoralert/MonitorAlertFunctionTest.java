@@ -19,13 +19,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
@@ -37,6 +37,9 @@ import io.restassured.response.Response;
 @WithTestResource(PostgresDatabases.class)
 @WithTestResource(FakeApp.class)
 class MonitorAlertFunctionTest {
+
+    @TestDatabases.Inject
+    TestDatabases db;
 
     static final String UPTIMEROBOT_DOWN = """
             {"monitorID":"793456","monitorURL":"https://app.example.com/health","monitorFriendlyName":"API",
@@ -60,20 +63,16 @@ class MonitorAlertFunctionTest {
                 .formatted(status, status);
     }
 
-    @ConfigProperty(name = "firebreak.test.target-direct-url")
-    String targetUrl;
 
-    @ConfigProperty(name = "firebreak.test.ops-direct-url")
-    String opsUrl;
 
     OpsRecords ops;
 
     @BeforeEach
     void quiet() {
-        TargetData target = new TargetData(targetUrl);
+        TargetData target = new TargetData(db.target());
         target.reset();
         target.tenants(5);
-        ops = new OpsRecords(opsUrl);
+        ops = new OpsRecords(db.ops());
         ops.quiet();
         FakeApp.answer(200, 0);
     }

@@ -1,0 +1,8 @@
+package io.firebreak.functions.monitoralert;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** The same tests against the packaged application (the JVM jar here, the native binary on GitHub). */
+@QuarkusIntegrationTest
+class MonitorAlertFunctionIT extends MonitorAlertFunctionTest {
+}

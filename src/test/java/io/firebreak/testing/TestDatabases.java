@@ -1,0 +1,23 @@
+package io.firebreak.testing;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The databases of the running application, handed to tests by {@link PostgresDatabases} (also
+ * under @QuarkusIntegrationTest, where CDI cannot inject into tests).
+ *
+ * @param target the target database, direct (not through any pooler): where tests arrange rows
+ * @param ops the ops database, direct: where tests read what firebreak recorded
+ * @param hanging the hanging target server, in the "hanging" mode
+ */
+public record TestDatabases(String target, String ops, HangingServer hanging) {
+
+    /** Marks the test field that receives the databases. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    public @interface Inject {
+    }
+}
