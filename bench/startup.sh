@@ -26,8 +26,10 @@ psql -q -d "$PG/firebreak_bench_target" -c "INSERT INTO tenants (name) SELECT 'T
   INSERT INTO audit_logs (tenant_id, action_type, created_at)
   SELECT (SELECT id FROM tenants LIMIT 1), 'login', now() - make_interval(secs => g) FROM generate_series(1, 86400, 10) g;"
 
-export OPS_DATABASE_URL="$PG/firebreak_bench_ops" TARGET_DATABASE_URL="$PG/firebreak_bench_target"
-export FIREBREAK_API_KEYS="monitor:$HASH" FIREBREAK_PROBE_CRON=off QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1
+# The service's environment: only the measured processes get it, never the builds and their tests.
+RUN_ENV=(OPS_DATABASE_URL="$PG/firebreak_bench_ops" TARGET_DATABASE_URL="$PG/firebreak_bench_target"
+  FIREBREAK_API_KEYS="monitor:$HASH" FIREBREAK_PROBE_CRON=off QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1
+  FIREBREAK_MIGRATE_AT_START=false)
 
 build() { # name, jdk, maven args...
   local name=$1 jdk=$2; shift 2
@@ -41,7 +43,7 @@ run_once() {
   local dir=$1; shift
   local start end pid rss
   start=$(date +%s%N)
-  (cd "$dir" && exec "$@" >"$dir/run.log" 2>&1) &
+  (cd "$dir" && exec env "${RUN_ENV[@]}" "$@" >"$dir/run.log" 2>&1) &
   pid=$!
   until curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/confirm-outage"; do
     kill -0 $pid 2>/dev/null || { echo "process died: $dir/run.log" >&2; return 1; }
@@ -67,8 +69,7 @@ measure() { # label, dir, command...
 
 build fast-jar "$JDK17" package -DskipTests
 # The ops schema once, so no variant pays for migrations (Lambda never migrates on a cold start).
-FIREBREAK_MIGRATE_AT_START=true run_once "$WORK/fast-jar" "$JDK17/bin/java" -jar quarkus-run.jar >/dev/null
-export FIREBREAK_MIGRATE_AT_START=false
+run_once "$WORK/fast-jar" "$JDK17/bin/java" -Dfirebreak.ops.migrate-at-start=true -jar quarkus-run.jar >/dev/null
 build appcds "$JDK17" package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
 build fast-jar-25 "$JDK25" package -DskipTests
 build aot-25 "$JDK25" verify -DskipUTs -Dquarkus.package.jar.aot.enabled=true || true

@@ -62,9 +62,8 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
             }
             default -> throw new IllegalArgumentException("target mode " + targetMode);
         });
-        if (opsMode.equals("real-unmigrated")) {
-            config.put("firebreak.ops.migrate-at-start", "false");
-        }
+        // Explicit either way, so that no FIREBREAK_MIGRATE_AT_START in the environment decides it.
+        config.put("firebreak.ops.migrate-at-start", String.valueOf(!opsMode.equals("real-unmigrated")));
         // Where tests arrange target rows: always the real database, whatever the service talks through.
         databases = new TestDatabases(url(target), url(ops), hanging);
         config.put("firebreak.api-keys", Tokens.apiKeys());
