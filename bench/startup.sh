@@ -31,23 +31,30 @@ RUN_ENV=(OPS_DATABASE_URL="$PG/firebreak_bench_ops" TARGET_DATABASE_URL="$PG/fir
   FIREBREAK_API_KEYS="monitor:$HASH" FIREBREAK_PROBE_CRON=off QUARKUS_HTTP_PORT=$PORT QUARKUS_HTTP_HOST=127.0.0.1
   FIREBREAK_MIGRATE_AT_START=false)
 
+# Builds in place: a CDS/AOT archive is only valid for the exact jar paths and timestamps it was made from.
 build() { # name, jdk, maven args...
   local name=$1 jdk=$2; shift 2
   echo "building $name..."
   JAVA_HOME=$jdk ./mvnw -q -B "$@" >"$WORK/$name-build.log" 2>&1 || { echo "build of $name failed: $WORK/$name-build.log"; return 1; }
-  rm -rf "$WORK/$name" && cp -r target/quarkus-app "$WORK/$name"
 }
+APP=$(pwd)/target/quarkus-app
 
 # One run: ms to the first 200 from confirm-outage, and RSS (MiB) then. Args: dir, command...
 run_once() {
   local dir=$1; shift
   local start end pid rss
   start=$(date +%s%N)
-  (cd "$dir" && exec env "${RUN_ENV[@]}" "$@" >"$dir/run.log" 2>&1) &
+  (cd "$dir" && exec env "${RUN_ENV[@]}" "$@" >"$WORK/run.log" 2>&1) &
   pid=$!
+  # Wait for the port with bash builtins only: forking a poller every few ms would steal a core
+  # from the JVM on a 2-core machine and measure the poller.
+  until { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null; do
+    kill -0 $pid 2>/dev/null || { echo "process died: $WORK/run.log" >&2; return 1; }
+    read -rt 0.002 <>"$WORK/tick" || true
+  done
+  exec 3>&-
   until curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/confirm-outage"; do
-    kill -0 $pid 2>/dev/null || { echo "process died: $dir/run.log" >&2; return 1; }
-    sleep 0.005
+    kill -0 $pid 2>/dev/null || { echo "process died: $WORK/run.log" >&2; return 1; }
   done
   end=$(date +%s%N)
   rss=$(awk '/VmRSS/ {print int($2 / 1024)}' /proc/$pid/status)
@@ -67,19 +74,19 @@ measure() { # label, dir, command...
     "$(printf '%s\n' "${times[@]}" | sort -n | head -1)" "$(median "${rsss[@]}")" "${times[*]}" | tee -a "$WORK/table"
 }
 
+mkfifo "$WORK/tick"
+: >"$WORK/table"
 build fast-jar "$JDK17" package -DskipTests
 # The ops schema once, so no variant pays for migrations (Lambda never migrates on a cold start).
-run_once "$WORK/fast-jar" "$JDK17/bin/java" -Dfirebreak.ops.migrate-at-start=true -jar quarkus-run.jar >/dev/null
+run_once "$APP" "$JDK17/bin/java" -Dfirebreak.ops.migrate-at-start=true -jar "$APP/quarkus-run.jar" >/dev/null
+measure "fast-jar, JDK 17" "$APP" "$JDK17/bin/java" -jar "$APP/quarkus-run.jar"
+measure "fast-jar, JDK 17, C1 only (-XX:TieredStopAtLevel=1)" "$APP" "$JDK17/bin/java" -XX:TieredStopAtLevel=1 -jar "$APP/quarkus-run.jar"
 build appcds "$JDK17" package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
+measure "AppCDS, JDK 17" "$APP" "$JDK17/bin/java" -XX:SharedArchiveFile=app-cds.jsa -jar "$APP/quarkus-run.jar"
 build fast-jar-25 "$JDK25" package -DskipTests
-build aot-25 "$JDK25" verify -DskipUTs -Dquarkus.package.jar.aot.enabled=true || true
-
-: >"$WORK/table"
-measure "fast-jar, JDK 17" "$WORK/fast-jar" "$JDK17/bin/java" -jar quarkus-run.jar
-measure "AppCDS, JDK 17" "$WORK/appcds" "$JDK17/bin/java" -XX:SharedArchiveFile=app-cds.jsa -jar quarkus-run.jar
-measure "fast-jar, JDK 25" "$WORK/fast-jar-25" "$JDK25/bin/java" -jar quarkus-run.jar
-if [ -f "$WORK/aot-25/app.aot" ]; then
-  measure "AOT cache (Leyden), JDK 25" "$WORK/aot-25" "$JDK25/bin/java" -XX:AOTCache=app.aot -jar quarkus-run.jar
+measure "fast-jar, JDK 25" "$APP" "$JDK25/bin/java" -jar "$APP/quarkus-run.jar"
+if build aot-25 "$JDK25" verify -DskipUTs -Dquarkus.package.jar.aot.enabled=true && [ -f "$APP/app.aot" ]; then
+  measure "AOT cache (Leyden), JDK 25" "$APP" "$JDK25/bin/java" -XX:AOTCache=app.aot -jar "$APP/quarkus-run.jar"
 else
   echo "| AOT cache (Leyden), JDK 25 | not built, see $WORK/aot-25-build.log | | | |" | tee -a "$WORK/table"
 fi
