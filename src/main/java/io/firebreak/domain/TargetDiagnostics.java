@@ -109,7 +109,7 @@ public class TargetDiagnostics {
      * transaction, so SET LOCAL ends with it and the pooled connection comes back clean.
      * Only integers firebreak validated are ever formatted into these queries.
      */
-    Uni<RowSet<Row>> readOnly(String query) {
+    public Uni<RowSet<Row>> readOnly(String query) {
         String sql = "SET LOCAL statement_timeout = " + statementTimeout.toMillis()
                 + "; SET TRANSACTION READ ONLY; " + query;
         return target.query(sql).execute().map(TargetDiagnostics::lastResult);

@@ -93,7 +93,7 @@ public class FunctionAdmission {
         if (call.hasBody() && call.body().length > maxBodyBytes()) {
             throw FunctionError.badInput("body_too_large", null, "the body is larger than " + maxBodyBytes() + " bytes");
         }
-        String json = json(call, f, method);
+        String json = withActor(f.id(), json(call, f, method), caller, call.idempotencyKey());
         return new Admitted(f, caller, json, parse(f.id(), json));
     }
 
@@ -131,6 +131,40 @@ public class FunctionAdmission {
             }
         });
         return node.isEmpty() ? null : node.toString();
+    }
+
+    /**
+     * Functions that change something take an {@link ActionInput}: admission writes the actor (from
+     * the token) and the Idempotency-Key header into it, and refuses an actor the caller made up.
+     */
+    private String withActor(String id, String json, Caller caller, String idempotencyKey) {
+        FunctionInvoker invoker = FunctionRecorder.registry.matchInvoker(id);
+        if (invoker == null || !invoker.hasInput() || !(invoker.getInputType() instanceof Class<?> type)
+                || !ActionInput.class.isAssignableFrom(type)) {
+            return json;
+        }
+        ObjectNode node;
+        try {
+            var tree = json == null ? mapper.createObjectNode() : mapper.readTree(json);
+            if (!(tree instanceof ObjectNode o)) {
+                throw FunctionError.badInput("invalid_type", null, "the body must be a JSON object");
+            }
+            node = o;
+        } catch (JsonProcessingException e) {
+            throw describe(e);
+        }
+        if (node.has("actor")) {
+            throw FunctionError.badInput("reserved_field", "actor", "actor is set from the API token, not the input");
+        }
+        node.putObject("actor").put("tokenId", caller.tokenId()).put("role", caller.role().id());
+        if (idempotencyKey != null && !idempotencyKey.isBlank()) {
+            if (node.hasNonNull("idempotencyKey") && !node.get("idempotencyKey").asText().equals(idempotencyKey)) {
+                throw FunctionError.badInput("conflicting_idempotency_key", "idempotencyKey",
+                        "the Idempotency-Key header and the idempotencyKey field differ");
+            }
+            node.put("idempotencyKey", idempotencyKey);
+        }
+        return node.toString();
     }
 
     private static boolean isForm(String contentType) {

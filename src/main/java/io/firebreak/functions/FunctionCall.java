@@ -8,9 +8,10 @@ import java.util.Map;
  * Lambda): what admission needs, and nothing of the transport.
  *
  * @param query query parameters, first value of each
+ * @param idempotencyKey the Idempotency-Key header, if any
  */
 public record FunctionCall(String functionId, String method, String authorization, Map<String, String> query,
-        String contentType, byte[] body) {
+        String contentType, byte[] body, String idempotencyKey) {
 
     public boolean hasBody() {
         return body != null && body.length > 0;

@@ -50,7 +50,7 @@ public class FunctionGate {
         ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
         FunctionCall call = new FunctionCall(path.substring(1), ctx.request().method().name(),
                 ctx.request().getHeader("Authorization"), query, ctx.request().getHeader("Content-Type"),
-                body == null ? null : body.getBytes());
+                body == null ? null : body.getBytes(), ctx.request().getHeader("Idempotency-Key"));
         try {
             FunctionAdmission.Admitted admitted = admission.admit(call);
             // Funqy reads POST bodies as JSON: hand it the normalised form of a form or query-string webhook.

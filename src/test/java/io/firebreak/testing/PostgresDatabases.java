@@ -67,6 +67,9 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
         // Where tests arrange target rows: always the real database, whatever the service talks through.
         databases = new TestDatabases(url(target), url(ops), hanging);
         config.put("firebreak.api-keys", Tokens.apiKeys());
+        // Small bounds, so tests reach them; small batches, so one apply spans several.
+        config.put("firebreak.actions.max-rows", "600");
+        config.put("firebreak.actions.batch-size", "100");
         // Tests change the audit log between calls; a cached baseline would hide that.
         config.put("firebreak.confirm.audit.baseline-ttl", "0s");
         return config;

@@ -10,7 +10,26 @@ public final class TargetData {
     }
 
     public void reset() {
-        Sql.exec(url, "TRUNCATE public.audit_logs, public.profiles, public.tenants CASCADE");
+        Sql.exec(url, "TRUNCATE public.audit_logs, public.profiles, public.erp_sync_logs, public.erp_integrations, "
+                + "public.tenants CASCADE");
+    }
+
+    /** A new ERP integration of the first tenant; returns its id. */
+    public String integration(String name, boolean active) {
+        return Sql.rows(url, "INSERT INTO public.erp_integrations (tenant_id, name, erp_system, is_active) "
+                + "SELECT id, '" + name + "', 'xero', " + active + " FROM public.tenants ORDER BY id LIMIT 1 RETURNING id::text AS id")
+                .get(0).get("id").toString();
+    }
+
+    /** {@code count} sync log rows of an integration in a status, created {@code minutesAgo}. */
+    public void syncLogs(String integrationId, String status, int count, int minutesAgo) {
+        Sql.exec(url, "INSERT INTO public.erp_sync_logs (integration_id, entity_type, sync_status, created_at) "
+                + "SELECT '" + integrationId + "', 'invoice', '" + status + "', now() - make_interval(mins => "
+                + minutesAgo + ") FROM generate_series(1, " + count + ")");
+    }
+
+    public long count(String sql) {
+        return Sql.count(url, sql);
     }
 
     public void tenants(int n) {

@@ -1,0 +1,60 @@
+package io.firebreak.functions;
+
+/**
+ * The input every function that changes something shares (the safety model): a call is a dry run
+ * unless it carries {@code apply: true} and the {@code planId} its dry run returned, and an apply
+ * states its {@code reason}. {@code actor} and {@code idempotencyKey} are set by admission from the
+ * token and the Idempotency-Key header; a caller cannot supply an actor.
+ */
+public class ActionInput {
+
+    private Boolean apply;
+    private String planId;
+    private String reason;
+    private Actor actor;
+    private String idempotencyKey;
+
+    public boolean applying() {
+        return Boolean.TRUE.equals(apply);
+    }
+
+    public Boolean getApply() {
+        return apply;
+    }
+
+    public void setApply(Boolean apply) {
+        this.apply = apply;
+    }
+
+    public String getPlanId() {
+        return planId;
+    }
+
+    public void setPlanId(String planId) {
+        this.planId = planId;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+
+    public Actor getActor() {
+        return actor;
+    }
+
+    public void setActor(Actor actor) {
+        this.actor = actor;
+    }
+
+    public String getIdempotencyKey() {
+        return idempotencyKey;
+    }
+
+    public void setIdempotencyKey(String idempotencyKey) {
+        this.idempotencyKey = idempotencyKey;
+    }
+}

@@ -1,0 +1,44 @@
+package io.firebreak.functions.undo;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.firebreak.domain.AuditTrail;
+import io.firebreak.functions.FunctionError;
+import io.firebreak.functions.clearretryqueue.ClearRetryQueueFlow;
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+
+/** Restores the before-state an audited apply recorded, planned, bounded and audited like any change. */
+public class UndoFunction {
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    ClearRetryQueueFlow retryQueue;
+
+    @Funq("undo")
+    public Uni<JsonNode> undo(UndoInput input) {
+        if (input == null || input.getAuditId() == null) {
+            throw FunctionError.badInput("missing_field", "auditId", "undo needs the auditId of an apply");
+        }
+        long id = input.getAuditId();
+        return audit.find(id).flatMap(found -> {
+            AuditTrail.Record record = found.orElseThrow(
+                    () -> new FunctionError(404, "unknown_audit_record", "no audit record " + id, "auditId"));
+            if (!record.action().equals("apply") || !record.outcome().equals("applied")) {
+                throw new FunctionError(409, "not_undoable",
+                        "audit record " + id + " is a " + record.action() + " (" + record.outcome()
+                                + "), not an applied change", "auditId");
+            }
+            return switch (record.function()) {
+                case ClearRetryQueueFlow.FUNCTION -> input.applying() ? retryQueue.undoApply(record, input)
+                        : retryQueue.undoPlan(record, input);
+                default -> throw new FunctionError(409, "not_undoable",
+                        record.function() + " changes cannot be undone by firebreak", "auditId");
+            };
+        });
+    }
+}

@@ -1,0 +1,19 @@
+package io.firebreak.functions.verifyaudit;
+
+import jakarta.inject.Inject;
+
+import io.firebreak.domain.AuditTrail;
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+
+/** Walks the audit trail's hash chain and reports the first broken link, if any. */
+public class VerifyAuditFunction {
+
+    @Inject
+    AuditTrail audit;
+
+    @Funq("verify-audit")
+    public Uni<AuditTrail.Verification> verifyAudit() {
+        return audit.verify();
+    }
+}
