@@ -21,6 +21,6 @@ class OpsReadinessTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.name", hasItem("ops database"))
-                .body("checks.find { it.name == 'ops database' }.data.schemaVersion", is("1"));
+                .body("checks.find { it.name == 'ops database' }.data.schemaVersion", is("2"));
     }
 }

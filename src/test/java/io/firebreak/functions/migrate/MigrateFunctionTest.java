@@ -40,8 +40,8 @@ class MigrateFunctionTest {
         given().header("Authorization", Tokens.bearer(Tokens.ADMIN)).contentType(ContentType.JSON).body("{}")
                 .post("/migrate").then().statusCode(200)
                 .body("applied", is(false))
-                .body("migrations.version", is(List.of("1")))
-                .body("migrations[0].description", is("incidents"));
+                .body("migrations.version", is(List.of("1", "2")))
+                .body("migrations.description", is(List.of("incidents", "safety")));
         assertFalse(migrated(), "a dry run changes nothing");
 
         given().header("Authorization", Tokens.bearer(Tokens.RESPONDER)).contentType(ContentType.JSON)
@@ -52,11 +52,11 @@ class MigrateFunctionTest {
 
         given().header("Authorization", Tokens.bearer(Tokens.ADMIN)).contentType(ContentType.JSON)
                 .body("{\"apply\":true}").post("/migrate").then().statusCode(200)
-                .body("applied", is(true)).body("currentVersion", is("1")).body("migrations.version", is(List.of("1")));
+                .body("applied", is(true)).body("currentVersion", is("2")).body("migrations.version", is(List.of("1", "2")));
         assertTrue(migrated());
         given().header("Authorization", Tokens.bearer(Tokens.ADMIN)).contentType(ContentType.JSON)
                 .body("{\"apply\":true}").post("/migrate").then().statusCode(200).body("migrations", empty());
-        assertEquals(1L, Sql.count(db.ops(), "SELECT count(*) FROM flyway_schema_history WHERE success"));
+        assertEquals(2L, Sql.count(db.ops(), "SELECT count(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL"));
         given().get("/q/health/ready").then().statusCode(200);
     }
 }
