@@ -11,7 +11,7 @@ public final class TargetData {
 
     public void reset() {
         Sql.exec(url, "TRUNCATE public.audit_logs, public.profiles, public.erp_sync_logs, public.erp_integrations, "
-                + "public.tenants CASCADE");
+                + "public.payment_transactions, public.tenants CASCADE");
     }
 
     /** A new ERP integration of the first tenant; returns its id. */
@@ -26,6 +26,19 @@ public final class TargetData {
         Sql.exec(url, "INSERT INTO public.erp_sync_logs (integration_id, entity_type, sync_status, created_at) "
                 + "SELECT '" + integrationId + "', 'invoice', '" + status + "', now() - make_interval(mins => "
                 + minutesAgo + ") FROM generate_series(1, " + count + ")");
+    }
+
+    /** A payment of the first tenant, created {@code minutesAgo}, amount in minor units. */
+    public void payment(String reference, String provider, long amount, String currency, String status, int minutesAgo) {
+        Sql.exec(url, "INSERT INTO public.payment_transactions (tenant_id, transaction_reference, provider, amount, "
+                + "currency, status, created_at) SELECT id, '" + reference + "', '" + provider + "', " + amount + ", '"
+                + currency + "', '" + status + "', now() - make_interval(mins => " + minutesAgo + ") "
+                + "FROM public.tenants ORDER BY id LIMIT 1");
+    }
+
+    public String status(String reference) {
+        return Sql.rows(url, "SELECT status FROM public.payment_transactions WHERE transaction_reference = '"
+                + reference + "'").get(0).get("status").toString();
     }
 
     public long count(String sql) {

@@ -1,0 +1,90 @@
+package io.firebreak.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.firebreak.functions.ActionConfig;
+import io.quarkus.reactive.datasource.ReactiveDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** payment_transactions of the target database: the seed's stuck-payment query, and guarded settlement. */
+@ApplicationScoped
+public class Payments {
+
+    /** Seed 000 "Payment stuck in pending", with the columns verification needs. */
+    static final String STUCK = """
+            SELECT id::text AS id, transaction_reference, provider, amount, currency, status, created_at,
+                   tenant_id::text AS tenant_id
+            FROM public.payment_transactions
+            WHERE status = 'pending'
+              AND created_at < now() - interval '1 hour'
+            ORDER BY created_at
+            LIMIT %d""";
+
+    static final String BY_REFERENCE = """
+            SELECT id::text AS id, transaction_reference, provider, amount, currency, status, created_at,
+                   tenant_id::text AS tenant_id
+            FROM public.payment_transactions WHERE transaction_reference = $1""";
+
+    /** Only a row still pending moves: a second verification of the same row changes nothing. */
+    static final String SETTLE = """
+            UPDATE public.payment_transactions SET status = $2, updated_at = now()
+            WHERE transaction_reference = $1 AND status = 'pending'""";
+
+    static final String WRITE_LIMITS = "SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d";
+
+    /** A payment as the application recorded it; amount in minor units. */
+    public record Payment(String id, String reference, String provider, long amount, String currency, String status,
+            Instant createdAt, String tenantId) {
+    }
+
+    @Inject
+    TargetDiagnostics reads;
+
+    @Inject
+    @ReactiveDataSource("target")
+    Pool target;
+
+    @Inject
+    ActionConfig config;
+
+    public Uni<List<Payment>> stuck(int limit) {
+        return reads.readOnly(STUCK.formatted(limit)).map(Payments::payments);
+    }
+
+    /** One payment by reference, read-only (the reference is the caller's: it travels as a parameter). */
+    public Uni<Optional<Payment>> find(String reference) {
+        String limits = "SET LOCAL statement_timeout = %d; SET TRANSACTION READ ONLY".formatted(
+                config.statementTimeout().toMillis());
+        return target.withTransaction(tx -> tx.query(limits).execute()
+                .flatMap(x -> tx.preparedQuery(BY_REFERENCE).execute(Tuple.of(reference))))
+                .map(rows -> payments(rows).stream().findFirst());
+    }
+
+    /** Moves a pending payment to its verified status; 1 if it moved, 0 if it was no longer pending. */
+    public Uni<Integer> settle(String reference, String status) {
+        String limits = WRITE_LIMITS.formatted(config.statementTimeout().toMillis(), config.lockTimeout().toMillis());
+        return target.withTransaction(tx -> tx.query(limits).execute()
+                .flatMap(x -> tx.preparedQuery(SETTLE).execute(Tuple.of(reference, status)))
+                .map(RowSet::rowCount));
+    }
+
+    private static List<Payment> payments(RowSet<Row> rows) {
+        List<Payment> out = new ArrayList<>();
+        for (Row r : rows) {
+            out.add(new Payment(r.getString("id"), r.getString("transaction_reference"), r.getString("provider"),
+                    r.getLong("amount"), r.getString("currency"), r.getString("status"),
+                    r.getOffsetDateTime("created_at").toInstant(), r.getString("tenant_id")));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,28 @@
+package io.firebreak.functions.verifypayment;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.firebreak.functions.FunctionError;
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+
+/** Verifies a stuck payment with its provider and settles it only when amount and currency agree. */
+public class VerifyPaymentFunction {
+
+    @Inject
+    VerifyPaymentFlow flow;
+
+    @Funq("verify-payment")
+    public Uni<JsonNode> verifyPayment(VerifyPaymentInput input) {
+        String reference = input == null ? null : input.getReference();
+        if (reference == null || reference.isBlank()) {
+            throw FunctionError.badInput("missing_field", "reference", "reference is required");
+        }
+        if (reference.length() > 200) {
+            throw FunctionError.badInput("invalid_value", "reference", "reference is at most 200 characters");
+        }
+        return input.applying() ? flow.apply(reference, input) : flow.plan(reference, input);
+    }
+}

@@ -1,0 +1,168 @@
+package io.firebreak.providers;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Currency;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.firebreak.providers.flutterwave.FlutterwaveApi;
+import io.firebreak.providers.paystack.PaystackApi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Asks a payment's provider what became of it (providers.md): Paystack by reference (amounts in
+ * minor units), Flutterwave by tx_ref (amounts in major units). Rate limits are honoured
+ * (Retry-After, bounded), transient failures retried a bounded number of times, and every answer
+ * — including "not found", bad keys and timeouts — comes back as a {@link ProviderVerdict}.
+ */
+@ApplicationScoped
+public class PaymentProviders {
+
+    public static final String PAYSTACK = "paystack";
+    public static final String FLUTTERWAVE = "flutterwave";
+
+    @Inject
+    @RestClient
+    PaystackApi paystack;
+
+    @Inject
+    @RestClient
+    FlutterwaveApi flutterwave;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @ConfigProperty(name = "paystack.secret-key")
+    Optional<String> paystackKey;
+
+    @ConfigProperty(name = "flutterwave.secret-key")
+    Optional<String> flutterwaveKey;
+
+    @ConfigProperty(name = "firebreak.providers.attempts", defaultValue = "3")
+    int attempts;
+
+    @ConfigProperty(name = "firebreak.providers.max-retry-after", defaultValue = "10s")
+    Duration maxRetryAfter;
+
+    @ConfigProperty(name = "firebreak.providers.timeout", defaultValue = "6s")
+    Duration timeout;
+
+    public Uni<ProviderVerdict> verify(String provider, String reference) {
+        return attempt(provider, reference, 1);
+    }
+
+    private Uni<ProviderVerdict> attempt(String provider, String reference, int attempt) {
+        return once(provider, reference).flatMap(v -> {
+            boolean retry = attempt < attempts
+                    && (v.outcome() == ProviderVerdict.Outcome.RATE_LIMITED
+                            || (v.outcome() == ProviderVerdict.Outcome.ERROR && (v.httpStatus() >= 500 || v.httpStatus() == 0)));
+            if (!retry) {
+                return Uni.createFrom().item(v);
+            }
+            Duration wait = v.outcome() == ProviderVerdict.Outcome.RATE_LIMITED ? retryAfter(v.message())
+                    : Duration.ofMillis(200L * attempt);
+            return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+                    .flatMap(x -> attempt(provider, reference, attempt + 1));
+        });
+    }
+
+    private Uni<ProviderVerdict> once(String provider, String reference) {
+        Uni<Response> call;
+        switch (provider) {
+            case PAYSTACK -> {
+                if (paystackKey.isEmpty()) {
+                    return Uni.createFrom().item(ProviderVerdict.error(provider, reference, 0, "PAYSTACK_SECRET_KEY is not set"));
+                }
+                call = paystack.verify(reference, "Bearer " + paystackKey.get());
+            }
+            case FLUTTERWAVE -> {
+                if (flutterwaveKey.isEmpty()) {
+                    return Uni.createFrom().item(ProviderVerdict.error(provider, reference, 0, "FLUTTERWAVE_SECRET_KEY is not set"));
+                }
+                call = flutterwave.verifyByReference(reference, "Bearer " + flutterwaveKey.get());
+            }
+            default -> {
+                return Uni.createFrom().item(ProviderVerdict.error(provider, reference, 0, "unknown provider " + provider));
+            }
+        }
+        return call.ifNoItem().after(timeout).fail()
+                .map(response -> read(provider, reference, response))
+                .onFailure(WebApplicationException.class)
+                .recoverWithItem(e -> read(provider, reference, ((WebApplicationException) e).getResponse()))
+                .onFailure().recoverWithItem(e -> ProviderVerdict.error(provider, reference, 0,
+                        "no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+    }
+
+    ProviderVerdict read(String provider, String reference, Response response) {
+        int status = response.getStatus();
+        String text = response.hasEntity() ? response.readEntity(String.class) : "";
+        JsonNode body;
+        try {
+            body = text.isBlank() ? mapper.createObjectNode() : mapper.readTree(text);
+        } catch (Exception e) {
+            body = mapper.createObjectNode();
+        }
+        String message = body.path("message").asText("");
+        if (status == 429) {
+            String after = response.getHeaderString("Retry-After");
+            return new ProviderVerdict(provider, reference, ProviderVerdict.Outcome.RATE_LIMITED, null, null, null, 429,
+                    after == null ? "" : after);
+        }
+        boolean notFound = status == 404 || (status == 400 && message.toLowerCase(Locale.ROOT).contains("not found"))
+                || (status == 400 && message.toLowerCase(Locale.ROOT).contains("no transaction"));
+        if (notFound) {
+            return new ProviderVerdict(provider, reference, ProviderVerdict.Outcome.NOT_FOUND, null, null, null, status, message);
+        }
+        if (status != 200) {
+            return ProviderVerdict.error(provider, reference, status, message.isBlank() ? "HTTP " + status : message);
+        }
+        JsonNode data = body.path("data");
+        String outcome = data.path("status").asText("").toLowerCase(Locale.ROOT);
+        String currency = data.path("currency").asText(null);
+        Long amount = null;
+        if (data.hasNonNull("amount") && currency != null) {
+            amount = provider.equals(FLUTTERWAVE) ? minorUnits(data.get("amount").decimalValue(), currency)
+                    : data.get("amount").asLong();
+        }
+        ProviderVerdict.Outcome o = switch (outcome) {
+            case "success", "successful" -> ProviderVerdict.Outcome.SUCCESS;
+            case "failed", "abandoned", "reversed" -> ProviderVerdict.Outcome.FAILED;
+            default -> ProviderVerdict.Outcome.PENDING;
+        };
+        return new ProviderVerdict(provider, reference, o, amount, currency,
+                data.hasNonNull("id") ? data.get("id").asText() : null, 200, outcome);
+    }
+
+    /** Major units to minor units by the currency's own digits (NGN 2, JPY 0), refusing fractions of a minor unit. */
+    static Long minorUnits(BigDecimal major, String currency) {
+        int digits;
+        try {
+            digits = Math.max(0, Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
+        } catch (IllegalArgumentException e) {
+            digits = 2;
+        }
+        BigDecimal minor = major.movePointRight(digits);
+        return minor.stripTrailingZeros().scale() <= 0 ? minor.longValueExact() : null;
+    }
+
+    private Duration retryAfter(String header) {
+        try {
+            Duration d = Duration.ofSeconds(Long.parseLong(header.trim()));
+            return d.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : d;
+        } catch (RuntimeException e) {
+            return Duration.ofSeconds(1);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.firebreak.providers;
+
+/**
+ * What a payment provider says about one reference, in one shape whatever the provider: its
+ * outcome, the amount in minor units (Flutterwave answers in major units; converted), the
+ * currency, the provider's own id, and for errors the HTTP status and message.
+ */
+public record ProviderVerdict(String provider, String reference, Outcome outcome, Long amountMinor, String currency,
+        String providerId, int httpStatus, String message) {
+
+    /** The provider's answer, reduced to what firebreak acts on. */
+    public enum Outcome {
+        SUCCESS, FAILED, PENDING, NOT_FOUND, RATE_LIMITED, ERROR
+    }
+
+    public static ProviderVerdict error(String provider, String reference, int status, String message) {
+        return new ProviderVerdict(provider, reference, Outcome.ERROR, null, null, null, status, message);
+    }
+}
