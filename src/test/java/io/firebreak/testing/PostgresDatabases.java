@@ -70,6 +70,8 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
         // Small bounds, so tests reach them; small batches, so one apply spans several.
         config.put("firebreak.actions.max-rows", "600");
         config.put("firebreak.actions.batch-size", "100");
+        // Short leases, so a crashed sweeper's payments come back within a test.
+        config.put("firebreak.payments.lease", "2s");
         // Tests change the audit log between calls; a cached baseline would hide that.
         config.put("firebreak.confirm.audit.baseline-ttl", "0s");
         return config;

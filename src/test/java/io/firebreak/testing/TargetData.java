@@ -36,6 +36,14 @@ public final class TargetData {
                 + "FROM public.tenants ORDER BY id LIMIT 1");
     }
 
+    /** {@code count} pending Paystack payments REF-00001.., each {@code amount} kobo, created 2 hours ago. */
+    public void stuckPayments(String prefix, int count, long amount) {
+        Sql.exec(url, "INSERT INTO public.payment_transactions (tenant_id, transaction_reference, provider, amount, "
+                + "currency, status, created_at) SELECT (SELECT id FROM public.tenants ORDER BY id LIMIT 1), '" + prefix
+                + "' || lpad(g::text, 5, '0'), 'paystack', " + amount + ", 'NGN', 'pending', now() - interval '2 hours' "
+                + "FROM generate_series(1, " + count + ") g");
+    }
+
     public String status(String reference) {
         return Sql.rows(url, "SELECT status FROM public.payment_transactions WHERE transaction_reference = '"
                 + reference + "'").get(0).get("status").toString();
