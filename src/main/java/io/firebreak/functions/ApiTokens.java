@@ -40,6 +40,9 @@ public final class ApiTokens {
                     throw new IllegalArgumentException("FIREBREAK_API_KEYS entries are role:sha256hex");
                 }
                 Role role = Role.parse(item.substring(0, colon));
+                if (role == Role.PROVIDER) {
+                    throw new IllegalArgumentException("FIREBREAK_API_KEYS: providers sign their calls; no token has that role");
+                }
                 String hex = item.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
                 if (!hex.matches("[0-9a-f]{64}")) {
                     throw new IllegalArgumentException(

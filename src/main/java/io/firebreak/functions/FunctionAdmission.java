@@ -55,6 +55,9 @@ public class FunctionAdmission {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    ProviderSignatures signatures;
+
     private FunctionManifest manifest;
     private ApiTokens tokens;
     private final Map<String, ObjectReader> readers = new ConcurrentHashMap<>();
@@ -79,6 +82,9 @@ public class FunctionAdmission {
     public Admitted admit(FunctionCall call) {
         FunctionManifest.Function f = manifest.find(call.functionId()).orElseThrow(
                 () -> new FunctionError(404, "unknown_function", "no function " + call.functionId(), null));
+        if (f.role() == Role.PROVIDER) {
+            return admitSigned(call, f);
+        }
         Caller caller = tokens.authenticate(token(call, f)).orElseThrow(() -> new FunctionError(401, "unauthenticated",
                 "a valid API token is required (Authorization: Bearer <token>)", null));
         if (!caller.role().permits(f.role())) {
@@ -94,6 +100,25 @@ public class FunctionAdmission {
             throw FunctionError.badInput("body_too_large", null, "the body is larger than " + maxBodyBytes() + " bytes");
         }
         String json = withActor(f.id(), json(call, f, method), caller, call.idempotencyKey());
+        return new Admitted(f, caller, json, parse(f.id(), json));
+    }
+
+    /**
+     * A provider's webhook: the signature over the raw body is the credential; the verified
+     * provider becomes the actor ("webhook:paystack"), written into the input like any actor.
+     */
+    private Admitted admitSigned(FunctionCall call, FunctionManifest.Function f) {
+        if (!f.httpMethods().contains(call.method().toUpperCase(Locale.ROOT))) {
+            throw new FunctionError(405, "method_not_allowed", f.id() + " accepts " + String.join(", ", f.httpMethods()),
+                    null);
+        }
+        if (call.hasBody() && call.body().length > maxBodyBytes()) {
+            throw FunctionError.badInput("body_too_large", null, "the body is larger than " + maxBodyBytes() + " bytes");
+        }
+        String provider = signatures.verify(call.headers(), call.body());
+        Caller caller = new Caller(Role.PROVIDER, "webhook:" + provider);
+        String json = withActor(f.id(), call.hasBody() ? new String(call.body(), StandardCharsets.UTF_8) : null, caller,
+                null);
         return new Admitted(f, caller, json, parse(f.id(), json));
     }
 

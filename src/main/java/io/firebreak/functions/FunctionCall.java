@@ -9,9 +9,10 @@ import java.util.Map;
  *
  * @param query query parameters, first value of each
  * @param idempotencyKey the Idempotency-Key header, if any
+ * @param headers every header, names in lower case (for signed provider calls)
  */
 public record FunctionCall(String functionId, String method, String authorization, Map<String, String> query,
-        String contentType, byte[] body, String idempotencyKey) {
+        String contentType, byte[] body, String idempotencyKey, Map<String, String> headers) {
 
     public boolean hasBody() {
         return body != null && body.length > 0;

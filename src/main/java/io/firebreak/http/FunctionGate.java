@@ -50,7 +50,7 @@ public class FunctionGate {
         ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
         FunctionCall call = new FunctionCall(path.substring(1), ctx.request().method().name(),
                 ctx.request().getHeader("Authorization"), query, ctx.request().getHeader("Content-Type"),
-                body == null ? null : body.getBytes(), ctx.request().getHeader("Idempotency-Key"));
+                body == null ? null : body.getBytes(), ctx.request().getHeader("Idempotency-Key"), headers(ctx));
         try {
             FunctionAdmission.Admitted admitted = admission.admit(call);
             // Funqy reads POST bodies as JSON: hand it the normalised form of a form or query-string webhook.
@@ -66,6 +66,12 @@ public class FunctionGate {
             return;
         }
         ctx.next();
+    }
+
+    private static Map<String, String> headers(RoutingContext ctx) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        ctx.request().headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+        return headers;
     }
 
     /** Every failure leaves as JSON; unexpected ones are logged with a reference the caller can quote. */

@@ -15,6 +15,7 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
 
     public static final String PAYSTACK_KEY = "sk_test_fbfake_4b1d";
     public static final String FLUTTERWAVE_KEY = "FLWSECK_TEST-fbfake-9c2e";
+    public static final String FLUTTERWAVE_HASH = "fb-flw-webhook-hash-51d0";
 
     private static WireMockServer paystack;
     private static WireMockServer flutterwave;
@@ -25,10 +26,11 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
         flutterwave = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         paystack.start();
         flutterwave.start();
-        return Map.of("quarkus.rest-client.paystack.url", paystack.baseUrl(),
-                "quarkus.rest-client.flutterwave.url", flutterwave.baseUrl(),
-                "paystack.secret-key", PAYSTACK_KEY, "flutterwave.secret-key", FLUTTERWAVE_KEY,
-                "firebreak.providers.timeout", "1s", "firebreak.providers.max-retry-after", "2s");
+        return Map.ofEntries(Map.entry("quarkus.rest-client.paystack.url", paystack.baseUrl()),
+                Map.entry("quarkus.rest-client.flutterwave.url", flutterwave.baseUrl()),
+                Map.entry("paystack.secret-key", PAYSTACK_KEY), Map.entry("flutterwave.secret-key", FLUTTERWAVE_KEY),
+                Map.entry("flutterwave.webhook-hash", FLUTTERWAVE_HASH),
+                Map.entry("firebreak.providers.timeout", "1s"), Map.entry("firebreak.providers.max-retry-after", "2s"));
     }
 
     public static WireMockServer paystack() {

@@ -75,6 +75,38 @@ public class VerifyPaymentFlow {
         });
     }
 
+    /**
+     * A signed provider event: never trusted as is. The payment is looked up, its provider asked
+     * again, and the row moved only on that answer; a replayed event finds it no longer pending.
+     */
+    public Uni<JsonNode> webhook(String provider, String reference, String event, io.firebreak.functions.Actor actor) {
+        return payments.find(reference).flatMap(found -> {
+            ObjectNode answer = mapper.createObjectNode();
+            answer.put("received", true);
+            answer.put("reference", reference);
+            if (found.isEmpty() || !found.get().provider().equals(provider)) {
+                answer.put("finding", found.isEmpty() ? "unknown_payment" : "provider_mismatch");
+                answer.put("settled", false);
+                return Uni.createFrom().item((JsonNode) answer);
+            }
+            return providers.verify(provider, reference).map(v -> PaymentDecision.of(found.get(), v))
+                    .flatMap(d -> (d.changes() ? payments.settle(reference, d.after()) : Uni.createFrom().item(0))
+                            .flatMap(moved -> (moved == 1 ? audit.record(new AuditTrail.Entry(actor, "payment-webhook",
+                                    "apply", "provider event " + event, Map.of("reference", reference, "event",
+                                            String.valueOf(event)), mapper.valueToTree(d), 1,
+                                    d.providerId() == null ? List.of() : List.of(d.providerId()), "applied", null))
+                                    : Uni.createFrom().item((Long) null)).map(auditId -> {
+                                        answer.put("finding", d.finding());
+                                        answer.put("settled", moved == 1);
+                                        answer.put("status", moved == 1 ? d.after() : found.get().status());
+                                        if (auditId != null) {
+                                            answer.put("auditId", auditId);
+                                        }
+                                        return (JsonNode) answer;
+                                    })));
+        });
+    }
+
     Uni<PaymentDecision> decide(String reference) {
         return payments.find(reference).flatMap(found -> {
             Payments.Payment p = found.orElseThrow(() -> new FunctionError(404, "unknown_payment",

@@ -1,0 +1,85 @@
+package io.firebreak.functions;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Checks that a webhook came from the provider it claims (providers.md): Paystack signs the raw
+ * body with HMAC-SHA512 and the secret key (x-paystack-signature, lower-case hex); Flutterwave
+ * sends the dashboard's secret hash (verif-hash) or, newer, a base64 HMAC-SHA256 of the body
+ * (flutterwave-signature). Every comparison is constant-time.
+ */
+@ApplicationScoped
+public class ProviderSignatures {
+
+    @ConfigProperty(name = "paystack.secret-key")
+    Optional<String> paystackKey;
+
+    @ConfigProperty(name = "flutterwave.webhook-hash")
+    Optional<String> flutterwaveHash;
+
+    /** The provider whose signature the call carries, or a 401. */
+    public String verify(Map<String, String> headers, byte[] body) {
+        byte[] raw = body == null ? new byte[0] : body;
+        String paystack = headers.get("x-paystack-signature");
+        if (paystack != null) {
+            if (paystackKey.isPresent() && equal(hex(hmac("HmacSHA512", paystackKey.get(), raw)),
+                    paystack.trim().toLowerCase(Locale.ROOT))) {
+                return "paystack";
+            }
+            throw refused();
+        }
+        String verifHash = headers.get("verif-hash");
+        if (verifHash != null) {
+            if (flutterwaveHash.isPresent() && equal(flutterwaveHash.get(), verifHash.trim())) {
+                return "flutterwave";
+            }
+            throw refused();
+        }
+        String signature = headers.get("flutterwave-signature");
+        if (signature != null) {
+            if (flutterwaveHash.isPresent() && equal(Base64.getEncoder().encodeToString(
+                    hmac("HmacSHA256", flutterwaveHash.get(), raw)), signature.trim())) {
+                return "flutterwave";
+            }
+            throw refused();
+        }
+        throw new FunctionError(401, "unsigned",
+                "a provider webhook must carry x-paystack-signature, verif-hash or flutterwave-signature", null);
+    }
+
+    private static FunctionError refused() {
+        return new FunctionError(401, "bad_signature", "the webhook signature does not match", null);
+    }
+
+    private static boolean equal(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] hmac(String algorithm, String key, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), algorithm));
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+}
