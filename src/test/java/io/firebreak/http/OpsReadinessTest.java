@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.is;
 
 import org.junit.jupiter.api.Test;
 
+import io.firebreak.testing.OpsSchema;
 import io.firebreak.testing.PostgresDatabases;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -21,6 +22,6 @@ class OpsReadinessTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.name", hasItem("ops database"))
-                .body("checks.find { it.name == 'ops database' }.data.schemaVersion", is("2"));
+                .body("checks.find { it.name == 'ops database' }.data.schemaVersion", is(OpsSchema.latest()));
     }
 }
