@@ -35,6 +35,22 @@ public class RetryQueue {
             GROUP BY i.id, i.name, i.erp_system, i.is_active
             ORDER BY dead_letters DESC""";
 
+    /** Dead letters per integration in the window, against the 24 hours before it. */
+    static final String DEAD_LETTER_WINDOW = """
+            SELECT i.id::text AS id, i.name, i.erp_system,
+                   COUNT(*) FILTER (WHERE l.created_at > now() - make_interval(mins => %d)) AS in_window,
+                   COUNT(*) FILTER (WHERE l.created_at <= now() - make_interval(mins => %d)) AS before_window
+            FROM public.erp_sync_logs l
+            JOIN public.erp_integrations i ON i.id = l.integration_id
+            WHERE l.sync_status = 'dead_letter'
+              AND l.created_at > now() - interval '24 hours' - make_interval(mins => %d)
+            GROUP BY i.id, i.name, i.erp_system""";
+
+    /** An integration's dead letters in a window and in the 24 hours before it. */
+    public record DeadLetterWindow(String integrationId, String name, String erpSystem, long inWindow,
+            long beforeWindow) {
+    }
+
     static final String INTEGRATION = """
             SELECT id::text AS id, name, erp_system, is_active FROM public.erp_integrations WHERE id = '%s'""";
 
@@ -82,6 +98,17 @@ public class RetryQueue {
             for (Row r : rows) {
                 out.add(new DeadLetters(r.getString("id"), r.getString("name"), r.getString("erp_system"),
                         r.getBoolean("is_active"), r.getLong("dead_letters"), r.getOffsetDateTime("last_at").toInstant()));
+            }
+            return out;
+        });
+    }
+
+    public Uni<List<DeadLetterWindow>> deadLetterWindows(int windowMinutes) {
+        return reads.readOnly(DEAD_LETTER_WINDOW.formatted(windowMinutes, windowMinutes, windowMinutes)).map(rows -> {
+            List<DeadLetterWindow> out = new ArrayList<>();
+            for (Row r : rows) {
+                out.add(new DeadLetterWindow(r.getString("id"), r.getString("name"), r.getString("erp_system"),
+                        r.getLong("in_window"), r.getLong("before_window")));
             }
             return out;
         });
