@@ -153,6 +153,20 @@ class LambdaDispatcherTest {
     }
 
     @Test
+    void everyScheduleOfTheManifestRunsThroughAnEventBridgeEvent() {
+        TargetData target = new TargetData(db.target());
+        String storm = target.integration("Xero", true);
+        target.syncLogs(storm, "dead_letter", 50, 3);
+        JsonNode sweep = invoke(LambdaEvents.JSON.createObjectNode().put("firebreak", "schedule").put("job", "dead-letter-sweep"));
+        assertEquals(storm, sweep.path("spikes").path(0).path("integrationId").asText(), sweep.toString());
+        assertEquals("P1", ops.openIncidents().get(0).get("severity"));
+        // The sweep job answers too (nothing stuck here, so nothing to settle).
+        JsonNode payments = invoke(LambdaEvents.JSON.createObjectNode().put("firebreak", "schedule")
+                .put("job", "stuck-payment-sweep"));
+        assertEquals(0, payments.path("settled").asInt(-1), payments.toString());
+    }
+
+    @Test
     void getIncidentOverHttpApiEvent() {
         FakeApp.answer(503, 0);
         String id = invokeHttp(event("confirm-outage.json", as(Tokens.MONITOR))).body().getString("incidentId");
