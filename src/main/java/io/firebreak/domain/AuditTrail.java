@@ -80,7 +80,12 @@ public class AuditTrail {
     Clock clock;
 
     public Uni<Long> record(Entry e) {
-        return ops.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(OffsetDateTime.now(clock),
+        return record(ops, e);
+    }
+
+    /** Records inside the caller's transaction: the change and its audit record commit together or not at all. */
+    public Uni<Long> record(io.vertx.mutiny.sqlclient.SqlClient client, Entry e) {
+        return client.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(OffsetDateTime.now(clock),
                 e.actor().tokenId(), e.actor().role(), e.function(), e.action(), e.reason(), json(e.input()),
                 e.plan() == null ? null : json(e.plan()), e.rowsAffected(),
                 json(e.externalIds() == null ? List.of() : e.externalIds()), e.outcome(), e.undoOf())))

@@ -114,6 +114,11 @@ public class IncidentStore {
             this.conn = conn;
         }
 
+        /** The transaction's connection, for other ops repositories that must commit with it. */
+        public SqlConnection connection() {
+            return conn;
+        }
+
         public Uni<Optional<String>> openIncident(String fingerprint) {
             return conn.preparedQuery(OPEN_BY_FINGERPRINT).execute(Tuple.of(fingerprint)).map(IncidentStore::firstId);
         }

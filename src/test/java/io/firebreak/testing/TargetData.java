@@ -44,6 +44,14 @@ public final class TargetData {
                 + "FROM generate_series(1, " + count + ") g");
     }
 
+    /** A tenant admin of the first tenant; email or phone may be null. Returns the tenant id. */
+    public String admin(String name, String email, String phone) {
+        return Sql.rows(url, "INSERT INTO public.profiles (tenant_id, full_name, email, phone, role) "
+                + "SELECT id, '" + name + "', " + (email == null ? "NULL" : "'" + email + "'") + ", "
+                + (phone == null ? "NULL" : "'" + phone + "'") + ", 'admin' FROM public.tenants ORDER BY id LIMIT 1 "
+                + "RETURNING tenant_id::text AS tenant").get(0).get("tenant").toString();
+    }
+
     public String status(String reference) {
         return Sql.rows(url, "SELECT status FROM public.payment_transactions WHERE transaction_reference = '"
                 + reference + "'").get(0).get("status").toString();

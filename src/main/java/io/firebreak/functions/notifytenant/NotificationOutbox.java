@@ -1,0 +1,107 @@
+package io.firebreak.functions.notifytenant;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.firebreak.domain.IncidentStore;
+import io.firebreak.domain.Notifications;
+import io.firebreak.functions.ScheduledJob;
+import io.firebreak.providers.MessageChannels;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Delivers the notifications outbox (every minute, and right after notify-tenant queues): due
+ * messages are claimed with SKIP LOCKED, sent, and marked sent, retried with doubling backoff, or
+ * dead-lettered after the last attempt or a permanent refusal — each outcome on the incident's timeline.
+ */
+@ApplicationScoped
+public class NotificationOutbox implements ScheduledJob {
+
+    public static final String NAME = "notification-outbox";
+
+    @Inject
+    Notifications outbox;
+
+    @Inject
+    MessageChannels channels;
+
+    @Inject
+    IncidentStore incidents;
+
+    @Inject
+    NotifyConfig config;
+
+    @Inject
+    Clock clock;
+
+    /** One message's delivery attempt. */
+    @RegisterForReflection
+    public record Attempt(long id, String channel, String recipient, String state, int attempts, String error) {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Scheduled(identity = NAME, cron = "{firebreak.notify.outbox-cron}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return deliver().replaceWithVoid();
+    }
+
+    @Override
+    public Uni<List<Attempt>> run() {
+        return deliver();
+    }
+
+    public Uni<List<Attempt>> deliver() {
+        return outbox.claim(50, config.lease()).flatMap(due -> Multi.createFrom().iterable(due)
+                .onItem().transformToUni(this::attempt).merge(4).collect().asList());
+    }
+
+    private Uni<Attempt> attempt(Notifications.Queued n) {
+        Uni<MessageChannels.Delivery> send = n.channel().equals("email")
+                ? channels.email(n.recipient(), n.subject(), n.body(), "firebreak-notification-" + n.id())
+                : channels.whatsapp(n.recipient(), template(n.phase()), n.body());
+        return send.flatMap(d -> {
+            if (d.sent()) {
+                return outbox.sent(n.id(), d.providerId()).flatMap(v -> event(n, "notification-sent",
+                        n.channel() + " to " + n.recipient() + " sent", Map.of("notificationId", n.id(),
+                                "providerId", String.valueOf(d.providerId()))))
+                        .replaceWith(new Attempt(n.id(), n.channel(), n.recipient(), "sent", n.attempts(), null));
+            }
+            if (d.permanent() || n.attempts() >= config.maxAttempts()) {
+                return outbox.dead(n.id(), d.error()).flatMap(v -> event(n, "notification-dead",
+                        n.channel() + " to " + n.recipient() + " failed for good: " + d.error(),
+                        Map.of("notificationId", n.id(), "attempts", n.attempts())))
+                        .replaceWith(new Attempt(n.id(), n.channel(), n.recipient(), "dead", n.attempts(), d.error()));
+            }
+            Duration wait = config.backoff().multipliedBy(1L << Math.min(n.attempts() - 1, 7));
+            Duration capped = wait.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : wait;
+            return outbox.retry(n.id(), d.error(), capped)
+                    .replaceWith(new Attempt(n.id(), n.channel(), n.recipient(), "retrying", n.attempts(), d.error()));
+        });
+    }
+
+    private Uni<Void> event(Notifications.Queued n, String kind, String summary, Map<String, Object> detail) {
+        return incidents.transaction(tx -> tx.addEvent(n.incidentId(), clock.instant(), kind, "schedule:" + NAME, summary,
+                detail));
+    }
+
+    private String template(String phase) {
+        return switch (phase) {
+            case "investigating" -> config.investigating().whatsappTemplate();
+            case "update" -> config.update().whatsappTemplate();
+            default -> config.resolved().whatsappTemplate();
+        };
+    }
+}

@@ -1,0 +1,116 @@
+package io.firebreak.providers;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.firebreak.providers.resend.ResendApi;
+import io.firebreak.providers.whatsapp.WhatsAppApi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Sends one tenant notification over WhatsApp (a Cloud API template message) or email (Resend), and
+ * says what happened in one shape: sent with the provider's id, a failure worth retrying (429,
+ * 5xx, timeouts), or a permanent one (bad token, bad request) that retrying cannot fix.
+ */
+@ApplicationScoped
+public class MessageChannels {
+
+    /** The outcome of one send. */
+    public record Delivery(boolean sent, boolean permanent, String providerId, String error) {
+    }
+
+    @Inject
+    @RestClient
+    WhatsAppApi whatsapp;
+
+    @Inject
+    @RestClient
+    ResendApi resend;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @ConfigProperty(name = "whatsapp.token")
+    Optional<String> whatsappToken;
+
+    @ConfigProperty(name = "whatsapp.phone-number-id")
+    Optional<String> phoneNumberId;
+
+    @ConfigProperty(name = "resend.api-key")
+    Optional<String> resendKey;
+
+    @ConfigProperty(name = "notify.email-from")
+    Optional<String> emailFrom;
+
+    @ConfigProperty(name = "firebreak.notify.whatsapp-language", defaultValue = "en_US")
+    String language;
+
+    @ConfigProperty(name = "firebreak.providers.timeout", defaultValue = "6s")
+    Duration timeout;
+
+    /** A WhatsApp template message whose one body parameter is the rendered text. */
+    public Uni<Delivery> whatsapp(String to, String template, String text) {
+        if (whatsappToken.isEmpty() || phoneNumberId.isEmpty()) {
+            return Uni.createFrom().item(new Delivery(false, true, null, "WHATSAPP_TOKEN or WHATSAPP_PHONE_NUMBER_ID is not set"));
+        }
+        ObjectNode body = mapper.createObjectNode();
+        body.put("messaging_product", "whatsapp");
+        body.put("to", to.replace("+", ""));
+        body.put("type", "template");
+        ObjectNode t = body.putObject("template");
+        t.put("name", template);
+        t.putObject("language").put("code", language);
+        t.putArray("components").addObject().put("type", "body").putArray("parameters").addObject()
+                .put("type", "text").put("text", text);
+        return read(whatsapp.send(phoneNumberId.get(), "Bearer " + whatsappToken.get(), body.toString()),
+                json -> json.path("messages").path(0).path("id").asText(null),
+                json -> json.path("error").path("message").asText(""));
+    }
+
+    public Uni<Delivery> email(String to, String subject, String text, String idempotencyKey) {
+        if (resendKey.isEmpty() || emailFrom.isEmpty()) {
+            return Uni.createFrom().item(new Delivery(false, true, null, "RESEND_API_KEY or NOTIFY_EMAIL_FROM is not set"));
+        }
+        ObjectNode body = mapper.createObjectNode();
+        body.put("from", emailFrom.get());
+        body.putArray("to").add(to);
+        body.put("subject", subject);
+        body.put("text", text);
+        return read(resend.send("Bearer " + resendKey.get(), idempotencyKey, body.toString()),
+                json -> json.path("id").asText(null), json -> json.path("message").asText(""));
+    }
+
+    private Uni<Delivery> read(Uni<Response> call, java.util.function.Function<JsonNode, String> id,
+            java.util.function.Function<JsonNode, String> error) {
+        return call.ifNoItem().after(timeout).fail()
+                .onFailure(WebApplicationException.class).recoverWithItem(e -> ((WebApplicationException) e).getResponse())
+                .map(response -> {
+                    int status = response.getStatus();
+                    JsonNode json;
+                    try {
+                        json = mapper.readTree(response.hasEntity() ? response.readEntity(String.class) : "{}");
+                    } catch (Exception e) {
+                        json = mapper.createObjectNode();
+                    }
+                    if (status >= 200 && status < 300) {
+                        return new Delivery(true, false, id.apply(json), null);
+                    }
+                    boolean retry = status == 429 || status >= 500;
+                    return new Delivery(false, !retry, null, "HTTP " + status + " " + error.apply(json));
+                })
+                .onFailure().recoverWithItem(e -> new Delivery(false, false, null,
+                        "no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+    }
+}

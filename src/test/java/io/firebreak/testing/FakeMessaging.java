@@ -1,0 +1,49 @@
+package io.firebreak.testing;
+
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/** WhatsApp Cloud API and Resend as real HTTP servers answering in their documented shapes. */
+public class FakeMessaging implements QuarkusTestResourceLifecycleManager {
+
+    public static final String WHATSAPP_TOKEN = "EAAfbfake-whatsapp-71c3";
+    public static final String PHONE_NUMBER_ID = "106540352242922";
+    public static final String RESEND_KEY = "re_fbfake_0d9e";
+
+    private static WireMockServer whatsapp;
+    private static WireMockServer resend;
+
+    @Override
+    public Map<String, String> start() {
+        whatsapp = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        resend = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        whatsapp.start();
+        resend.start();
+        return Map.ofEntries(Map.entry("quarkus.rest-client.whatsapp.url", whatsapp.baseUrl()),
+                Map.entry("quarkus.rest-client.resend.url", resend.baseUrl()),
+                Map.entry("whatsapp.token", WHATSAPP_TOKEN), Map.entry("whatsapp.phone-number-id", PHONE_NUMBER_ID),
+                Map.entry("resend.api-key", RESEND_KEY), Map.entry("notify.email-from", "status@firebreak.example"),
+                // Fast retries, so a test sees the backoff without waiting half a minute.
+                Map.entry("firebreak.notify.backoff", "200ms"), Map.entry("firebreak.notify.max-attempts", "3"));
+    }
+
+    public static WireMockServer whatsapp() {
+        return whatsapp;
+    }
+
+    public static WireMockServer resend() {
+        return resend;
+    }
+
+    @Override
+    public void stop() {
+        if (whatsapp != null) {
+            whatsapp.stop();
+            resend.stop();
+        }
+    }
+}
