@@ -36,3 +36,20 @@ SELECT t.ids[1 + (g % 150)], gen_random_uuid(),
 FROM t, generate_series(1, 1200) g;
 
 ANALYZE public.audit_logs;
+
+-- ERP: three integrations; Xero's is in a sync storm (dead letters now, a retry queue behind them).
+INSERT INTO public.erp_integrations (tenant_id, name, erp_system, is_active)
+SELECT id, v.name, v.erp, true FROM public.tenants t,
+       (VALUES ('Xero (Lagos)', 'xero', 1), ('Sage (Abuja)', 'sage', 2), ('Odoo (Accra)', 'odoo', 3)) AS v (name, erp, n)
+WHERE t.name = 'Tenant ' || lpad(v.n::text, 3, '0');
+
+INSERT INTO public.erp_sync_logs (integration_id, tenant_id, entity_type, sync_status, created_at)
+SELECT i.id, i.tenant_id, 'invoice', s.status, now() - make_interval(mins => s.minutes_ago)
+FROM public.erp_integrations i
+CROSS JOIN LATERAL (
+    SELECT 'success' AS status, g * 7 AS minutes_ago FROM generate_series(1, 400) g
+    UNION ALL SELECT 'dead_letter', 60 * 6 + g FROM generate_series(1, 3) g
+    UNION ALL SELECT 'dead_letter', (random() * 9)::int FROM generate_series(1, 120) g WHERE i.erp_system = 'xero'
+    UNION ALL SELECT 'retrying', (random() * 9)::int FROM generate_series(1, 2400) g WHERE i.erp_system = 'xero'
+) s;
+ANALYZE public.erp_sync_logs;

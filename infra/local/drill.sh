@@ -47,7 +47,12 @@ Try:
   curl -s -X POST "$BASE/monitor-alert?token=\$FB_TOKEN&monitorID=793456&monitorFriendlyName=API&monitorURL=https://app.example.com&alertType=1&alertDetails=Timeout" | jq .
   # 4. The incident and its timeline (use the id from step 1)
   curl -s -H "Authorization: Bearer \$FB_TOKEN" "$BASE/get-incident?id=INC-$(date -u +%F)-001" | jq .
-  # 5. Bad input is a 400 with the field at fault
+  # 5. The ERP sync storm: the seed's dead-letter report, then a plan for the storming integration
+  curl -s -X POST -H "Authorization: Bearer \$FB_TOKEN" -d '{}' $BASE/clear-retry-queue | jq '.integrations[]'
+  XERO=\$(curl -s -X POST -H "Authorization: Bearer \$FB_TOKEN" -d '{}' $BASE/clear-retry-queue | jq -r '.integrations[0].integrationId')
+  curl -s -X POST -H "Authorization: Bearer \$FB_TOKEN" -d "{\"integrationId\":\"\$XERO\"}" $BASE/clear-retry-queue | jq '.planId, .rows, .changes.integration'
+  #    ...then apply it: add "apply":true, "planId" and a "reason" (undo takes the auditId it answers)
+  # 6. Bad input is a 400 with the field at fault
   curl -s -H "Authorization: Bearer \$FB_TOKEN" -H 'Content-Type: application/json' -d '{"windowMinutes":"ten"}' $BASE/confirm-outage | jq .
 
 Starting firebreak on $BASE (Ctrl-C to stop)...
