@@ -11,15 +11,12 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.firebreak.functions.Actor;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -74,7 +71,7 @@ public class AuditTrail {
     Pool ops;
 
     @Inject
-    ObjectMapper mapper;
+    OpsJson json;
 
     @Inject
     Clock clock;
@@ -86,9 +83,9 @@ public class AuditTrail {
     /** Records inside the caller's transaction: the change and its audit record commit together or not at all. */
     public Uni<Long> record(io.vertx.mutiny.sqlclient.SqlClient client, Entry e) {
         return client.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(OffsetDateTime.now(clock),
-                e.actor().tokenId(), e.actor().role(), e.function(), e.action(), e.reason(), json(e.input()),
-                e.plan() == null ? null : json(e.plan()), e.rowsAffected(),
-                json(e.externalIds() == null ? List.of() : e.externalIds()), e.outcome(), e.undoOf())))
+                e.actor().tokenId(), e.actor().role(), e.function(), e.action(), e.reason(), json.jsonb(e.input()),
+                json.jsonb(e.plan()), e.rowsAffected(),
+                json.jsonb(e.externalIds() == null ? List.of() : e.externalIds()), e.outcome(), e.undoOf())))
                 .map(rows -> rows.iterator().next().getLong("id"));
     }
 
@@ -101,7 +98,7 @@ public class AuditTrail {
             Row r = it.next();
             return Optional.of(new Record(r.getLong("id"), r.getOffsetDateTime("at").toInstant(),
                     r.getString("token_id"), r.getString("role"), r.getString("function"), r.getString("action"),
-                    r.getString("reason"), tree(r.getString("input")), tree(r.getString("plan")),
+                    r.getString("reason"), json.tree(r.getString("input")), json.tree(r.getString("plan")),
                     r.getInteger("rows_affected"), r.getString("outcome"), r.getLong("undo_of")));
         });
     }
@@ -138,22 +135,4 @@ public class AuditTrail {
         });
     }
 
-    private Object json(Object value) {
-        try {
-            return Json.decodeValue(mapper.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise an audit field", e);
-        }
-    }
-
-    private JsonNode tree(String json) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -8,13 +8,10 @@ import java.util.Arrays;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -71,7 +68,7 @@ public class IdempotencyKeys {
     Pool ops;
 
     @Inject
-    ObjectMapper mapper;
+    OpsJson json;
 
     @Inject
     Clock clock;
@@ -90,7 +87,7 @@ public class IdempotencyKeys {
                 return Uni.createFrom().item((Claim) new Mismatch());
             }
             if (r.getString("state").equals("done")) {
-                return Uni.createFrom().item((Claim) new Done(r.getInteger("status"), tree(r.getString("response"))));
+                return Uni.createFrom().item((Claim) new Done(r.getInteger("status"), json.tree(r.getString("response"))));
             }
             if (r.getOffsetDateTime("lease_until").isAfter(now)) {
                 return Uni.createFrom().item((Claim) new Busy());
@@ -102,15 +99,8 @@ public class IdempotencyKeys {
 
     public Uni<Void> complete(String function, String key, int status, JsonNode response) {
         return ops.preparedQuery(COMPLETE)
-                .execute(Tuple.tuple(Arrays.asList(function, key, status, Json.decodeValue(response.toString()))))
+                .execute(Tuple.tuple(Arrays.asList(function, key, status, json.jsonb(response))))
                 .replaceWithVoid();
     }
 
-    private JsonNode tree(String json) {
-        try {
-            return json == null ? null : mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -17,14 +17,11 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -94,7 +91,7 @@ public class IncidentStore {
     Pool ops;
 
     @Inject
-    ObjectMapper mapper;
+    OpsJson json;
 
     @ConfigProperty(name = "firebreak.ops.statement-timeout", defaultValue = "1000ms")
     Duration statementTimeout;
@@ -151,14 +148,14 @@ public class IncidentStore {
         public Uni<Void> addEvent(String incidentId, Instant at, String kind, String source, String summary,
                 Object detail) {
             return conn.preparedQuery(INSERT_EVENT)
-                    .execute(Tuple.tuple(List.of(incidentId, utc(at), kind, source, summary, jsonb(detail))))
+                    .execute(Tuple.tuple(List.of(incidentId, utc(at), kind, source, summary, json.jsonb(detail))))
                     .replaceWithVoid();
         }
 
         public Uni<Void> saveConfirmation(Confirmation c, String incidentId) {
             return conn.preparedQuery(INSERT_CONFIRMATION).execute(Tuple.tuple(Arrays.asList(utc(c.at()),
                     c.trigger().id(), c.verdict().json(), c.severity() == null ? null : c.severity().name(),
-                    c.fingerprint(), round2(c.tookMs()), jsonb(c.checks()), incidentId))).replaceWithVoid();
+                    c.fingerprint(), round2(c.tookMs()), json.jsonb(c.checks()), incidentId))).replaceWithVoid();
         }
 
         /** Counts unhealthy results in a row for a trigger; a healthy one resets the count to zero. */
@@ -175,7 +172,7 @@ public class IncidentStore {
         public Uni<Void> saveMonitorAlert(Instant at, String provider, String monitor, String url, String state,
                 Object details, String action, String incidentId) {
             return conn.preparedQuery(INSERT_MONITOR_ALERT).execute(Tuple.tuple(Arrays.asList(utc(at),
-                    provider, monitor, url, state, jsonb(details), action, incidentId))).replaceWithVoid();
+                    provider, monitor, url, state, json.jsonb(details), action, incidentId))).replaceWithVoid();
         }
     }
 
@@ -191,7 +188,7 @@ public class IncidentStore {
                 List<Incident.Event> timeline = new ArrayList<>();
                 for (Row e : events) {
                     timeline.add(new Incident.Event(e.getOffsetDateTime("at").toInstant(), e.getString("kind"),
-                            e.getString("source"), e.getString("summary"), tree(e.getString("detail"))));
+                            e.getString("source"), e.getString("summary"), json.tree(e.getString("detail"))));
                 }
                 OffsetDateTime resolved = r.getOffsetDateTime("resolved_at");
                 return Optional.of(new Incident(r.getString("id"), r.getString("title"), r.getString("severity"),
@@ -215,20 +212,4 @@ public class IncidentStore {
         return BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_UP);
     }
 
-    private com.fasterxml.jackson.databind.JsonNode tree(String json) {
-        try {
-            return mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("timeline detail is not JSON", e);
-        }
-    }
-
-    /** jsonb parameters travel as Vert.x JSON values, written by the application's own ObjectMapper. */
-    private Object jsonb(Object value) {
-        try {
-            return Json.decodeValue(mapper.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise timeline detail", e);
-        }
-    }
 }

@@ -8,10 +8,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.firebreak.functions.ActionConfig;
-import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -40,8 +37,6 @@ public class Payments {
             UPDATE public.payment_transactions SET status = $2, updated_at = now()
             WHERE transaction_reference = $1 AND status = 'pending'""";
 
-    static final String WRITE_LIMITS = "SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d";
-
     /** A payment as the application recorded it; amount in minor units. */
     public record Payment(String id, String reference, String provider, long amount, String currency, String status,
             Instant createdAt, String tenantId) {
@@ -51,11 +46,7 @@ public class Payments {
     TargetDiagnostics reads;
 
     @Inject
-    @ReactiveDataSource("target")
-    Pool target;
-
-    @Inject
-    ActionConfig config;
+    TargetWrites target;
 
     public Uni<List<Payment>> stuck(int limit) {
         return reads.readOnly(STUCK.formatted(limit)).map(Payments::payments);
@@ -63,19 +54,13 @@ public class Payments {
 
     /** One payment by reference, read-only (the reference is the caller's: it travels as a parameter). */
     public Uni<Optional<Payment>> find(String reference) {
-        String limits = "SET LOCAL statement_timeout = %d; SET TRANSACTION READ ONLY".formatted(
-                config.statementTimeout().toMillis());
-        return target.withTransaction(tx -> tx.query(limits).execute()
-                .flatMap(x -> tx.preparedQuery(BY_REFERENCE).execute(Tuple.of(reference))))
+        return target.read(tx -> tx.preparedQuery(BY_REFERENCE).execute(Tuple.of(reference)))
                 .map(rows -> payments(rows).stream().findFirst());
     }
 
     /** Moves a pending payment to its verified status; 1 if it moved, 0 if it was no longer pending. */
     public Uni<Integer> settle(String reference, String status) {
-        String limits = WRITE_LIMITS.formatted(config.statementTimeout().toMillis(), config.lockTimeout().toMillis());
-        return target.withTransaction(tx -> tx.query(limits).execute()
-                .flatMap(x -> tx.preparedQuery(SETTLE).execute(Tuple.of(reference, status)))
-                .map(RowSet::rowCount));
+        return target.write(tx -> tx.preparedQuery(SETTLE).execute(Tuple.of(reference, status)).map(RowSet::rowCount));
     }
 
     private static List<Payment> payments(RowSet<Row> rows) {

@@ -12,14 +12,12 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.firebreak.functions.Actor;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -47,6 +45,9 @@ public class Plans {
     ObjectMapper mapper;
 
     @Inject
+    OpsJson json;
+
+    @Inject
     Clock clock;
 
     public Uni<Plan> save(String function, String scope, String digest, Object content, Actor actor, Duration ttl) {
@@ -54,7 +55,7 @@ public class Plans {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         JsonNode tree = mapper.valueToTree(content);
         return ops.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(id, function, scope, digest,
-                Json.decodeValue(tree.toString()), actor.tokenId(), now, now.plus(ttl))))
+                json.jsonb(tree), actor.tokenId(), now, now.plus(ttl))))
                 .map(ignored -> new Plan(id, function, scope, digest, tree, now.plus(ttl).toInstant()));
     }
 
@@ -65,13 +66,8 @@ public class Plans {
                 return Optional.empty();
             }
             Row r = it.next();
-            try {
-                return Optional.of(new Plan(r.getUUID("id"), r.getString("function"), r.getString("scope"),
-                        r.getString("digest"), mapper.readTree(r.getString("content")),
-                        r.getOffsetDateTime("expires_at").toInstant()));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            return Optional.of(new Plan(r.getUUID("id"), r.getString("function"), r.getString("scope"),
+                    r.getString("digest"), json.tree(r.getString("content")), r.getOffsetDateTime("expires_at").toInstant()));
         });
     }
 }

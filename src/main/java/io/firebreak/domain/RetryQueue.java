@@ -10,9 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.firebreak.functions.ActionConfig;
-import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -64,8 +62,6 @@ public class RetryQueue {
     static final String IN_STATUS = """
             SELECT id FROM public.erp_sync_logs WHERE id = ANY('{%s}'::bigint[]) AND sync_status = '%s' ORDER BY id""";
 
-    static final String WRITE_LIMITS = "SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d";
-
     static final String SET_ACTIVE = """
             UPDATE public.erp_integrations SET is_active = $2, updated_at = now()
             WHERE id = $1 AND is_active = $3""";
@@ -86,8 +82,7 @@ public class RetryQueue {
     TargetDiagnostics reads;
 
     @Inject
-    @ReactiveDataSource("target")
-    Pool target;
+    TargetWrites writes;
 
     @Inject
     ActionConfig config;
@@ -153,7 +148,7 @@ public class RetryQueue {
 
     /** Sets is_active where it is still {@code from}; 1 if it changed, 0 if not. */
     public Uni<Integer> setActive(UUID integrationId, boolean from, boolean to) {
-        return write(tx -> tx.preparedQuery(SET_ACTIVE).execute(Tuple.of(integrationId, to, from))
+        return writes.write(tx -> tx.preparedQuery(SET_ACTIVE).execute(Tuple.of(integrationId, to, from))
                 .map(rows -> rows.rowCount()));
     }
 
@@ -169,14 +164,10 @@ public class RetryQueue {
         }
         Uni<Integer> moved = Uni.createFrom().item(0);
         for (List<Long> batch : batches) {
-            moved = moved.flatMap(total -> write(tx -> tx.preparedQuery(MOVE)
+            moved = moved.flatMap(total -> writes.write(tx -> tx.preparedQuery(MOVE)
                     .execute(Tuple.of(batch.toArray(new Long[0]), from, to)).map(rows -> total + rows.rowCount())));
         }
         return moved;
     }
 
-    private <T> Uni<T> write(java.util.function.Function<io.vertx.mutiny.sqlclient.SqlConnection, Uni<T>> work) {
-        String limits = WRITE_LIMITS.formatted(config.statementTimeout().toMillis(), config.lockTimeout().toMillis());
-        return target.withTransaction(tx -> tx.query(limits).execute().flatMap(ignored -> work.apply(tx)));
-    }
 }
