@@ -37,6 +37,10 @@ public class Payments {
             UPDATE public.payment_transactions SET status = $2, updated_at = now()
             WHERE transaction_reference = $1 AND status = 'pending'""";
 
+    static final String REOPEN = """
+            UPDATE public.payment_transactions SET status = 'pending', updated_at = now()
+            WHERE transaction_reference = $1 AND status = $2""";
+
     /** A payment as the application recorded it; amount in minor units. */
     public record Payment(String id, String reference, String provider, long amount, String currency, String status,
             Instant createdAt, String tenantId) {
@@ -56,6 +60,11 @@ public class Payments {
     public Uni<Optional<Payment>> find(String reference) {
         return target.read(tx -> tx.preparedQuery(BY_REFERENCE).execute(Tuple.of(reference)))
                 .map(rows -> payments(rows).stream().findFirst());
+    }
+
+    /** Puts a payment back from {@code from} (what a verification set) to pending; 1 if it moved. */
+    public Uni<Integer> reopen(String reference, String from) {
+        return target.write(tx -> tx.preparedQuery(REOPEN).execute(Tuple.of(reference, from)).map(RowSet::rowCount));
     }
 
     /** Moves a pending payment to its verified status; 1 if it moved, 0 if it was no longer pending. */

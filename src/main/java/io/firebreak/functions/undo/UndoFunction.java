@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.firebreak.domain.AuditTrail;
 import io.firebreak.functions.FunctionError;
 import io.firebreak.functions.clearretryqueue.ClearRetryQueueFlow;
+import io.firebreak.functions.verifypayment.VerifyPaymentFlow;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
@@ -18,6 +19,9 @@ public class UndoFunction {
 
     @Inject
     ClearRetryQueueFlow retryQueue;
+
+    @Inject
+    VerifyPaymentFlow payments;
 
     @Funq("undo")
     public Uni<JsonNode> undo(UndoInput input) {
@@ -36,6 +40,8 @@ public class UndoFunction {
             return switch (record.function()) {
                 case ClearRetryQueueFlow.FUNCTION -> input.applying() ? retryQueue.undoApply(record, input)
                         : retryQueue.undoPlan(record, input);
+                case VerifyPaymentFlow.FUNCTION -> input.applying() ? payments.undoApply(record, input)
+                        : payments.undoPlan(record, input);
                 default -> throw new FunctionError(409, "not_undoable",
                         record.function() + " changes cannot be undone by firebreak", "auditId");
             };

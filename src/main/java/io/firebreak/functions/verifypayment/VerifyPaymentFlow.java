@@ -25,7 +25,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class VerifyPaymentFlow {
 
-    static final String FUNCTION = "verify-payment";
+    public static final String FUNCTION = "verify-payment";
 
     @Inject
     Payments payments;
@@ -41,6 +41,12 @@ public class VerifyPaymentFlow {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    io.firebreak.functions.ActionConfig config;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "firebreak.payments.concurrency", defaultValue = "8")
+    int concurrency;
 
     public Uni<JsonNode> plan(String reference, ActionInput input) {
         return decide(reference).flatMap(decision -> {
@@ -104,6 +110,132 @@ public class VerifyPaymentFlow {
                                         }
                                         return (JsonNode) answer;
                                     })));
+        });
+    }
+
+    /**
+     * The sweep by hand: every payment pending for over an hour (the seed's query, bounded), each
+     * asked of its provider with bounded concurrency; the plan lists the moves and the findings.
+     */
+    public Uni<JsonNode> planSweep(ActionInput input) {
+        return sweepProposal().flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
+    }
+
+    /** Applies a sweep plan: the planned payments are asked again, and moved only if nothing changed. */
+    public Uni<JsonNode> applySweep(ActionInput input) {
+        return actions.apply(FUNCTION, "sweep", input, sweepProposal(), plan -> {
+            List<JsonNode> moves = new java.util.ArrayList<>();
+            plan.content().path("moves").forEach(moves::add);
+            return io.smallrye.mutiny.Multi.createFrom().iterable(moves)
+                    .onItem().transformToUni(m -> payments.settle(m.path("reference").asText(), m.path("after").asText())
+                            .map(moved -> moved == 1 ? m.path("providerId").asText("") : null))
+                    .merge(4).collect().asList()
+                    .flatMap(results -> {
+                        List<String> ids = results.stream().filter(java.util.Objects::nonNull).toList();
+                        return audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply", input.getReason(),
+                                Map.of("sweep", true, "planId", input.getPlanId()), plan.content(), ids.size(),
+                                ids.stream().filter(i -> !i.isEmpty()).toList(), "applied", null))
+                                .map(auditId -> {
+                                    ObjectNode answer = mapper.createObjectNode();
+                                    answer.put("applied", true);
+                                    answer.put("auditId", auditId);
+                                    answer.put("settled", ids.size());
+                                    return (JsonNode) answer;
+                                });
+                    });
+        });
+    }
+
+    Uni<PlannedActions.Proposal> sweepProposal() {
+        return payments.stuck(config.maxRows() + 1).flatMap(stuck -> {
+            actions.bounded(stuck.size());
+            return io.smallrye.mutiny.Multi.createFrom().iterable(stuck)
+                    .onItem().transformToUni(p -> providers.verify(p.provider(), p.reference())
+                            .map(v -> PaymentDecision.of(p, v)))
+                    .merge(concurrency).collect().asList();
+        }).map(decisions -> {
+            List<PaymentDecision> sorted = decisions.stream()
+                    .sorted(java.util.Comparator.comparing(PaymentDecision::reference)).toList();
+            ObjectNode changes = mapper.createObjectNode();
+            var moves = changes.putArray("moves");
+            var findings = changes.putObject("findings");
+            StringBuilder digest = new StringBuilder("sweep");
+            for (PaymentDecision d : sorted) {
+                findings.put(d.finding(), findings.path(d.finding()).asInt(0) + 1);
+                if (d.changes()) {
+                    moves.add(mapper.valueToTree(d));
+                    digest.append('|').append(d.digestPart());
+                }
+            }
+            changes.put("checked", sorted.size());
+            changes.set("unchanged", mapper.valueToTree(sorted.stream().filter(d -> !d.changes()).toList()));
+            return new PlannedActions.Proposal("sweep", PlannedActions.sha256(digest.toString()), moves.size(), changes);
+        });
+    }
+
+    /** Undo's dry run: the payments an apply settled that still have the status it gave them go back to pending. */
+    public Uni<JsonNode> undoPlan(AuditTrail.Record applied, ActionInput input) {
+        return undoProposal(applied).flatMap(p -> actions.plan("undo", input.getActor(), p));
+    }
+
+    public Uni<JsonNode> undoApply(AuditTrail.Record applied, ActionInput input) {
+        return actions.apply("undo", "audit:" + applied.id(), input, undoProposal(applied), plan -> {
+            List<JsonNode> moves = new java.util.ArrayList<>();
+            plan.content().path("moves").forEach(moves::add);
+            Uni<Integer> reopened = Uni.createFrom().item(0);
+            for (JsonNode m : moves) {
+                reopened = reopened.flatMap(n -> payments.reopen(m.path("reference").asText(), m.path("before").asText())
+                        .map(moved -> n + moved));
+            }
+            return reopened.flatMap(n -> audit.record(new AuditTrail.Entry(input.getActor(), "undo", "undo",
+                    input.getReason(), Map.of("auditId", applied.id(), "planId", input.getPlanId()), plan.content(), n,
+                    List.of(), "applied", applied.id())).map(auditId -> {
+                        ObjectNode answer = mapper.createObjectNode();
+                        answer.put("applied", true);
+                        answer.put("undoOf", applied.id());
+                        answer.put("auditId", auditId);
+                        answer.put("paymentsReopened", n);
+                        return (JsonNode) answer;
+                    }));
+        });
+    }
+
+    Uni<PlannedActions.Proposal> undoProposal(AuditTrail.Record applied) {
+        List<JsonNode> settled = new java.util.ArrayList<>();
+        JsonNode plan = applied.plan();
+        if (plan.has("moves")) {
+            plan.path("moves").forEach(settled::add);
+        } else {
+            settled.add(plan);
+        }
+        return audit.undoneBy(applied.id()).flatMap(undone -> {
+            if (undone.isPresent()) {
+                throw new FunctionError(409, "already_undone",
+                        "audit record " + applied.id() + " was undone by audit record " + undone.get(), "auditId");
+            }
+            return io.smallrye.mutiny.Multi.createFrom().iterable(settled)
+                    .onItem().transformToUniAndConcatenate(m -> payments.find(m.path("reference").asText())
+                            .map(found -> java.util.Map.entry(m, found)))
+                    .collect().asList();
+        }).map(current -> {
+            ObjectNode changes = mapper.createObjectNode();
+            var moves = changes.putArray("moves");
+            int notRestored = 0;
+            StringBuilder digest = new StringBuilder("undo=" + applied.id());
+            for (var e : current) {
+                String after = e.getKey().path("after").asText();
+                if (e.getValue().isPresent() && e.getValue().get().status().equals(after)) {
+                    moves.addObject().put("reference", e.getKey().path("reference").asText()).put("before", after)
+                            .put("after", "pending");
+                    digest.append('|').append(e.getKey().path("reference").asText()).append(':').append(after);
+                } else {
+                    notRestored++;
+                }
+            }
+            changes.put("notRestored", notRestored);
+            actions.bounded(moves.size());
+            return new PlannedActions.Proposal("audit:" + applied.id(), PlannedActions.sha256(digest.toString()),
+                    moves.size(), changes);
         });
     }
 

@@ -17,6 +17,12 @@ public class VerifyPaymentFunction {
     @Funq("verify-payment")
     public Uni<JsonNode> verifyPayment(VerifyPaymentInput input) {
         String reference = input == null ? null : input.getReference();
+        if (input != null && input.sweeping()) {
+            if (reference != null) {
+                throw FunctionError.badInput("invalid_value", "sweep", "give a reference or sweep, not both");
+            }
+            return input.applying() ? flow.applySweep(input) : flow.planSweep(input);
+        }
         if (reference == null || reference.isBlank()) {
             throw FunctionError.badInput("missing_field", "reference", "reference is required");
         }

@@ -99,6 +99,27 @@ class VerifyPaymentFunctionTest {
     }
 
     @Test
+    void aSettlementCanBeUndoneOnce() {
+        target.payment("PSK-UNDO", "paystack", 4200, "NGN", "pending", 90);
+        paystack("PSK-UNDO", 200, FakeProviders.paystackBody("PSK-UNDO", "success", 4200, "NGN"));
+        String planId = call("{\"reference\":\"PSK-UNDO\"}").statusCode(200).extract().path("planId");
+        int auditId = apply("PSK-UNDO", planId).statusCode(200).extract().path("auditId");
+
+        String undoPlan = given().header("Authorization", Tokens.bearer(Tokens.RESPONDER)).contentType(ContentType.JSON)
+                .body("{\"auditId\":" + auditId + "}").post("/undo").then().statusCode(200)
+                .body("changes.moves[0].reference", is("PSK-UNDO")).body("changes.moves[0].after", is("pending"))
+                .extract().path("planId");
+        given().header("Authorization", Tokens.bearer(Tokens.RESPONDER)).contentType(ContentType.JSON)
+                .body("{\"auditId\":" + auditId + ",\"apply\":true,\"planId\":\"" + undoPlan
+                        + "\",\"reason\":\"settled by mistake\"}")
+                .post("/undo").then().statusCode(200).body("paymentsReopened", is(1));
+        assertEquals("pending", target.status("PSK-UNDO"));
+        given().header("Authorization", Tokens.bearer(Tokens.RESPONDER)).contentType(ContentType.JSON)
+                .body("{\"auditId\":" + auditId + "}").post("/undo").then().statusCode(409)
+                .body("error.code", is("already_undone"));
+    }
+
+    @Test
     void flutterwaveAnswersInMajorUnits() {
         target.payment("FLW-77", "flutterwave", 500050, "NGN", "pending", 120);
         flutterwave("FLW-77", 200, FakeProviders.flutterwaveBody("FLW-77", "successful", "5000.50", "NGN"));
@@ -190,6 +211,34 @@ class VerifyPaymentFunctionTest {
         paystack("PSK-FLIP", 200, FakeProviders.paystackBody("PSK-FLIP", "reversed", 900, "NGN"));
         apply("PSK-FLIP", planId).statusCode(409).body("error.code", is("stale_plan"));
         assertEquals("pending", target.status("PSK-FLIP"));
+    }
+
+    @Test
+    void aSweepByHandPlansEveryStuckPaymentAndSettlesOnlyTheConfirmedOnes() {
+        target.payment("SW-1", "paystack", 1000, "NGN", "pending", 120);
+        target.payment("SW-2", "flutterwave", 2500, "NGN", "pending", 90);
+        target.payment("SW-3", "paystack", 3000, "NGN", "pending", 61);
+        target.payment("SW-NEW", "paystack", 3000, "NGN", "pending", 5);
+        paystack("SW-1", 200, FakeProviders.paystackBody("SW-1", "success", 1000, "NGN"));
+        flutterwave("SW-2", 200, FakeProviders.flutterwaveBody("SW-2", "successful", "25", "NGN"));
+        paystack("SW-3", 200, FakeProviders.paystackBody("SW-3", "success", 30, "NGN"));
+
+        String planId = call("{\"sweep\":true}").statusCode(200)
+                .body("rows", is(2))
+                .body("changes.checked", is(3))
+                .body("changes.moves.reference", is(java.util.List.of("SW-1", "SW-2")))
+                .body("changes.findings.verified", is(2))
+                .body("changes.findings.amount_or_currency_mismatch", is(1))
+                .extract().path("planId");
+        assertEquals("pending", target.status("SW-1"), "the dry run changed nothing");
+
+        call("{\"sweep\":true,\"apply\":true,\"planId\":\"" + planId + "\",\"reason\":\"stuck since 08:00\"}")
+                .statusCode(200).body("settled", is(2));
+        assertEquals("success", target.status("SW-1"));
+        assertEquals("success", target.status("SW-2"));
+        assertEquals("pending", target.status("SW-3"), "a mismatch is left for a human");
+        assertEquals("pending", target.status("SW-NEW"), "under an hour old: not stuck yet");
+        call("{\"sweep\":true,\"reference\":\"SW-1\"}").statusCode(400).body("error.field", is("sweep"));
     }
 
     @Test
