@@ -1,11 +1,9 @@
 package io.firebreak.providers;
 
-import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -57,8 +55,8 @@ public class MessageChannels {
     @ConfigProperty(name = "firebreak.notify.whatsapp-language", defaultValue = "en_US")
     String language;
 
-    @ConfigProperty(name = "firebreak.providers.timeout", defaultValue = "6s")
-    Duration timeout;
+    @Inject
+    ProviderCalls calls;
 
     /** A WhatsApp template message whose one body parameter is the rendered text. */
     public Uni<Delivery> whatsapp(String to, String template, String text) {
@@ -94,23 +92,15 @@ public class MessageChannels {
 
     private Uni<Delivery> read(Uni<Response> call, java.util.function.Function<JsonNode, String> id,
             java.util.function.Function<JsonNode, String> error) {
-        return call.ifNoItem().after(timeout).fail()
-                .onFailure(WebApplicationException.class).recoverWithItem(e -> ((WebApplicationException) e).getResponse())
-                .map(response -> {
-                    int status = response.getStatus();
-                    JsonNode json;
-                    try {
-                        json = mapper.readTree(response.hasEntity() ? response.readEntity(String.class) : "{}");
-                    } catch (Exception e) {
-                        json = mapper.createObjectNode();
-                    }
-                    if (status >= 200 && status < 300) {
-                        return new Delivery(true, false, id.apply(json), null);
-                    }
-                    boolean retry = status == 429 || status >= 500;
-                    return new Delivery(false, !retry, null, "HTTP " + status + " " + error.apply(json));
-                })
-                .onFailure().recoverWithItem(e -> new Delivery(false, false, null,
-                        "no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+        return calls.call(call).map(answer -> {
+            if (answer.ok()) {
+                return new Delivery(true, false, id.apply(answer.body()), null);
+            }
+            if (answer.status() == 0) {
+                return new Delivery(false, false, null, answer.failure());
+            }
+            boolean retry = answer.status() == 429 || answer.status() >= 500;
+            return new Delivery(false, !retry, null, "HTTP " + answer.status() + " " + error.apply(answer.body()));
+        });
     }
 }

@@ -8,14 +8,12 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.firebreak.providers.flutterwave.FlutterwaveApi;
 import io.firebreak.providers.paystack.PaystackApi;
@@ -42,7 +40,7 @@ public class PaymentProviders {
     FlutterwaveApi flutterwave;
 
     @Inject
-    ObjectMapper mapper;
+    ProviderCalls calls;
 
     @ConfigProperty(name = "paystack.secret-key")
     Optional<String> paystackKey;
@@ -55,9 +53,6 @@ public class PaymentProviders {
 
     @ConfigProperty(name = "firebreak.providers.max-retry-after", defaultValue = "10s")
     Duration maxRetryAfter;
-
-    @ConfigProperty(name = "firebreak.providers.timeout", defaultValue = "6s")
-    Duration timeout;
 
     public Uni<ProviderVerdict> verify(String provider, String reference) {
         return attempt(provider, reference, 1);
@@ -97,28 +92,18 @@ public class PaymentProviders {
                 return Uni.createFrom().item(ProviderVerdict.error(provider, reference, 0, "unknown provider " + provider));
             }
         }
-        return call.ifNoItem().after(timeout).fail()
-                .map(response -> read(provider, reference, response))
-                .onFailure(WebApplicationException.class)
-                .recoverWithItem(e -> read(provider, reference, ((WebApplicationException) e).getResponse()))
-                .onFailure().recoverWithItem(e -> ProviderVerdict.error(provider, reference, 0,
-                        "no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+        return calls.call(call).map(answer -> answer.status() == 0
+                ? ProviderVerdict.error(provider, reference, 0, answer.failure())
+                : read(provider, reference, answer));
     }
 
-    ProviderVerdict read(String provider, String reference, Response response) {
-        int status = response.getStatus();
-        String text = response.hasEntity() ? response.readEntity(String.class) : "";
-        JsonNode body;
-        try {
-            body = text.isBlank() ? mapper.createObjectNode() : mapper.readTree(text);
-        } catch (Exception e) {
-            body = mapper.createObjectNode();
-        }
+    ProviderVerdict read(String provider, String reference, ProviderCalls.Answer answer) {
+        int status = answer.status();
+        JsonNode body = answer.body();
         String message = body.path("message").asText("");
         if (status == 429) {
-            String after = response.getHeaderString("Retry-After");
             return new ProviderVerdict(provider, reference, ProviderVerdict.Outcome.RATE_LIMITED, null, null, null, 429,
-                    after == null ? "" : after);
+                    answer.retryAfter() == null ? "" : answer.retryAfter());
         }
         boolean notFound = status == 404 || (status == 400 && message.toLowerCase(Locale.ROOT).contains("not found"))
                 || (status == 400 && message.toLowerCase(Locale.ROOT).contains("no transaction"));

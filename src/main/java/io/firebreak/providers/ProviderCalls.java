@@ -1,0 +1,55 @@
+package io.firebreak.providers;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Every provider call reads the same way: within a deadline, any HTTP status as an answer (never
+ * an exception), the body as JSON when it is JSON, and a missing answer as status 0 with why.
+ */
+@ApplicationScoped
+public class ProviderCalls {
+
+    /** A provider's answer: HTTP status (0: none came), JSON body (empty when not JSON), Retry-After, or why none. */
+    public record Answer(int status, JsonNode body, String retryAfter, String failure) {
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    @Inject
+    ObjectMapper mapper;
+
+    @ConfigProperty(name = "firebreak.providers.timeout", defaultValue = "6s")
+    Duration timeout;
+
+    public Uni<Answer> call(Uni<Response> request) {
+        return request.ifNoItem().after(timeout).fail()
+                .onFailure(WebApplicationException.class).recoverWithItem(e -> ((WebApplicationException) e).getResponse())
+                .map(this::read)
+                .onFailure().recoverWithItem(e -> new Answer(0, mapper.createObjectNode(), null,
+                        "no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+    }
+
+    private Answer read(Response response) {
+        String text = response.hasEntity() ? response.readEntity(String.class) : "";
+        JsonNode body;
+        try {
+            body = text.isBlank() ? mapper.createObjectNode() : mapper.readTree(text);
+        } catch (Exception notJson) {
+            body = mapper.createObjectNode();
+        }
+        return new Answer(response.getStatus(), body, response.getHeaderString("Retry-After"), null);
+    }
+}
