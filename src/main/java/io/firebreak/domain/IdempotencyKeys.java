@@ -97,6 +97,12 @@ public class IdempotencyKeys {
         });
     }
 
+    /** Gives a key up without an answer, so the next call with it does the work again (a resumable partial apply). */
+    public Uni<Void> release(String function, String key) {
+        return ops.preparedQuery("DELETE FROM idempotency_keys WHERE function = $1 AND key = $2 AND state = 'running'")
+                .execute(Tuple.of(function, key)).replaceWithVoid();
+    }
+
     public Uni<Void> complete(String function, String key, int status, JsonNode response) {
         return ops.preparedQuery(COMPLETE)
                 .execute(Tuple.tuple(Arrays.asList(function, key, status, json.jsonb(response))))

@@ -132,8 +132,10 @@ public class PlannedActions {
         long deadline = System.nanoTime() + config.idempotencyWait().toNanos();
         return keys.claim(function, key, requestHash, config.idempotencyWait()).flatMap(claim -> {
             if (claim instanceof IdempotencyKeys.Claimed) {
+                // An answer marked resumable (some steps failed) is not kept: the same key resumes.
                 return work.get()
-                        .call(answer -> keys.complete(function, key, 200, answer))
+                        .call(answer -> answer.path("resumable").asBoolean(false) ? keys.release(function, key)
+                                : keys.complete(function, key, 200, answer))
                         .onFailure(FunctionError.class).call(e -> {
                             FunctionError f = (FunctionError) e;
                             return keys.complete(function, key, f.status(), error(f));

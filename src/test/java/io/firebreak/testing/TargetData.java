@@ -52,6 +52,14 @@ public final class TargetData {
                 + "RETURNING tenant_id::text AS tenant").get(0).get("tenant").toString();
     }
 
+    /** Supabase's auth.sessions, as much of it as sign-out touches, with sessions for every profile. */
+    public void authSessions(int perUser) {
+        Sql.exec(url, "CREATE SCHEMA IF NOT EXISTS auth; CREATE TABLE IF NOT EXISTS auth.sessions (id uuid PRIMARY KEY "
+                + "DEFAULT gen_random_uuid(), user_id uuid NOT NULL, created_at timestamptz NOT NULL DEFAULT now()); "
+                + "TRUNCATE auth.sessions; INSERT INTO auth.sessions (user_id) SELECT p.id FROM public.profiles p, "
+                + "generate_series(1, " + perUser + ")");
+    }
+
     public String status(String reference) {
         return Sql.rows(url, "SELECT status FROM public.payment_transactions WHERE transaction_reference = '"
                 + reference + "'").get(0).get("status").toString();

@@ -1,0 +1,348 @@
+package io.firebreak.functions.containbreach;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.firebreak.domain.AuditTrail;
+import io.firebreak.domain.Containment;
+import io.firebreak.domain.IncidentStore;
+import io.firebreak.domain.Plans;
+import io.firebreak.domain.RetryQueue;
+import io.firebreak.domain.Severity;
+import io.firebreak.functions.ActionInput;
+import io.firebreak.functions.FunctionError;
+import io.firebreak.functions.PlannedActions;
+import io.firebreak.providers.ProviderCalls;
+import io.firebreak.providers.supabase.SupabaseManagementApi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Seed 000 "If data breach suspected", seed 003 Scenario 4, seed 004 Security Incident. Evidence
+ * comes first and nothing is ever deleted from it; then, in order, the project's API keys (a new
+ * secret key, the old ones deleted as compromised, legacy keys disabled) and JWT signing keys
+ * (a new key in use, the old one revoked), every session of the scope signed out, the scope's
+ * ERP integrations deactivated, and a P0 incident declared or joined. Each step reports its own
+ * outcome; a failed step does not stop the others, and a retry with the same key resumes.
+ */
+@ApplicationScoped
+public class ContainBreachFlow {
+
+    static final String FUNCTION = "contain-breach";
+    static final List<String> ALL = List.of("evidence", "api-keys", "signing-keys", "sign-out", "erp", "incident");
+    static final List<String> PROJECT_ONLY = List.of("api-keys", "signing-keys");
+
+    @Inject
+    Containment containment;
+
+    @Inject
+    RetryQueue erp;
+
+    @Inject
+    IncidentStore incidents;
+
+    @Inject
+    PlannedActions actions;
+
+    @Inject
+    Plans plans;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    @RestClient
+    SupabaseManagementApi supabase;
+
+    @Inject
+    ProviderCalls calls;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    Clock clock;
+
+    @ConfigProperty(name = "supabase.access-token")
+    Optional<String> accessToken;
+
+    @ConfigProperty(name = "supabase.project-ref")
+    Optional<String> projectRef;
+
+    /** The steps to run, in their fixed order; evidence is never skipped when anything changes. */
+    static List<String> steps(String scope, List<String> asked) {
+        List<String> steps = asked == null || asked.isEmpty()
+                ? ALL.stream().filter(s -> scope.equals("project") || !PROJECT_ONLY.contains(s)).toList()
+                : asked;
+        for (String s : steps) {
+            if (!ALL.contains(s)) {
+                throw FunctionError.badInput("invalid_value", "steps", "unknown step " + s + "; steps are " + ALL);
+            }
+            if (scope.equals("tenant") && PROJECT_ONLY.contains(s)) {
+                throw FunctionError.badInput("invalid_value", "steps", s + " is project-wide: use scope project");
+            }
+        }
+        List<String> ordered = new ArrayList<>(ALL.stream().filter(steps::contains).toList());
+        if (!ordered.contains("evidence")) {
+            ordered.add(0, "evidence");
+        }
+        return ordered;
+    }
+
+    public Uni<JsonNode> plan(UUID tenant, List<String> steps, ActionInput input) {
+        return proposal(tenant, steps).flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
+    }
+
+    public Uni<JsonNode> apply(UUID tenant, List<String> steps, ActionInput input) {
+        String scope = scope(tenant);
+        UUID planId = PlannedActions.requireApply(input);
+        // A resumed apply finds its plan partly done: it is judged against the plan, not the changed world.
+        Uni<PlannedActions.Proposal> current = containment.steps(planId).flatMap(done -> done.isEmpty()
+                ? proposal(tenant, steps)
+                : plans.find(planId).map(p -> new PlannedActions.Proposal(scope, p.map(Plans.Plan::digest).orElse(""), 0,
+                        mapper.createObjectNode())));
+        return actions.apply(FUNCTION, scope, input, current, plan -> containment.steps(planId).flatMap(done -> {
+            Map<String, String> finished = new java.util.HashMap<>();
+            done.forEach(s -> finished.put(s.step(), s.state()));
+            Uni<ArrayNode> outcomes = Uni.createFrom().item(mapper.createArrayNode());
+            for (String step : steps) {
+                outcomes = outcomes.flatMap(list -> {
+                    if ("done".equals(finished.get(step))) {
+                        list.addObject().put("step", step).put("state", "already_done");
+                        return Uni.createFrom().item(list);
+                    }
+                    return run(step, planId, tenant, input, plan.content())
+                            .map(detail -> outcome(step, "done", detail))
+                            .onFailure().recoverWithItem(e -> outcome(step, "failed",
+                                    mapper.createObjectNode().put("error", e instanceof FunctionError f ? f.getMessage()
+                                            : String.valueOf(e.getMessage()))))
+                            .call(o -> containment.recordStep(planId, step, o.path("state").asText(), o.path("detail")))
+                            .call(o -> audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply",
+                                    input.getReason(), Map.of("step", step, "scope", scope, "planId", planId.toString()),
+                                    plan.content().path("steps").path(step), o.path("detail").path("rows").asInt(0),
+                                    externalIds(o.path("detail")), o.path("state").asText(), null)))
+                            .map(o -> {
+                                list.add(o);
+                                return list;
+                            });
+                });
+            }
+            return outcomes.map(list -> {
+                boolean failed = false;
+                for (JsonNode o : list) {
+                    failed |= o.path("state").asText().equals("failed");
+                }
+                ObjectNode answer = mapper.createObjectNode();
+                answer.put("applied", !failed);
+                answer.put("planId", planId.toString());
+                answer.put("resumable", failed);
+                answer.set("steps", list);
+                return (JsonNode) answer;
+            });
+        }));
+    }
+
+    private ObjectNode outcome(String step, String state, JsonNode detail) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("step", step);
+        o.put("state", state);
+        o.set("detail", detail);
+        return o;
+    }
+
+    private static List<String> externalIds(JsonNode detail) {
+        List<String> ids = new ArrayList<>();
+        detail.path("externalIds").forEach(n -> ids.add(n.asText()));
+        return ids;
+    }
+
+    static String scope(UUID tenant) {
+        return tenant == null ? "project" : "tenant:" + tenant;
+    }
+
+    /** The dry run: what each step would do, with the numbers and ids it would act on. */
+    Uni<PlannedActions.Proposal> proposal(UUID tenant, List<String> steps) {
+        ObjectNode preview = mapper.createObjectNode();
+        preview.put("scope", scope(tenant));
+        ObjectNode byStep = preview.putObject("steps");
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String step : steps) {
+            chain = chain.flatMap(v -> preview(step, tenant).invoke(p -> byStep.set(step, p)).replaceWithVoid());
+        }
+        return chain.map(v -> {
+            int rows = byStep.path("sign-out").path("sessions").asInt(0) + byStep.path("erp").path("integrations").size();
+            actions.bounded(rows);
+            return new PlannedActions.Proposal(scope(tenant), PlannedActions.sha256(preview.toString()), rows, preview);
+        });
+    }
+
+    private Uni<JsonNode> preview(String step, UUID tenant) {
+        return switch (step) {
+            case "evidence" -> containment.evidenceCount(tenant).map(n -> (JsonNode) mapper.createObjectNode()
+                    .put("auditLogs", n).put("window", "24 hours").put("into", "ops evidence_audit_logs"));
+            case "api-keys" -> management(api -> api.apiKeys(ref(), auth())).map(keys -> {
+                ObjectNode p = mapper.createObjectNode();
+                ArrayNode delete = p.putArray("deleteAsCompromised");
+                keys.forEach(k -> {
+                    if (k.path("type").asText().equals("secret")) {
+                        delete.add(k.path("id").asText());
+                    }
+                });
+                p.put("create", "a new secret key");
+                p.put("disableLegacy", true);
+                return (JsonNode) p;
+            });
+            case "signing-keys" -> management(api -> api.signingKeys(ref(), auth())).map(keys -> {
+                ObjectNode p = mapper.createObjectNode();
+                ArrayNode revoke = p.putArray("revoke");
+                keysOf(keys).forEach(k -> {
+                    if (k.path("status").asText().equals("in_use")) {
+                        revoke.add(k.path("id").asText());
+                    }
+                });
+                p.put("create", "ES256 standby, then in_use");
+                return (JsonNode) p;
+            });
+            case "sign-out" -> containment.sessionCount(tenant).map(n -> (JsonNode) mapper.createObjectNode()
+                    .put("sessions", n));
+            case "erp" -> containment.activeIntegrations(tenant).map(ids -> {
+                ObjectNode p = mapper.createObjectNode();
+                p.set("integrations", mapper.valueToTree(ids));
+                p.putObject("isActive").put("before", true).put("after", false);
+                return (JsonNode) p;
+            });
+            default -> Uni.createFrom().item((JsonNode) mapper.createObjectNode().put("declareOrAttach", "P0")
+                    .put("fingerprint", "breach/" + scope(tenant)));
+        };
+    }
+
+    private Uni<JsonNode> run(String step, UUID planId, UUID tenant, ActionInput input, JsonNode plan) {
+        String reason = input.getReason();
+        return switch (step) {
+            case "evidence" -> containment.preserveEvidence(planId, scope(tenant), tenant)
+                    .map(n -> (JsonNode) mapper.createObjectNode().put("rows", n));
+            case "api-keys" -> rotateApiKeys(planId, reason);
+            case "signing-keys" -> rotateSigningKeys();
+            case "sign-out" -> containment.signOut(tenant).map(n -> (JsonNode) mapper.createObjectNode().put("rows", n));
+            case "erp" -> {
+                List<String> ids = new ArrayList<>();
+                plan.path("steps").path("erp").path("integrations").forEach(n -> ids.add(n.asText()));
+                Uni<Integer> moved = Uni.createFrom().item(0);
+                for (String id : ids) {
+                    moved = moved.flatMap(n -> erp.setActive(UUID.fromString(id), true, false).map(m -> n + m));
+                }
+                yield moved.map(n -> (JsonNode) mapper.createObjectNode().put("rows", n));
+            }
+            default -> incidents.transaction(tx -> tx.declareOrAttach("breach/" + scope(tenant),
+                    "Security incident: suspected data breach (" + scope(tenant) + ")", Severity.P0,
+                    "function:" + FUNCTION, clock.instant()))
+                    .map(link -> (JsonNode) mapper.createObjectNode().put("incidentId", link.incidentId())
+                            .put("declared", link.declared()));
+        };
+    }
+
+    /** A new secret key (named after the plan, so a resumed step does not make a second), old ones deleted, legacy off. */
+    private Uni<JsonNode> rotateApiKeys(UUID planId, String reason) {
+        String name = "firebreak-" + planId;
+        return management(api -> api.apiKeys(ref(), auth())).flatMap(keys -> {
+            Optional<JsonNode> mine = stream(keys).filter(k -> name.equals(k.path("name").asText())).findFirst();
+            Uni<String> created = mine.isPresent() ? Uni.createFrom().item(mine.get().path("id").asText())
+                    : management(api -> api.createApiKey(ref(), auth(),
+                            mapper.createObjectNode().put("type", "secret").put("name", name).toString()))
+                            .map(k -> k.path("id").asText());
+            return created.flatMap(newId -> {
+                List<String> old = stream(keys).filter(k -> k.path("type").asText().equals("secret")
+                        && !k.path("id").asText().equals(newId)).map(k -> k.path("id").asText()).toList();
+                Uni<Void> deleted = Uni.createFrom().voidItem();
+                for (String id : old) {
+                    deleted = deleted.flatMap(v -> management(api -> api.deleteApiKey(ref(), id, true, reason, auth()))
+                            .replaceWithVoid());
+                }
+                return deleted.flatMap(v -> management(api -> api.legacyKeys(ref(), false, auth()))).map(x -> {
+                    ObjectNode d = mapper.createObjectNode();
+                    d.put("created", newId);
+                    d.set("deleted", mapper.valueToTree(old));
+                    d.put("legacyDisabled", true);
+                    ArrayNode ids = d.putArray("externalIds").add(newId);
+                    old.forEach(ids::add);
+                    return (JsonNode) d;
+                });
+            });
+        });
+    }
+
+    private Uni<JsonNode> rotateSigningKeys() {
+        return management(api -> api.signingKeys(ref(), auth())).flatMap(keys -> {
+            List<String> inUse = stream(keysOf(keys)).filter(k -> k.path("status").asText().equals("in_use"))
+                    .map(k -> k.path("id").asText()).toList();
+            return management(api -> api.createSigningKey(ref(), auth(),
+                    mapper.createObjectNode().put("algorithm", "ES256").put("status", "standby").toString()))
+                    .flatMap(created -> {
+                        String id = created.path("id").asText();
+                        Uni<JsonNode> rotated = management(api -> api.updateSigningKey(ref(), id, auth(),
+                                mapper.createObjectNode().put("status", "in_use").toString()));
+                        for (String old : inUse) {
+                            rotated = rotated.flatMap(x -> management(api -> api.updateSigningKey(ref(), old, auth(),
+                                    mapper.createObjectNode().put("status", "revoked").toString())));
+                        }
+                        return rotated.map(x -> {
+                            ObjectNode d = mapper.createObjectNode();
+                            d.put("inUse", id);
+                            d.set("revoked", mapper.valueToTree(inUse));
+                            ArrayNode ids = d.putArray("externalIds").add(id);
+                            inUse.forEach(ids::add);
+                            return (JsonNode) d;
+                        });
+                    });
+        });
+    }
+
+    /** One Management API call; anything but 2xx fails the step with the API's own message. */
+    private Uni<JsonNode> management(java.util.function.Function<SupabaseManagementApi, Uni<Response>> call) {
+        if (accessToken.isEmpty() || projectRef.isEmpty()) {
+            return Uni.createFrom().failure(new FunctionError(503, "supabase_not_configured",
+                    "SUPABASE_ACCESS_TOKEN and SUPABASE_PROJECT_REF are needed for key rotation", null));
+        }
+        return calls.call(call.apply(supabase)).map(answer -> {
+            if (!answer.ok()) {
+                throw new FunctionError(502, "supabase_refused", "Supabase answered " + (answer.status() == 0
+                        ? answer.failure() : "HTTP " + answer.status() + " " + answer.body().path("message").asText("")),
+                        null);
+            }
+            return answer.body();
+        });
+    }
+
+    private static JsonNode keysOf(JsonNode answer) {
+        return answer.isArray() ? answer : answer.path("keys");
+    }
+
+    private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+        List<JsonNode> list = new ArrayList<>();
+        array.forEach(list::add);
+        return list.stream();
+    }
+
+    private String ref() {
+        return projectRef.orElseThrow();
+    }
+
+    private String auth() {
+        return "Bearer " + accessToken.orElseThrow();
+    }
+}
