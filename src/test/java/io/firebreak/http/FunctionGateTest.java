@@ -19,6 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import io.firebreak.functions.FunctionManifest;
+import io.firebreak.functions.Role;
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
@@ -106,6 +108,28 @@ class FunctionGateTest {
                 .post("/" + function).then();
         // get-incident on an unknown id proves the call got past the gate.
         response.statusCode(function.equals("get-incident") ? 404 : 200);
+    }
+
+    @Test
+    void everyFunctionOfTheManifestRefusesCallersWithoutTheRole() throws IOException {
+        FunctionManifest manifest;
+        try (var in = Files.newInputStream(Path.of("functions.yaml"))) {
+            manifest = FunctionManifest.parse(in);
+        }
+        for (FunctionManifest.Function f : manifest.all().values()) {
+            String method = f.httpMethods().get(0);
+            var anonymous = given().contentType(ContentType.JSON).body("{}").request(method, "/" + f.id()).then();
+            isError(anonymous, 401, f.role() == Role.PROVIDER ? "unsigned" : "unauthenticated");
+            if (f.role().ordinal() > Role.MONITOR.ordinal()) {
+                isError(given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).contentType(ContentType.JSON)
+                        .body("{}").request(method, "/" + f.id()).then(), 403, "forbidden");
+            }
+            if (f.role() == Role.ADMIN) {
+                isError(given().header("Authorization", Tokens.bearer(Tokens.RESPONDER)).contentType(ContentType.JSON)
+                        .body("{}").request(method, "/" + f.id()).then(), 403, "forbidden");
+            }
+        }
+        nothingChanged();
     }
 
     @Test
