@@ -57,7 +57,6 @@ public class FunctionGate {
             if (admitted.json() != null && !ctx.request().method().name().equals("GET")) {
                 ctx.setBody(Buffer.buffer(admitted.json()));
             }
-            ctx.put(CallerContext.KEY, admitted.caller());
         } catch (FunctionError e) {
             if (e.status() == 405) {
                 ctx.response().putHeader("Allow", String.join(", ", function.get().httpMethods()));
