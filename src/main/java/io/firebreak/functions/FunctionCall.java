@@ -8,11 +8,23 @@ import java.util.Map;
  * Lambda): what admission needs, and nothing of the transport.
  *
  * @param query query parameters, first value of each
- * @param idempotencyKey the Idempotency-Key header, if any
- * @param headers every header, names in lower case (for signed provider calls)
+ * @param headers every header, names in lower case
  */
-public record FunctionCall(String functionId, String method, String authorization, Map<String, String> query,
-        String contentType, byte[] body, String idempotencyKey, Map<String, String> headers) {
+public record FunctionCall(String functionId, String method, Map<String, String> query, byte[] body,
+        Map<String, String> headers) {
+
+    public String authorization() {
+        return headers.get("authorization");
+    }
+
+    public String contentType() {
+        return headers.get("content-type");
+    }
+
+    /** The Idempotency-Key header, if any. */
+    public String idempotencyKey() {
+        return headers.get("idempotency-key");
+    }
 
     public boolean hasBody() {
         return body != null && body.length > 0;

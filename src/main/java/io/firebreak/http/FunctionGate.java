@@ -48,9 +48,8 @@ public class FunctionGate {
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         Map<String, String> query = new LinkedHashMap<>();
         ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
-        FunctionCall call = new FunctionCall(path.substring(1), ctx.request().method().name(),
-                ctx.request().getHeader("Authorization"), query, ctx.request().getHeader("Content-Type"),
-                body == null ? null : body.getBytes(), ctx.request().getHeader("Idempotency-Key"), headers(ctx));
+        FunctionCall call = new FunctionCall(path.substring(1), ctx.request().method().name(), query,
+                body == null ? null : body.getBytes(), headers(ctx));
         try {
             FunctionAdmission.Admitted admitted = admission.admit(call);
             // Funqy reads POST bodies as JSON: hand it the normalised form of a form or query-string webhook.

@@ -56,7 +56,6 @@ record HttpEvent(String method, String rawPath, Map<String, String> headers, Map
     }
 
     FunctionCall call(String export) {
-        return new FunctionCall(functionId(export), method, headers.get("authorization"), query,
-                headers.get("content-type"), body, headers.get("idempotency-key"), headers);
+        return new FunctionCall(functionId(export), method, query, body, headers);
     }
 }
