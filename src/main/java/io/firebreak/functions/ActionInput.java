@@ -6,13 +6,26 @@ package io.firebreak.functions;
  * states its {@code reason}. {@code actor} and {@code idempotencyKey} are set by admission from the
  * token and the Idempotency-Key header; a caller cannot supply an actor.
  */
-public class ActionInput {
+public class ActionInput extends ActorInput {
 
     private Boolean apply;
     private String planId;
     private String reason;
-    private Actor actor;
-    private String idempotencyKey;
+    private String incidentId;
+
+    /** The incident this action belongs to: its apply goes on that incident's timeline with its audit id. */
+    public String getIncidentId() {
+        return incidentId;
+    }
+
+    public void setIncidentId(String incidentId) {
+        this.incidentId = incidentId;
+    }
+
+    /** Functions that write their own timeline event for the incident (notify-tenant) say so. */
+    public boolean recordsOwnTimeline() {
+        return false;
+    }
 
     public boolean applying() {
         return Boolean.TRUE.equals(apply);
@@ -40,21 +53,5 @@ public class ActionInput {
 
     public void setReason(String reason) {
         this.reason = reason;
-    }
-
-    public Actor getActor() {
-        return actor;
-    }
-
-    public void setActor(Actor actor) {
-        this.actor = actor;
-    }
-
-    public String getIdempotencyKey() {
-        return idempotencyKey;
-    }
-
-    public void setIdempotencyKey(String idempotencyKey) {
-        this.idempotencyKey = idempotencyKey;
     }
 }

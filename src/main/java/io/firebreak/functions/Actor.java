@@ -1,5 +1,14 @@
 package io.firebreak.functions;
 
-/** Who is acting: the token id and role admission established. Never taken from the caller's input. */
-public record Actor(String tokenId, String role) {
+/** Who is acting: the token id, role and (for a person's token) name admission established. Never taken from the caller's input. */
+public record Actor(String tokenId, String role, String name) {
+
+    public Actor(String tokenId, String role) {
+        this(tokenId, role, null);
+    }
+
+    /** How timelines name the actor: the person, or the token. */
+    public String display() {
+        return name != null ? name : "token:" + tokenId;
+    }
 }

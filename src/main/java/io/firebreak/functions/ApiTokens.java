@@ -11,15 +11,19 @@ import java.util.Optional;
 
 /**
  * The API tokens firebreak accepts, known only by their SHA-256 hashes (FIREBREAK_API_KEYS =
- * "role:sha256hex,..."). A presented token is hashed and compared with every entry in constant time.
+ * "role:sha256hex,..." or "role:name:sha256hex" for a person's token, so timelines and role checks
+ * can name them). A presented token is hashed and compared with every entry in constant time.
  */
 public final class ApiTokens {
 
-    /** Who called: the role, and a token id (a prefix of the hash) that audit records can name. */
-    public record Caller(Role role, String tokenId) {
+    /** Who called: the role, a token id (a prefix of the hash) that audit records can name, and the person's name if given. */
+    public record Caller(Role role, String tokenId, String name) {
+        public Caller(Role role, String tokenId) {
+            this(role, tokenId, null);
+        }
     }
 
-    private record Entry(Role role, byte[] hash, String tokenId) {
+    private record Entry(Role role, byte[] hash, String tokenId, String name) {
     }
 
     private final List<Entry> entries;
@@ -43,12 +47,22 @@ public final class ApiTokens {
                 if (role == Role.PROVIDER) {
                     throw new IllegalArgumentException("FIREBREAK_API_KEYS: providers sign their calls; no token has that role");
                 }
-                String hex = item.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+                String rest = item.substring(colon + 1).trim();
+                String name = null;
+                int second = rest.lastIndexOf(':');
+                if (second >= 0) {
+                    name = rest.substring(0, second).trim();
+                    rest = rest.substring(second + 1);
+                    if (!name.matches("[A-Za-z0-9._@-]{1,64}")) {
+                        throw new IllegalArgumentException("FIREBREAK_API_KEYS: a token's name is 1-64 of A-Z a-z 0-9 . _ @ -");
+                    }
+                }
+                String hex = rest.toLowerCase(Locale.ROOT);
                 if (!hex.matches("[0-9a-f]{64}")) {
                     throw new IllegalArgumentException(
                             "FIREBREAK_API_KEYS: the " + role.id() + " entry is not a 64-character SHA-256 hex hash");
                 }
-                entries.add(new Entry(role, HexFormat.of().parseHex(hex), hex.substring(0, 12)));
+                entries.add(new Entry(role, HexFormat.of().parseHex(hex), hex.substring(0, 12), name));
             }
         }
         return new ApiTokens(List.copyOf(entries));
@@ -70,7 +84,7 @@ public final class ApiTokens {
                 match = entry;
             }
         }
-        return match == null ? Optional.empty() : Optional.of(new Caller(match.role(), match.tokenId()));
+        return match == null ? Optional.empty() : Optional.of(new Caller(match.role(), match.tokenId(), match.name()));
     }
 
     public static String sha256Hex(String token) {

@@ -159,13 +159,13 @@ public class FunctionAdmission {
     }
 
     /**
-     * Functions that change something take an {@link ActionInput}: admission writes the actor (from
+     * Functions that change something take an {@link ActorInput}: admission writes the actor (from
      * the token) and the Idempotency-Key header into it, and refuses an actor the caller made up.
      */
     private String withActor(String id, String json, Caller caller, String idempotencyKey) {
         FunctionInvoker invoker = FunctionRecorder.registry.matchInvoker(id);
         if (invoker == null || !invoker.hasInput() || !(invoker.getInputType() instanceof Class<?> type)
-                || !ActionInput.class.isAssignableFrom(type)) {
+                || !ActorInput.class.isAssignableFrom(type)) {
             return json;
         }
         ObjectNode node;
@@ -181,7 +181,10 @@ public class FunctionAdmission {
         if (node.has("actor")) {
             throw FunctionError.badInput("reserved_field", "actor", "actor is set from the API token, not the input");
         }
-        node.putObject("actor").put("tokenId", caller.tokenId()).put("role", caller.role().id());
+        ObjectNode actor = node.putObject("actor").put("tokenId", caller.tokenId()).put("role", caller.role().id());
+        if (caller.name() != null) {
+            actor.put("name", caller.name());
+        }
         if (idempotencyKey != null && !idempotencyKey.isBlank()) {
             if (node.hasNonNull("idempotencyKey") && !node.get("idempotencyKey").asText().equals(idempotencyKey)) {
                 throw FunctionError.badInput("conflicting_idempotency_key", "idempotencyKey",

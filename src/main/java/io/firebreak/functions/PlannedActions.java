@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.firebreak.domain.IdempotencyKeys;
 import io.firebreak.domain.Plans;
+import io.firebreak.domain.AuditTrail;
+import io.firebreak.domain.IncidentStore;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -42,6 +44,12 @@ public class PlannedActions {
 
     @Inject
     Clock clock;
+
+    @Inject
+    IncidentStore incidents;
+
+    @Inject
+    AuditTrail audit;
 
     /** What a dry run found: the scope it covers, the digest of the change set, and the change set itself. */
     public record Proposal(String scope, String digest, int rows, JsonNode changes) {
@@ -81,7 +89,18 @@ public class PlannedActions {
         String key = input.getIdempotencyKey() == null || input.getIdempotencyKey().isBlank() ? "plan:" + planId
                 : input.getIdempotencyKey();
         String requestHash = sha256(function + "\u001f" + planId + "\u001f" + input.getReason());
-        return plans.find(planId).flatMap(found -> {
+        String incidentId = input.recordsOwnTimeline() ? null : input.getIncidentId();
+        if (incidentId != null && !IncidentActions.ID.matcher(incidentId).matches()) {
+            throw FunctionError.badInput("invalid_value", "incidentId", "incidentId must look like INC-YYYY-MM-DD-NNN");
+        }
+        Uni<Void> incidentKnown = incidentId == null ? Uni.createFrom().voidItem()
+                : incidents.find(incidentId).map(i -> {
+                    if (i.isEmpty()) {
+                        throw new FunctionError(404, "incident_not_found", "no incident " + incidentId, "incidentId");
+                    }
+                    return null;
+                });
+        return incidentKnown.flatMap(known -> plans.find(planId)).flatMap(found -> {
             Plans.Plan plan = found.orElseThrow(() -> new FunctionError(404, "unknown_plan",
                     "no plan " + planId + ": run the dry run (without apply) first", "planId"));
             if (!plan.function().equals(function) || !plan.scope().equals(scope)) {
@@ -98,10 +117,28 @@ public class PlannedActions {
                         throw new FunctionError(409, "stale_plan", "what this would change differs from plan " + planId
                                 + " (" + now.rows() + " rows now): nothing was changed; run the dry run again", "planId");
                     }
-                    return apply.apply(plan);
+                    return apply.apply(plan).call(answer -> link(function, input, incidentId, answer));
                 });
             });
         });
+    }
+
+    /**
+     * Puts an applied action on its incident's timeline with its audit id and rows affected, as the
+     * post-mortem's "actions taken" reads them. After the change committed: the audit record is the
+     * authority, the timeline entry a pointer to it.
+     */
+    private Uni<Void> link(String function, ActionInput input, String incidentId, JsonNode answer) {
+        if (incidentId == null || !answer.hasNonNull("auditId")) {
+            return Uni.createFrom().voidItem();
+        }
+        long auditId = answer.get("auditId").asLong();
+        return audit.find(auditId).flatMap(record -> incidents.transaction(tx -> tx.addEvent(incidentId, clock.instant(),
+                "action", IncidentActions.source(input.getActor()),
+                function + " applied: " + record.map(AuditTrail.Record::rowsAffected).orElse(0) + " rows (" + input.getReason()
+                        + ")",
+                java.util.Map.of("function", function, "auditId", auditId, "rows",
+                        record.map(AuditTrail.Record::rowsAffected).orElse(0), "planId", input.getPlanId()))));
     }
 
     /** Validates the apply fields of an action input; returns the plan id. */

@@ -14,12 +14,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.firebreak.providers.resend.ResendApi;
+import io.firebreak.providers.slack.SlackApi;
 import io.firebreak.providers.whatsapp.WhatsAppApi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Sends one tenant notification over WhatsApp (a Cloud API template message) or email (Resend), and
- * says what happened in one shape: sent with the provider's id, a failure worth retrying (429,
+ * Sends one message over WhatsApp (a Cloud API template message), email (Resend) or Slack (a bot's
+ * chat.postMessage), and says what happened in one shape: sent with the provider's id, a failure worth retrying (429,
  * 5xx, timeouts), or a permanent one (bad token, bad request) that retrying cannot fix.
  */
 @ApplicationScoped
@@ -38,7 +39,14 @@ public class MessageChannels {
     ResendApi resend;
 
     @Inject
+    @RestClient
+    SlackApi slack;
+
+    @Inject
     ObjectMapper mapper;
+
+    @ConfigProperty(name = "slack.bot-token")
+    Optional<String> slackToken;
 
     @ConfigProperty(name = "whatsapp.token")
     Optional<String> whatsappToken;
@@ -88,6 +96,49 @@ public class MessageChannels {
         body.put("text", text);
         return read(resend.send("Bearer " + resendKey.get(), idempotencyKey, body.toString()),
                 json -> json.path("id").asText(null), json -> json.path("message").asText(""));
+    }
+
+    public boolean slackConfigured() {
+        return slackToken.isPresent();
+    }
+
+    /** Posts to a Slack channel (id or #name) or a user id (a direct message); answers the message's ts. */
+    public Uni<Delivery> slack(String channel, String text) {
+        if (slackToken.isEmpty()) {
+            return Uni.createFrom().item(new Delivery(false, true, null, "SLACK_BOT_TOKEN is not set"));
+        }
+        ObjectNode body = mapper.createObjectNode();
+        body.put("channel", channel);
+        body.put("text", text);
+        return slack(slack.postMessage("Bearer " + slackToken.get(), body.toString()), json -> json.path("ts").asText(null));
+    }
+
+    /** Creates a public channel; on success the provider id is the channel's id. */
+    public Uni<Delivery> createSlackChannel(String name) {
+        if (slackToken.isEmpty()) {
+            return Uni.createFrom().item(new Delivery(false, true, null, "SLACK_BOT_TOKEN is not set"));
+        }
+        return slack(slack.createChannel("Bearer " + slackToken.get(), mapper.createObjectNode().put("name", name).toString()),
+                json -> json.path("channel").path("id").asText(null));
+    }
+
+    // Slack answers most failures with HTTP 200 and {"ok":false,"error":...}; only rate limits and
+    // its own outages are worth retrying.
+    private Uni<Delivery> slack(Uni<Response> call, java.util.function.Function<JsonNode, String> id) {
+        return calls.call(call).map(answer -> {
+            if (answer.status() == 0) {
+                return new Delivery(false, false, null, answer.failure());
+            }
+            if (answer.status() == 429 || answer.status() >= 500) {
+                return new Delivery(false, false, null, "HTTP " + answer.status());
+            }
+            JsonNode json = answer.body();
+            if (answer.ok() && json != null && json.path("ok").asBoolean(false)) {
+                return new Delivery(true, false, id.apply(json), null);
+            }
+            String error = json == null ? "HTTP " + answer.status() : json.path("error").asText("HTTP " + answer.status());
+            return new Delivery(false, !error.equals("ratelimited") && !error.equals("internal_error"), null, error);
+        });
     }
 
     private Uni<Delivery> read(Uni<Response> call, java.util.function.Function<JsonNode, String> id,

@@ -8,13 +8,17 @@ public final class Tokens {
     public static final String MONITOR = "fbt_monitor_9f2c41d7a0";
     public static final String RESPONDER = "fbt_responder_51be07c3d2";
     public static final String ADMIN = "fbt_admin_c7d4e9a813";
+    /** Two engineers' own tokens (responder), named so the timeline and the commander check can name them. */
+    public static final String ADA = "fbt_ada_3e81f0c2b7";
+    public static final String BOLA = "fbt_bola_94d2a6e150";
 
     private Tokens() {
     }
 
     public static String apiKeys() {
         return "monitor:" + ApiTokens.sha256Hex(MONITOR) + ",responder:" + ApiTokens.sha256Hex(RESPONDER)
-                + ",admin:" + ApiTokens.sha256Hex(ADMIN);
+                + ",admin:" + ApiTokens.sha256Hex(ADMIN) + ",responder:ada:" + ApiTokens.sha256Hex(ADA)
+                + ",responder:bola:" + ApiTokens.sha256Hex(BOLA);
     }
 
     public static String bearer(String token) {

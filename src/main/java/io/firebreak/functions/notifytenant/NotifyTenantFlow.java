@@ -19,6 +19,7 @@ import io.firebreak.domain.TenantAdmins;
 import io.firebreak.functions.FunctionError;
 import io.firebreak.functions.PlannedActions;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Seed 000 Step 3 "Communicate": the dry run renders every message for every admin of the tenant;
@@ -61,12 +62,31 @@ public class NotifyTenantFlow {
         return proposal(tenant, channels, input).flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
     }
 
+    /**
+     * The notice one tenant's admins would get about an incident phase, for lifecycle functions that
+     * notify tenants as part of their own audited change (update-incident, resolve-incident).
+     */
+    public Uni<PlannedActions.Proposal> notice(UUID tenant, String incidentId, String phase, List<String> channels) {
+        return proposal(tenant, channels, incidentId, phase, null);
+    }
+
+    /** Queues a notice's messages inside the caller's transaction, under the caller's audit record. */
+    public Uni<List<Long>> queueNotice(SqlConnection tx, long auditId, String incidentId, UUID tenant, String phase,
+            JsonNode content) {
+        return outbox.queue(tx, incidentId, tenant, phase, messages(content), auditId);
+    }
+
+    static List<Notifications.Message> messages(JsonNode content) {
+        List<Notifications.Message> messages = new ArrayList<>();
+        content.path("messages").forEach(m -> messages.add(new Notifications.Message(m.path("channel").asText(),
+                m.path("recipient").asText(), m.path("subject").asText(null), m.path("text").asText())));
+        return messages;
+    }
+
     public Uni<JsonNode> apply(UUID tenant, List<String> channels, NotifyTenantInput input) {
         String scope = scope(tenant, input);
         return actions.apply(FUNCTION, scope, input, proposal(tenant, channels, input), plan -> {
-            List<Notifications.Message> messages = new ArrayList<>();
-            plan.content().path("messages").forEach(m -> messages.add(new Notifications.Message(m.path("channel").asText(),
-                    m.path("recipient").asText(), m.path("subject").asText(null), m.path("text").asText())));
+            List<Notifications.Message> messages = messages(plan.content());
             AuditTrail.Entry entry = new AuditTrail.Entry(input.getActor(), FUNCTION, "apply", input.getReason(),
                     Map.of("tenantId", tenant.toString(), "incidentId", input.getIncidentId(), "phase", input.getPhase(),
                             "channels", channels, "planId", input.getPlanId()),
@@ -100,40 +120,46 @@ public class NotifyTenantFlow {
     }
 
     Uni<PlannedActions.Proposal> proposal(UUID tenant, List<String> channels, NotifyTenantInput input) {
-        return incidents.find(input.getIncidentId()).flatMap(incident -> {
+        return proposal(tenant, channels, input.getIncidentId(), input.getPhase(), input.getFeature());
+    }
+
+    Uni<PlannedActions.Proposal> proposal(UUID tenant, List<String> channels, String incidentId, String phaseName,
+            String featureName) {
+        return incidents.find(incidentId).flatMap(incident -> {
             if (incident.isEmpty()) {
-                throw new FunctionError(404, "incident_not_found", "no incident " + input.getIncidentId(), "incidentId");
+                throw new FunctionError(404, "incident_not_found", "no incident " + incidentId, "incidentId");
             }
             return tenants.tenantName(tenant);
         }).flatMap(name -> {
             if (name == null) {
                 throw new FunctionError(404, "unknown_tenant", "no tenant " + tenant, "tenantId");
             }
-            return outbox.already(input.getIncidentId(), tenant, input.getPhase()).flatMap(earlier -> {
+            return outbox.already(incidentId, tenant, phaseName).flatMap(earlier -> {
                 if (!earlier.isEmpty()) {
                     throw new FunctionError(409, "already_notified", "tenant " + name + " was already notified of "
-                            + input.getIncidentId() + " (" + input.getPhase() + "): " + earlier.size() + " messages",
+                            + incidentId + " (" + phaseName + "): " + earlier.size() + " messages",
                             "phase");
                 }
-                return tenants.admins(tenant).map(admins -> render(name, tenant, channels, input, admins));
+                return tenants.admins(tenant).map(admins -> render(name, tenant, channels, incidentId, phaseName,
+                        featureName, admins));
             });
         });
     }
 
-    PlannedActions.Proposal render(String tenantName, UUID tenant, List<String> channels, NotifyTenantInput input,
-            List<TenantAdmins.Admin> admins) {
-        NotifyConfig.Phase phase = switch (input.getPhase()) {
+    PlannedActions.Proposal render(String tenantName, UUID tenant, List<String> channels, String incidentId,
+            String phaseName, String featureName, List<TenantAdmins.Admin> admins) {
+        NotifyConfig.Phase phase = switch (phaseName) {
             case "investigating" -> config.investigating();
             case "update" -> config.update();
             default -> config.resolved();
         };
-        String feature = input.getFeature() == null ? config.feature() : input.getFeature();
-        String subject = fill(phase.subject(), feature, input.getIncidentId());
-        String text = fill(phase.text(), feature, input.getIncidentId());
+        String feature = featureName == null ? config.feature() : featureName;
+        String subject = fill(phase.subject(), feature, incidentId);
+        String text = fill(phase.text(), feature, incidentId);
         ObjectNode changes = mapper.createObjectNode();
         changes.put("tenant", tenantName);
-        changes.put("incidentId", input.getIncidentId());
-        changes.put("phase", input.getPhase());
+        changes.put("incidentId", incidentId);
+        changes.put("phase", phaseName);
         var messages = changes.putArray("messages");
         var skipped = changes.putArray("skipped");
         for (TenantAdmins.Admin admin : admins) {
@@ -159,8 +185,9 @@ public class NotifyTenantFlow {
             throw new FunctionError(409, "no_recipients", "tenant " + tenantName + " has no admin reachable over "
                     + channels, "channels");
         }
-        String digest = PlannedActions.sha256(scope(tenant, input) + "|" + messages.toString());
-        return new PlannedActions.Proposal(scope(tenant, input), digest, messages.size(), changes);
+        String scope = tenant + "/" + incidentId + "/" + phaseName;
+        String digest = PlannedActions.sha256(scope + "|" + messages.toString());
+        return new PlannedActions.Proposal(scope, digest, messages.size(), changes);
     }
 
     static String fill(String template, String feature, String incidentId) {

@@ -8,7 +8,6 @@ import io.firebreak.functions.ActionInput;
 public class NotifyTenantInput extends ActionInput {
 
     private String tenantId;
-    private String incidentId;
     private String phase;
     private List<String> channels;
     private String feature;
@@ -21,12 +20,9 @@ public class NotifyTenantInput extends ActionInput {
         this.tenantId = tenantId;
     }
 
-    public String getIncidentId() {
-        return incidentId;
-    }
-
-    public void setIncidentId(String incidentId) {
-        this.incidentId = incidentId;
+    @Override
+    public boolean recordsOwnTimeline() {
+        return true;
     }
 
     public String getPhase() {

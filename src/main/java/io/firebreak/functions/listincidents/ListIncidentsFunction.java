@@ -1,0 +1,95 @@
+package io.firebreak.functions.listincidents;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import io.firebreak.domain.Incident;
+import io.firebreak.domain.IncidentStore;
+import io.firebreak.domain.Severity;
+import io.firebreak.domain.SeverityScale;
+import io.firebreak.functions.FunctionError;
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+
+/** Lists incidents, open ones by default, filtered by severity and opened since, newest first. */
+public class ListIncidentsFunction {
+
+    static final Pattern AGO = Pattern.compile("(\\d{1,5})([mhd])");
+    static final int MAX = 200;
+
+    @Inject
+    IncidentStore incidents;
+
+    @Inject
+    SeverityScale scale;
+
+    @Inject
+    Clock clock;
+
+    @Funq("list-incidents")
+    public Uni<Map<String, Object>> listIncidents(ListIncidentsInput input) {
+        ListIncidentsInput in = input == null ? new ListIncidentsInput() : input;
+        List<Severity> ranks = new ArrayList<>();
+        if (in.getSeverity() != null && !in.getSeverity().isBlank()) {
+            for (String label : in.getSeverity().split(",")) {
+                ranks.add(scale.parse(label).orElseThrow(() -> FunctionError.badInput("invalid_value", "severity",
+                        "severity is a comma-separated list of " + scale.labels())));
+            }
+        }
+        Instant since = since(in.getSince());
+        int limit = in.getLimit() == null ? 50 : in.getLimit();
+        if (limit < 1 || limit > MAX) {
+            throw FunctionError.badInput("invalid_value", "limit", "limit is 1 to " + MAX);
+        }
+        boolean open = !Boolean.FALSE.equals(in.getOpen());
+        return incidents.list(open, ranks, since, limit).map(list -> Map.of("count", list.size(), "incidents",
+                list.stream().map(ListIncidentsFunction::summary).toList()));
+    }
+
+    /** An ISO instant, or a look-back such as 30m, 24h, 7d. */
+    Instant since(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Matcher m = AGO.matcher(value.strip());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            return clock.instant().minus(d);
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw FunctionError.badInput("invalid_value", "since", "since is an ISO instant (2026-11-23T10:00:00Z) or 30m, 24h, 7d");
+        }
+    }
+
+    static Map<String, Object> summary(Incident i) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("id", i.id());
+        m.put("title", i.title());
+        m.put("severity", i.severity());
+        m.put("status", i.status());
+        m.put("openedAt", i.openedAt());
+        m.put("resolvedAt", i.resolvedAt());
+        m.put("commander", i.commander());
+        m.put("acknowledged", i.acknowledgedAt() != null);
+        m.put("escalationLevel", i.escalationLevel());
+        m.put("nextUpdateDue", i.nextUpdateDue());
+        m.put("channel", i.channel());
+        return m;
+    }
+}

@@ -1,0 +1,30 @@
+package io.firebreak.functions.resolveincident;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.firebreak.functions.FunctionError;
+import io.firebreak.functions.IncidentActions;
+import io.firebreak.functions.IncidentPeople;
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+
+/** Resolves an incident on evidence (healthy probes, error rate), or when its commander forces it with a reason. */
+public class ResolveIncidentFunction {
+
+    @Inject
+    ResolveIncidentFlow flow;
+
+    @Funq("resolve-incident")
+    public Uni<JsonNode> resolveIncident(ResolveIncidentInput input) {
+        IncidentActions.requireId(input);
+        String resolution = IncidentActions.text(input.getResolution(), "resolution", 2000, true);
+        String reason = IncidentActions.text(input.getReason(), "reason", 1000, false);
+        boolean force = Boolean.TRUE.equals(input.getForce());
+        if (force && reason == null) {
+            throw FunctionError.badInput("missing_field", "reason", "forcing a resolution needs a reason, kept on the record");
+        }
+        return flow.resolve(input, resolution, force, IncidentPeople.tenants(input.getNotifyTenants()));
+    }
+}

@@ -1,0 +1,55 @@
+package io.firebreak.functions.updateincident;
+
+import java.util.List;
+
+import io.firebreak.functions.IncidentInput;
+
+/** update-incident's input: a status, a severity change (with its reason), the update text, and where to publish it. */
+public class UpdateIncidentInput extends IncidentInput {
+
+    private String status;
+    private String severity;
+    private String text;
+    private Boolean publish;
+    private List<String> notifyTenants;
+
+    public String getStatus() {
+        return status;
+    }
+
+    public void setStatus(String status) {
+        this.status = status;
+    }
+
+    public String getSeverity() {
+        return severity;
+    }
+
+    public void setSeverity(String severity) {
+        this.severity = severity;
+    }
+
+    public String getText() {
+        return text;
+    }
+
+    public void setText(String text) {
+        this.text = text;
+    }
+
+    public Boolean getPublish() {
+        return publish;
+    }
+
+    public void setPublish(Boolean publish) {
+        this.publish = publish;
+    }
+
+    public List<String> getNotifyTenants() {
+        return notifyTenants;
+    }
+
+    public void setNotifyTenants(List<String> notifyTenants) {
+        this.notifyTenants = notifyTenants;
+    }
+}

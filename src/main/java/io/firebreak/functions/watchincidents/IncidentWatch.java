@@ -1,0 +1,216 @@
+package io.firebreak.functions.watchincidents;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.firebreak.domain.AuditTrail;
+import io.firebreak.domain.EscalationRules;
+import io.firebreak.domain.Incident;
+import io.firebreak.domain.IncidentConfig;
+import io.firebreak.domain.IncidentStore;
+import io.firebreak.domain.SeverityScale;
+import io.firebreak.domain.TeamMessages;
+import io.firebreak.functions.Actor;
+import io.firebreak.functions.IncidentActions;
+import io.firebreak.functions.IncidentMessages;
+import io.firebreak.functions.ScheduledJob;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The schedule that keeps the lifecycle moving when people do not: escalates open incidents by
+ * the rules, reminds the commander when an update is due and when it is overdue, reminds about
+ * post-mortems not written 48 h after resolution, opens missing incident channels and delivers the
+ * team outbox. Each incident is handled in its own transaction under its row lock, so two watchers
+ * never escalate or remind twice.
+ */
+@ApplicationScoped
+public class IncidentWatch implements ScheduledJob {
+
+    public static final String NAME = "incident-watch";
+    static final String SOURCE = "schedule:" + NAME;
+    static final Actor SCHEDULE = new Actor("schedule", "schedule");
+    private static final Logger LOG = Logger.getLogger(IncidentWatch.class);
+
+    @Inject
+    IncidentStore incidents;
+
+    @Inject
+    IncidentMessages messages;
+
+    @Inject
+    TeamMessages outbox;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    IncidentConfig config;
+
+    @Inject
+    SeverityScale scale;
+
+    @Inject
+    Clock clock;
+
+    /** One thing the watch did (or, in a dry run, would do) to one incident. */
+    @RegisterForReflection
+    public record Finding(String incidentId, String kind, String summary) {
+    }
+
+    /** What one run did. */
+    @RegisterForReflection
+    public record Report(boolean dryRun, int incidents, List<Finding> findings, List<IncidentMessages.Attempt> delivery) {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Scheduled(identity = NAME, cron = "{firebreak.incidents.watch-cron}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return run().invoke(r -> {
+            if (!r.findings().isEmpty()) {
+                LOG.infof("incident watch: %d findings over %d incidents", r.findings().size(), r.incidents());
+            }
+        }).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Report> run() {
+        return run(false);
+    }
+
+    public Uni<Report> run(boolean dry) {
+        Instant now = clock.instant();
+        return incidents.watched(now.minus(config.postmortem().due()), 500).flatMap(ids -> {
+            Uni<List<Finding>> all = Uni.createFrom().item(new ArrayList<>());
+            for (String id : ids) {
+                all = all.flatMap(list -> visit(id, now, dry).map(found -> {
+                    list.addAll(found);
+                    return list;
+                }));
+            }
+            return all.flatMap(findings -> dry ? Uni.createFrom().item(new Report(true, ids.size(), findings, List.of()))
+                    : messages.deliver().map(d -> new Report(false, ids.size(), findings, d)));
+        });
+    }
+
+    private Uni<List<Finding>> visit(String id, Instant now, boolean dry) {
+        if (dry) {
+            return incidents.find(id).map(found -> found.map(i -> findings(i, decide(i, now))).orElse(List.of()));
+        }
+        return incidents.transaction(tx -> tx.lock(id).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(List.<Finding>of());
+            }
+            Incident i = found.get();
+            IncidentActions.Change c = decide(i, now);
+            if (c.effects().isEmpty()) {
+                return Uni.createFrom().item(List.<Finding>of());
+            }
+            AuditTrail.Entry entry = new AuditTrail.Entry(SCHEDULE, "watch-incidents", "apply", "schedule " + NAME,
+                    Map.of("incidentId", i.id()), Map.of("effects", c.effects()), 1, List.of(), "recorded", null);
+            return audit.record(tx.connection(), entry).flatMap(auditId -> {
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (IncidentActions.Write w : c.writes()) {
+                    chain = chain.flatMap(v -> w.apply(tx, auditId).replaceWithVoid());
+                }
+                for (IncidentActions.Event e : c.events()) {
+                    Map<String, Object> detail = new LinkedHashMap<>(e.detail());
+                    detail.put("auditId", auditId);
+                    chain = chain.flatMap(v -> tx.addEvent(i.id(), now, e.kind(), SOURCE, e.summary(), detail));
+                }
+                return chain.flatMap(v -> outbox.queue(tx.connection(), i.id(), c.messages()))
+                        .replaceWith(findings(i, c));
+            });
+        })).flatMap(found -> incidents.find(id)
+                .flatMap(i -> i.isPresent() ? messages.ensureChannel(i.get(), SOURCE) : Uni.createFrom().voidItem())
+                .replaceWith(found))
+                .onFailure().recoverWithItem(e -> {
+                    // One incident's trouble must not stop the others from escalating.
+                    LOG.warnf("incident watch: %s skipped this run (%s)", id, e.toString());
+                    return List.of(new Finding(id, "error", "skipped this run: " + e.getMessage()));
+                });
+    }
+
+    private static List<Finding> findings(Incident i, IncidentActions.Change c) {
+        List<Finding> out = new ArrayList<>();
+        for (IncidentActions.Event e : c.events()) {
+            out.add(new Finding(i.id(), e.kind(), e.summary()));
+        }
+        return out;
+    }
+
+    /** Everything due for one incident now: escalation, cadence reminder, post-mortem reminder. */
+    IncidentActions.Change decide(Incident i, Instant now) {
+        IncidentActions.Change c = IncidentActions.Change.of();
+        Map<String, String> f = messages.fields(i, now);
+        List<IncidentConfig.Level> levels = config.escalation().levels();
+        EscalationRules.escalation(i, now, levels, config.escalation().timeBasedLevels(), scale.level(i.rank()))
+                .ifPresent(d -> {
+                    IncidentConfig.Level level = levels.get(d.level() - 1);
+                    Map<String, String> ef = new LinkedHashMap<>(f);
+                    ef.put("level", String.valueOf(d.level()));
+                    ef.put("levelName", level.name());
+                    ef.put("reason", d.reason());
+                    c.effect("escalate to level " + d.level() + " (" + level.name() + ")",
+                            (tx, a) -> tx.escalate(i.id(), i.escalationLevel(), d.level(), now))
+                            .event("escalated", "Escalated to level " + d.level() + " (" + level.name() + "): " + d.reason(),
+                                    Map.of("level", d.level(), "from", i.escalationLevel(), "reason", d.reason()))
+                            .messages(messages.toLevel(d.level(), "escalation", "[" + i.severity() + "] " + i.title()
+                                    + " escalated to " + level.name(), IncidentMessages.render(config.templates().escalation(),
+                                            ef), i.id() + "/escalation/" + d.level()));
+                });
+        Instant due = i.nextUpdateDue();
+        switch (EscalationRules.cadence(i, now, config.updateReminderLead())) {
+            case DUE_SOON -> {
+                Map<String, String> rf = new LinkedHashMap<>(f);
+                rf.put("due", IncidentMessages.TIME.format(due));
+                c.effect("remind: update due at " + due, (tx, a) -> tx.remindDue(i.id(), due))
+                        .event("update-due", "Status update due at " + IncidentMessages.TIME.format(due) + " ("
+                                + (i.commander() == null ? "no commander" : i.commander()) + ")", Map.of("due", due.toString()))
+                        .messages(messages.toIncidentChannel("update-due",
+                                IncidentMessages.render(config.templates().updateDue(), rf),
+                                i.id() + "/update-due/" + due.toEpochMilli()));
+            }
+            case OVERDUE -> {
+                Map<String, String> rf = new LinkedHashMap<>(f);
+                rf.put("due", IncidentMessages.TIME.format(due));
+                c.effect("remind: update overdue since " + due, (tx, a) -> tx.remindOverdue(i.id(), due))
+                        .event("update-overdue", "Status update overdue since " + IncidentMessages.TIME.format(due) + " ("
+                                + IncidentMessages.duration(Duration.between(due, now)) + " late)",
+                                Map.of("due", due.toString()))
+                        .messages(messages.toIncidentChannel("update-overdue",
+                                IncidentMessages.render(config.templates().updateOverdue(), rf),
+                                i.id() + "/update-overdue/" + due.toEpochMilli()));
+            }
+            default -> {
+            }
+        }
+        Incident.Postmortem pm = i.postmortem();
+        if (!i.open() && pm.writtenAt() == null && pm.remindedAt() == null && pm.dueAt() != null && !now.isBefore(pm.dueAt())) {
+            Map<String, String> pf = new LinkedHashMap<>(f);
+            pf.put("due", IncidentMessages.STAMP.format(pm.dueAt()));
+            c.effect("remind: post-mortem not written", (tx, a) -> tx.postmortemReminded(i.id(), now))
+                    .event("postmortem-reminder", "Post-mortem not written " + config.postmortem().due().toHours()
+                            + " h after resolution", Map.of("dueAt", pm.dueAt().toString()))
+                    .messages(messages.toIncidentChannel("postmortem-reminder",
+                            IncidentMessages.render(config.templates().postmortemReminder(), pf), i.id() + "/postmortem-reminder"));
+        }
+        return c;
+    }
+}

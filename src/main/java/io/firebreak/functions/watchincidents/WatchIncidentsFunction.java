@@ -1,0 +1,18 @@
+package io.firebreak.functions.watchincidents;
+
+import jakarta.inject.Inject;
+
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+
+/** Escalates unacknowledged or long-running incidents, reminds about due updates and post-mortems, delivers team messages. */
+public class WatchIncidentsFunction {
+
+    @Inject
+    IncidentWatch watch;
+
+    @Funq("watch-incidents")
+    public Uni<IncidentWatch.Report> watchIncidents(WatchIncidentsInput input) {
+        return watch.run(input != null && Boolean.TRUE.equals(input.getDryRun()));
+    }
+}
