@@ -207,9 +207,7 @@ public class IncidentMessages {
                                 + " failed for good: " + d.error(), Map.of("messageId", m.id(), "attempts", m.attempts())))
                         .replaceWith(new Attempt(m.id(), m.channel(), target, "dead", d.error()));
             }
-            Duration wait = delivery.backoff().multipliedBy(1L << Math.min(m.attempts() - 1, 7));
-            Duration capped = wait.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : wait;
-            return outbox.retry(m.id(), d.error(), capped)
+            return outbox.retry(m.id(), d.error(), delivery.retryAfter(m.attempts()))
                     .replaceWith(new Attempt(m.id(), m.channel(), target, "retrying", d.error()));
         });
     }

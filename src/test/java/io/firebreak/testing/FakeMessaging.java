@@ -35,6 +35,15 @@ public class FakeMessaging implements QuarkusTestResourceLifecycleManager {
         return whatsapp;
     }
 
+    /** Forgets earlier requests; Resend accepts every email as its API documents. */
+    public static void acceptEmail() {
+        resend.resetAll();
+        resend.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/emails").willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"49a3999c-0ce1-4ea6-ab68-afcd6dc2e794\"}")));
+    }
+
     public static WireMockServer resend() {
         return resend;
     }

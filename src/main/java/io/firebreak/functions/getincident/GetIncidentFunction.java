@@ -1,19 +1,16 @@
 package io.firebreak.functions.getincident;
 
-import java.util.regex.Pattern;
-
 import jakarta.inject.Inject;
 
 import io.firebreak.domain.Incident;
 import io.firebreak.domain.IncidentStore;
 import io.firebreak.functions.FunctionError;
+import io.firebreak.functions.IncidentActions;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
 /** Shows one incident with its whole timeline, from the ops database. */
 public class GetIncidentFunction {
-
-    static final Pattern ID = Pattern.compile("INC-\\d{4}-\\d{2}-\\d{2}-\\d{3,}");
 
     @Inject
     IncidentStore store;
@@ -24,7 +21,7 @@ public class GetIncidentFunction {
         if (id == null || id.isBlank()) {
             throw FunctionError.badInput("missing_field", "id", "id is required (INC-YYYY-MM-DD-NNN)");
         }
-        if (!ID.matcher(id).matches()) {
+        if (!IncidentActions.ID.matcher(id).matches()) {
             throw FunctionError.badInput("invalid_value", "id", "id must look like INC-YYYY-MM-DD-NNN");
         }
         return store.find(id).map(found -> found.orElseThrow(

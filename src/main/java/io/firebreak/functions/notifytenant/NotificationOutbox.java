@@ -1,7 +1,6 @@
 package io.firebreak.functions.notifytenant;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -85,9 +84,7 @@ public class NotificationOutbox implements ScheduledJob {
                         Map.of("notificationId", n.id(), "attempts", n.attempts())))
                         .replaceWith(new Attempt(n.id(), n.channel(), n.recipient(), "dead", n.attempts(), d.error()));
             }
-            Duration wait = config.backoff().multipliedBy(1L << Math.min(n.attempts() - 1, 7));
-            Duration capped = wait.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : wait;
-            return outbox.retry(n.id(), d.error(), capped)
+            return outbox.retry(n.id(), d.error(), config.retryAfter(n.attempts()))
                     .replaceWith(new Attempt(n.id(), n.channel(), n.recipient(), "retrying", n.attempts(), d.error()));
         });
     }

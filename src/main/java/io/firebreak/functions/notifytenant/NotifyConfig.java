@@ -38,6 +38,12 @@ public interface NotifyConfig {
     @WithDefault("2m")
     Duration lease();
 
+    /** How long to wait before the next attempt after this many: doubling from backoff, at most an hour. */
+    default Duration retryAfter(int attempts) {
+        Duration wait = backoff().multipliedBy(1L << Math.min(Math.max(attempts - 1, 0), 7));
+        return wait.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : wait;
+    }
+
     /** One phase's email subject, text (email body and WhatsApp parameter) and WhatsApp template name. */
     interface Phase {
         String subject();

@@ -3,13 +3,13 @@ package io.firebreak.functions.notifytenant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.firebreak.functions.FunctionError;
+import io.firebreak.functions.IncidentActions;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
@@ -18,7 +18,6 @@ public class NotifyTenantFunction {
 
     static final Set<String> PHASES = Set.of("investigating", "update", "resolved");
     static final Set<String> CHANNELS = Set.of("whatsapp", "email");
-    static final Pattern INCIDENT = Pattern.compile("INC-\\d{4}-\\d{2}-\\d{2}-\\d{3,}");
 
     @Inject
     NotifyTenantFlow flow;
@@ -34,7 +33,7 @@ public class NotifyTenantFunction {
         } catch (IllegalArgumentException e) {
             throw FunctionError.badInput("invalid_value", "tenantId", "tenantId must be a UUID");
         }
-        if (input.getIncidentId() == null || !INCIDENT.matcher(input.getIncidentId()).matches()) {
+        if (input.getIncidentId() == null || !IncidentActions.ID.matcher(input.getIncidentId()).matches()) {
             throw FunctionError.badInput("invalid_value", "incidentId", "incidentId must look like INC-YYYY-MM-DD-NNN");
         }
         if (input.getPhase() == null || !PHASES.contains(input.getPhase())) {

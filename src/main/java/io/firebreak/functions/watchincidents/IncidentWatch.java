@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -113,14 +114,15 @@ public class IncidentWatch implements ScheduledJob {
         if (dry) {
             return incidents.find(id).map(found -> found.map(i -> findings(i, decide(i, now))).orElse(List.of()));
         }
+        // The incident read under the lock also decides the channel: no second read of the record.
         return incidents.transaction(tx -> tx.lock(id).flatMap(found -> {
             if (found.isEmpty()) {
-                return Uni.createFrom().item(List.<Finding>of());
+                return Uni.createFrom().item(Map.entry(Optional.<Incident>empty(), List.<Finding>of()));
             }
             Incident i = found.get();
             IncidentActions.Change c = decide(i, now);
             if (c.effects().isEmpty()) {
-                return Uni.createFrom().item(List.<Finding>of());
+                return Uni.createFrom().item(Map.entry(found, List.<Finding>of()));
             }
             AuditTrail.Entry entry = new AuditTrail.Entry(SCHEDULE, "watch-incidents", "apply", "schedule " + NAME,
                     Map.of("incidentId", i.id()), Map.of("effects", c.effects()), 1, List.of(), "recorded", null);
@@ -135,11 +137,10 @@ public class IncidentWatch implements ScheduledJob {
                     chain = chain.flatMap(v -> tx.addEvent(i.id(), now, e.kind(), SOURCE, e.summary(), detail));
                 }
                 return chain.flatMap(v -> outbox.queue(tx.connection(), i.id(), c.messages()))
-                        .replaceWith(findings(i, c));
+                        .replaceWith(Map.entry(found, findings(i, c)));
             });
-        })).flatMap(found -> incidents.find(id)
-                .flatMap(i -> i.isPresent() ? messages.ensureChannel(i.get(), SOURCE) : Uni.createFrom().voidItem())
-                .replaceWith(found))
+        })).flatMap(visited -> visited.getKey().map(i -> messages.ensureChannel(i, SOURCE))
+                .orElse(Uni.createFrom().voidItem()).replaceWith(visited.getValue()))
                 .onFailure().recoverWithItem(e -> {
                     // One incident's trouble must not stop the others from escalating.
                     LOG.warnf("incident watch: %s skipped this run (%s)", id, e.toString());

@@ -55,9 +55,7 @@ class DeclareIncidentFunctionTest {
         target.reset();
         ops.quiet();
         FakeSlack.answerNormally();
-        FakeMessaging.resend().resetAll();
-        FakeMessaging.resend().stubFor(WireMock.post("/emails").willReturn(WireMock.aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"49a3999c-0ce1-4ea6-ab68-afcd6dc2e794\"}")));
+        FakeMessaging.acceptEmail();
     }
 
     @AfterEach

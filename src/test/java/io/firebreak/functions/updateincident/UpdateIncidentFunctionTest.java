@@ -48,9 +48,7 @@ class UpdateIncidentFunctionTest {
         target.reset();
         ops.quiet();
         FakeSlack.answerNormally();
-        FakeMessaging.resend().resetAll();
-        FakeMessaging.resend().stubFor(WireMock.post("/emails").willReturn(WireMock.aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"7a1c7e8f-0ce1-4ea6-ab68-afcd6dc2e794\"}")));
+        FakeMessaging.acceptEmail();
         id = Lifecycle.declare("Invoices failing", "P2", null);
     }
 

@@ -47,9 +47,7 @@ class WatchIncidentsFunctionTest {
         ops.quiet();
         ops.query("UPDATE incidents SET postmortem_written_at = now() RETURNING id");
         FakeSlack.answerNormally();
-        FakeMessaging.resend().resetAll();
-        FakeMessaging.resend().stubFor(WireMock.post("/emails").willReturn(WireMock.aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"5d1c7e8f-0ce1-4ea6-ab68-afcd6dc2e794\"}")));
+        FakeMessaging.acceptEmail();
     }
 
     @AfterEach
