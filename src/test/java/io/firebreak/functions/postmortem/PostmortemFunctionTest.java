@@ -117,4 +117,27 @@ class PostmortemFunctionTest {
         call("postmortem", Tokens.RESPONDER, "{\"id\":\"INC-2020-01-01-999\"}").statusCode(404)
                 .body("error.code", is("incident_not_found"));
     }
+
+    @Test
+    void writtenIsShownInADryRunThenRecordedWithItsAuditRecord() {
+        String link = "https://wiki.team.example/pm/" + id;
+        String body = "{\"id\":\"" + id + "\",\"written\":true,\"link\":\"" + link + "\"";
+        long audits = ops.count("audit_records");
+        List<Long> before = ops.snapshot();
+        call("postmortem", Tokens.ADA, body + ",\"dryRun\":true}").statusCode(200).body("dryRun", is(true))
+                .body("wouldRecord[0]", is("post-mortem written: " + link)).body("events[0].kind", is("postmortem-written"));
+        assertEquals(before, ops.snapshot());
+        assertEquals(audits, ops.count("audit_records"));
+        assertEquals(null, ops.query("SELECT postmortem_written_at FROM incidents WHERE id = '" + id + "'").get(0)
+                .get("postmortem_written_at"));
+
+        int auditId = call("postmortem", Tokens.ADA, body + "}").statusCode(200).extract().path("auditId");
+        var row = ops.query("SELECT i.postmortem_link, i.postmortem_written_at IS NOT NULL AS written, a.function, a.reason "
+                + "FROM incidents i, audit_records a WHERE i.id = '" + id + "' AND a.id = " + auditId).get(0);
+        assertEquals(link, row.get("postmortem_link"));
+        assertEquals(true, row.get("written"));
+        assertEquals("postmortem", row.get("function"));
+        assertEquals("post-mortem written: " + link, row.get("reason"));
+        call("get-incident", Tokens.RESPONDER, "{\"id\":\"" + id + "\"}").statusCode(200).body("postmortem.link", is(link));
+    }
 }

@@ -126,4 +126,40 @@ class UpdateIncidentFunctionTest {
         call("get-incident", Tokens.RESPONDER, "{\"id\":\"" + id + "\"}").statusCode(200).body("roles.commander", is("bola"));
         assertTrue(ops.timeline(id).stream().anyMatch(e -> "bola is commander (was ada)".equals(e.get("summary"))));
     }
+
+    @Test
+    void eachChangeShowsItselfInADryRunAndLeavesAnAuditRecordWhenApplied() {
+        record Change(String function, String body, String effect) {
+        }
+        String i = "\"id\":\"" + id + "\"";
+        for (Change c : List.of(
+                new Change("update-incident", "{" + i + ",\"status\":\"mitigating\",\"text\":\"Rolling back the bad deploy\"}",
+                        "status-changed"),
+                new Change("assign-role", "{" + i + ",\"role\":\"scribe\",\"person\":\"bola\"}", "role-assigned"),
+                new Change("add-note", "{" + i + ",\"text\":\"Xero token expired at 02:10\"}", "note"))) {
+            List<Long> before = ops.snapshot();
+            long audits = ops.count("audit_records");
+            long messages = ops.count("team_messages");
+            String dry = c.body().replace("{" + i, "{" + i + ",\"dryRun\":true");
+            List<String> wouldRecord = call(c.function(), Tokens.ADA, dry).statusCode(200).body("dryRun", is(true))
+                    .body("events.kind", hasItem(c.effect())).extract().path("wouldRecord");
+            assertTrue(!wouldRecord.isEmpty(), c.function() + " shows what it would record");
+            assertEquals(before, ops.snapshot(), c.function() + " dry run records nothing");
+            assertEquals(audits, ops.count("audit_records"), c.function() + " dry run audits nothing");
+            assertEquals(messages, ops.count("team_messages"), c.function() + " dry run posts nothing");
+
+            int auditId = call(c.function(), Tokens.ADA, c.body()).statusCode(200).body("recorded", is(wouldRecord))
+                    .extract().path("auditId");
+            var audit = ops.query("SELECT function, action, role, token_id, rows_affected, outcome, input->>'id' AS incident "
+                    + "FROM audit_records WHERE id = " + auditId).get(0);
+            assertEquals(c.function(), audit.get("function"));
+            assertEquals("apply", audit.get("action"));
+            assertEquals("responder", audit.get("role"));
+            assertEquals(1, audit.get("rows_affected"));
+            assertEquals("recorded", audit.get("outcome"));
+            assertEquals(id, audit.get("incident"));
+            assertTrue(ops.timeline(id).stream().anyMatch(e -> e.get("kind").equals(c.effect())
+                    && e.get("detail").toString().contains("\"auditId\": " + auditId)), c.function() + " event names its audit record");
+        }
+    }
 }
