@@ -22,6 +22,8 @@ import io.vertx.sqlclient.SqlConnectOptions;
  */
 public final class BoundedPools {
 
+    public static final String APPLICATION_NAME = "firebreak";
+
     private BoundedPools() {
     }
 
@@ -35,6 +37,8 @@ public final class BoundedPools {
             options.setConnectTimeout((int) connect.toMillis());
             options.setIdleTimeout((int) idle.toMillis());
             options.setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+            // pg_stat_activity shows firebreak's own sessions by this name; terminate-sessions never ends them.
+            options.addProperty("application_name", APPLICATION_NAME);
         }
         return PgBuilder.pool().with(input.poolOptions()).connectingTo(List.<SqlConnectOptions>copyOf(input.pgConnectOptionsList()))
                 .using(input.vertx()).build();

@@ -44,14 +44,6 @@ public class TargetDiagnostics {
             GROUP BY action_type""";
 
     /** Seeds 001/002: client connections against what the server allows non-superusers. */
-    /**
-     * Seed 001's "error rate < 1%": errors logged per request, where the requests are every audited
-     * action plus every logged error over the window (the contract has no request log).
-     */
-    static final String ERROR_RATE = """
-            SELECT (SELECT count(*) FROM public.error_logs WHERE occurred_at >= now() - interval '%d minutes') AS errors,
-                   (SELECT count(*) FROM public.audit_logs WHERE created_at >= now() - interval '%d minutes') AS actions""";
-
     static final String CONNECTIONS = """
             SELECT COUNT(*) AS total,
                    COUNT(*) FILTER (WHERE state = 'active') AS active,
@@ -67,10 +59,6 @@ public class TargetDiagnostics {
 
     @ConfigProperty(name = "firebreak.target.statement-timeout", defaultValue = "1500ms")
     Duration statementTimeout;
-
-    /** Errors and requests over a window; rate is null when there was no traffic at all. */
-    public record ErrorRate(long errors, long requests, Double rate) {
-    }
 
     public record AuditCount(String actionType, long events, long tenants) {
     }
@@ -105,15 +93,6 @@ public class TargetDiagnostics {
                 totals.put(row.getString("action_type"), row.getLong("events"));
             }
             return totals;
-        });
-    }
-
-    public Uni<ErrorRate> errorRate(int windowMinutes) {
-        return readOnly(ERROR_RATE.formatted(windowMinutes, windowMinutes)).map(rows -> {
-            Row row = rows.iterator().next();
-            long errors = row.getLong("errors");
-            long requests = errors + row.getLong("actions");
-            return new ErrorRate(errors, requests, requests == 0 ? null : (double) errors / requests);
         });
     }
 

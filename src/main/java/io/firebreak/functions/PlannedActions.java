@@ -85,6 +85,15 @@ public class PlannedActions {
      */
     public Uni<JsonNode> apply(String function, String scope, ActionInput input, Uni<Proposal> current,
             Function<Plans.Plan, Uni<JsonNode>> apply) {
+        return apply(function, scope, input, plan -> current, apply);
+    }
+
+    /**
+     * As above, where "the dry run done again now" depends on the plan: for changes whose targets
+     * come and go (sessions), what is checked is that the planned targets are all still there as planned.
+     */
+    public Uni<JsonNode> apply(String function, String scope, ActionInput input, Function<Plans.Plan, Uni<Proposal>> current,
+            Function<Plans.Plan, Uni<JsonNode>> apply) {
         UUID planId = requireApply(input);
         String key = input.getIdempotencyKey() == null || input.getIdempotencyKey().isBlank() ? "plan:" + planId
                 : input.getIdempotencyKey();
@@ -112,7 +121,7 @@ public class PlannedActions {
                     return Uni.createFrom().failure(new FunctionError(409, "expired_plan",
                             "plan " + planId + " expired at " + plan.expiresAt() + ": run the dry run again", "planId"));
                 }
-                return current.flatMap(now -> {
+                return current.apply(plan).flatMap(now -> {
                     if (!now.digest().equals(plan.digest())) {
                         throw new FunctionError(409, "stale_plan", "what this would change differs from plan " + planId
                                 + " (" + now.rows() + " rows now): nothing was changed; run the dry run again", "planId");

@@ -15,7 +15,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * at another server.
  *
  * <p>Init args: {@code target} = real (default), refusing (a closed port), hanging (a server that
- * accepts and never answers) or pgbouncer; {@code ops} = real (default), real-unmigrated (no
+ * accepts and never answers), pgbouncer, or seed-001 .. seed-004 (a database shaped like that seed's
+ * application, from {@code db/seeds/}, instead of the target contract); {@code ops} = real (default), real-unmigrated (no
  * migration at start) or pgbouncer.
  */
 public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
@@ -38,6 +39,22 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
     private String ops;
     private String target;
 
+    /**
+     * Cluster-wide roles the tests need: the read-only role declared checks run as (as a deployment
+     * creates it), and a plain login role whose sessions stand in for the application's.
+     */
+    static final String ROLES = """
+            DO $$
+            BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'firebreak_checks') THEN
+                    CREATE ROLE firebreak_checks NOLOGIN;
+                END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN
+                    CREATE ROLE %s LOGIN;
+                END IF;
+            END $$;
+            GRANT pg_read_all_data TO firebreak_checks""".formatted(TestSessions.APP_ROLE, TestSessions.APP_ROLE);
+
     @Override
     public Map<String, String> start() {
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -45,8 +62,17 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
         target = "fb_test_target_" + run;
         Sql.exec(ADMIN_URL, "CREATE DATABASE " + ops);
         Sql.exec(ADMIN_URL, "CREATE DATABASE " + target);
-        Sql.exec(url(target), resource("db/target-contract/V1__contract.sql"));
+        Sql.exec(ADMIN_URL, ROLES);
+        boolean seed = targetMode.startsWith("seed-");
+        Sql.exec(url(target), resource(seed ? "db/seeds/" + targetMode + ".sql" : "db/target-contract/V1__contract.sql"));
         Map<String, String> config = new HashMap<>();
+        if (seed) {
+            if (targetMode.equals("seed-004")) {
+                // Seed 004's app reached the database directly; db-health should say so.
+                config.put("firebreak.db-health.app-database-url", "postgresql://postgres:secret@db.example.supabase.co:5432/postgres");
+            }
+            targetMode = "real";
+        }
         if (targetMode.equals("pgbouncer") || opsMode.equals("pgbouncer")) {
             pgbouncer = PgBouncer.start();
         }

@@ -7,8 +7,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -23,7 +21,6 @@ import io.smallrye.mutiny.Uni;
 /** Lists incidents, open ones by default, filtered by severity and opened since, newest first. */
 public class ListIncidentsFunction {
 
-    static final Pattern AGO = Pattern.compile("(\\d{1,5})([mhd])");
     static final int MAX = 200;
 
     @Inject
@@ -60,15 +57,9 @@ public class ListIncidentsFunction {
         if (value == null || value.isBlank()) {
             return null;
         }
-        Matcher m = AGO.matcher(value.strip());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2)) {
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            return clock.instant().minus(d);
+        Duration ago = io.firebreak.functions.Durations.span(value);
+        if (ago != null) {
+            return clock.instant().minus(ago);
         }
         try {
             return Instant.parse(value.strip());

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 
 import io.firebreak.domain.IncidentConfig;
 import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.TargetDiagnostics;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
@@ -28,7 +27,7 @@ public class ResolutionEvidence {
     IncidentStore incidents;
 
     @Inject
-    TargetDiagnostics target;
+    io.firebreak.domain.ErrorLog errors;
 
     @Inject
     IncidentConfig config;
@@ -96,9 +95,13 @@ public class ResolutionEvidence {
     Uni<Criterion> errorRate() {
         int minutes = (int) config.resolution().window().toMinutes();
         double bound = config.resolution().maxErrorRate();
-        return target.errorRate(minutes).map(r -> {
+        return errors.rate(minutes).map(r -> {
             Map<String, Object> measured = Map.of("errors", r.errors(), "requests", r.requests(),
                     "windowMinutes", minutes, "maxRate", bound);
+            if (r.requestsFrom() == null) {
+                return new Criterion("error-rate", r.errors() == 0, r.errors() + " errors in the last " + minutes
+                        + " min and no request log to rate them against (firebreak.errors.requests-table)", measured);
+            }
             if (r.rate() == null) {
                 return new Criterion("error-rate", true, "no errors and no requests in the last " + minutes + " min",
                         measured);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.firebreak.domain.AuditTrail;
 import io.firebreak.functions.FunctionError;
 import io.firebreak.functions.clearretryqueue.ClearRetryQueueFlow;
+import io.firebreak.functions.requeue.RequeueFlow;
 import io.firebreak.functions.verifypayment.VerifyPaymentFlow;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -22,6 +23,9 @@ public class UndoFunction {
 
     @Inject
     VerifyPaymentFlow payments;
+
+    @Inject
+    RequeueFlow requeues;
 
     @Funq("undo")
     public Uni<JsonNode> undo(UndoInput input) {
@@ -42,6 +46,12 @@ public class UndoFunction {
                         : retryQueue.undoPlan(record, input);
                 case VerifyPaymentFlow.FUNCTION -> input.applying() ? payments.undoApply(record, input)
                         : payments.undoPlan(record, input);
+                case RequeueFlow.FUNCTION -> input.applying() ? requeues.undoApply(record, input)
+                        : requeues.undoPlan(record, input);
+                case "terminate-sessions" -> throw new FunctionError(409, "not_undoable",
+                        "ended sessions cannot be brought back; the application reconnects on its own", "auditId");
+                case "vacuum-analyze" -> throw new FunctionError(409, "not_undoable",
+                        "VACUUM and ANALYZE change no data: there is nothing to undo", "auditId");
                 default -> throw new FunctionError(409, "not_undoable",
                         record.function() + " changes cannot be undone by firebreak", "auditId");
             };

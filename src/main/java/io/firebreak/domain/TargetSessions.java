@@ -1,0 +1,127 @@
+package io.firebreak.domain;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Sessions on the target that seeds 002–004 end with pg_terminate_backend: idle ones older than N
+ * (seed 002 §1), queries running longer than N (seed 004), or given pids (seed 003). A session is
+ * pinned by pid and backend start, so a pid the server reused is never hit; firebreak's own,
+ * superuser and replication sessions are listed as protected and never terminated.
+ */
+@ApplicationScoped
+public class TargetSessions {
+
+    /** Why a session may not be terminated, or null; the apply checks the same rule again. */
+    static final String PROTECTION = """
+            CASE WHEN a.pid = pg_backend_pid() OR a.application_name = $1 THEN 'firebreak''s own session'
+                 WHEN r.rolsuper THEN 'superuser session'
+                 WHEN a.backend_type <> 'client backend' THEN a.backend_type || ' (not a client session)'
+            END""";
+
+    static final String COLUMNS = """
+            SELECT a.pid, a.backend_start, a.usename, a.application_name, host(a.client_addr) AS client, a.state,
+                   extract(epoch FROM now() - a.state_change)::float8 AS state_seconds,
+                   extract(epoch FROM now() - a.query_start)::float8 AS query_seconds,
+                   left(a.query, 300) AS query, %s AS protected
+            FROM pg_stat_activity a LEFT JOIN pg_roles r ON r.oid = a.usesysid
+            """.formatted(PROTECTION);
+
+    /** Seed 002: state = 'idle' AND older than $2 seconds (since the session went idle). */
+    static final String IDLE = COLUMNS + """
+            WHERE a.backend_type = 'client backend' AND a.state = 'idle'
+              AND a.state_change < now() - make_interval(secs => $2)
+              AND ($3::text IS NULL OR a.application_name = $3)
+            ORDER BY a.state_change
+            LIMIT $4""";
+
+    /** Seed 004: state = 'active' AND query_start older than $2 seconds. */
+    static final String RUNNING = COLUMNS + """
+            WHERE a.backend_type = 'client backend' AND a.state = 'active'
+              AND a.query_start < now() - make_interval(secs => $2)
+              AND ($3::text IS NULL OR a.application_name = $3)
+            ORDER BY a.query_start
+            LIMIT $4""";
+
+    /** Seed 003: the pids an engineer names (from db-health's long-running or lock waits). */
+    static final String PIDS = COLUMNS + """
+            WHERE a.pid = ANY($2::int[])
+            ORDER BY a.pid""";
+
+    /** The planned sessions that are still the same sessions (pid and start) and may still be ended. */
+    static final String STILL = COLUMNS + """
+            WHERE (a.pid, a.backend_start) IN (SELECT * FROM unnest($2::int[], $3::timestamptz[]))
+            ORDER BY a.pid""";
+
+    /**
+     * Signals each planned session that is still the same session and not protected (no wait inside
+     * the statement: the caller checks which exited, so many sessions never outlast the timeout).
+     */
+    static final String TERMINATE = """
+            SELECT a.pid, pg_terminate_backend(a.pid) AS terminated
+            FROM pg_stat_activity a LEFT JOIN pg_roles r ON r.oid = a.usesysid
+            WHERE (a.pid, a.backend_start) IN (SELECT * FROM unnest($2::int[], $3::timestamptz[]))
+              AND (%s) IS NULL""".formatted(PROTECTION);
+
+    @Inject
+    TargetWrites target;
+
+    @RegisterForReflection
+    public record Session(int pid, OffsetDateTime backendStart, String user, String application, String client,
+            String state, Double stateSeconds, Double querySeconds, String query, String protectedBecause) {
+
+        public boolean terminable() {
+            return protectedBecause == null;
+        }
+    }
+
+    public Uni<List<Session>> idle(int seconds, String application, int limit) {
+        return select(IDLE, Tuple.of(BoundedPools.APPLICATION_NAME, seconds, application, limit));
+    }
+
+    public Uni<List<Session>> running(int seconds, String application, int limit) {
+        return select(RUNNING, Tuple.of(BoundedPools.APPLICATION_NAME, seconds, application, limit));
+    }
+
+    public Uni<List<Session>> pids(List<Integer> pids) {
+        return select(PIDS, Tuple.of(BoundedPools.APPLICATION_NAME, pids.toArray(new Integer[0])));
+    }
+
+    public Uni<List<Session>> still(List<Integer> pids, List<OffsetDateTime> starts) {
+        return select(STILL, Tuple.of(BoundedPools.APPLICATION_NAME, pids.toArray(new Integer[0]),
+                starts.toArray(new OffsetDateTime[0])));
+    }
+
+    /** Answers the pids that were signalled; {@link #still} tells which have exited since. */
+    public Uni<List<Integer>> terminate(List<Integer> pids, List<OffsetDateTime> starts) {
+        return target.write(tx -> tx.preparedQuery(TERMINATE).execute(Tuple.of(BoundedPools.APPLICATION_NAME,
+                pids.toArray(new Integer[0]), starts.toArray(new OffsetDateTime[0])))).map(rows -> {
+                    List<Integer> done = new ArrayList<>();
+                    for (Row row : rows) {
+                        if (Boolean.TRUE.equals(row.getBoolean("terminated"))) {
+                            done.add(row.getInteger("pid"));
+                        }
+                    }
+                    return done;
+                });
+    }
+
+    private Uni<List<Session>> select(String sql, Tuple args) {
+        return target.read(tx -> DatabaseHealth.all(tx, sql, args, TargetSessions::session));
+    }
+
+    private static Session session(Row r) {
+        return new Session(r.getInteger("pid"), r.getOffsetDateTime("backend_start"), r.getString("usename"),
+                r.getString("application_name"), r.getString("client"), r.getString("state"),
+                r.getDouble("state_seconds"), r.getDouble("query_seconds"), r.getString("query"), r.getString("protected"));
+    }
+}

@@ -1,0 +1,188 @@
+package io.firebreak.functions.requeue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.firebreak.domain.AuditTrail;
+import io.firebreak.domain.DeclaredRequeue;
+import io.firebreak.domain.Identifiers;
+import io.firebreak.domain.QueueTables;
+import io.firebreak.functions.ActionInput;
+import io.firebreak.functions.FunctionAdmission;
+import io.firebreak.functions.FunctionError;
+import io.firebreak.functions.PlannedActions;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A declared requeue under the safety model: the dry run lists each row with its before-state, the
+ * apply moves exactly those rows (still in the from status) in short batches with an audit record,
+ * and undo puts back the before-state of rows the application has not picked up yet.
+ */
+@ApplicationScoped
+public class RequeueFlow {
+
+    public static final String FUNCTION = "requeue";
+
+    @Inject
+    FunctionAdmission admission;
+
+    @Inject
+    QueueTables queues;
+
+    @Inject
+    PlannedActions actions;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    ObjectMapper mapper;
+
+    public Map<String, DeclaredRequeue> declared() {
+        return admission.manifest().requeues();
+    }
+
+    static String scope(DeclaredRequeue r, List<String> ids) {
+        return r.name() + (ids.isEmpty() ? "" : ":" + PlannedActions.sha256(String.join(",", ids.stream().sorted().toList())));
+    }
+
+    public Uni<JsonNode> plan(DeclaredRequeue r, List<String> ids, ActionInput input) {
+        return describe(r).flatMap(q -> proposal(q, ids)).flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
+    }
+
+    public Uni<JsonNode> apply(DeclaredRequeue r, List<String> ids, ActionInput input) {
+        return describe(r).flatMap(q -> actions.apply(FUNCTION, scope(r, ids), input, proposal(q, ids), plan -> {
+            JsonNode changes = plan.content();
+            List<String> rowIds = new ArrayList<>();
+            changes.path("rows").forEach(row -> rowIds.add(row.path("id").asText()));
+            Map<String, Object> in = Map.of("name", r.name(), "planId", input.getPlanId(), "ids", ids);
+            return audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply-started", input.getReason(), in,
+                    changes, 0, List.of(), "started", null))
+                    .flatMap(started -> queues.requeue(q, rowIds))
+                    .onFailure().call(e -> audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply",
+                            input.getReason(), in, changes, 0, List.of(), "failed: " + Identifiers.firstLine(e.getMessage()),
+                            null)))
+                    .onFailure(e -> !(e instanceof FunctionError)).transform(e -> new FunctionError(503, "apply_failed",
+                            "the apply stopped part-way (" + Identifiers.firstLine(e.getMessage())
+                                    + "); batches before it committed; run the dry run again to see what is left", null))
+                    .flatMap(moved -> audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply", input.getReason(),
+                            in, changes, moved, List.of(), "applied", null)).map(auditId -> {
+                                ObjectNode answer = mapper.createObjectNode();
+                                answer.put("applied", true);
+                                answer.put("planId", plan.id().toString());
+                                answer.put("auditId", auditId);
+                                answer.put("rowsRequeued", moved);
+                                return (JsonNode) answer;
+                            }));
+        }));
+    }
+
+    /** Undo's dry run: the requeued rows still in the to status, and the values they would get back. */
+    public Uni<JsonNode> undoPlan(AuditTrail.Record applied, ActionInput input) {
+        DeclaredRequeue r = requeueOf(applied);
+        return describe(r).flatMap(q -> undoProposal(q, applied)).flatMap(p -> actions.plan("undo", input.getActor(), p));
+    }
+
+    public Uni<JsonNode> undoApply(AuditTrail.Record applied, ActionInput input) {
+        DeclaredRequeue r = requeueOf(applied);
+        return describe(r).flatMap(q -> actions.apply("undo", "audit:" + applied.id(), input, undoProposal(q, applied), plan -> {
+            List<QueueTables.Before> rows = new ArrayList<>();
+            plan.content().path("rows").forEach(row -> rows.add(new QueueTables.Before(row.path("id").asText(),
+                    row.path("before"))));
+            Map<String, Object> in = Map.of("auditId", applied.id(), "planId", input.getPlanId());
+            return queues.restore(q, rows).flatMap(restored -> audit.record(new AuditTrail.Entry(input.getActor(), "undo",
+                    "undo", input.getReason(), in, plan.content(), restored, List.of(), "applied", applied.id()))
+                    .map(auditId -> {
+                        ObjectNode answer = mapper.createObjectNode();
+                        answer.put("applied", true);
+                        answer.put("undoOf", applied.id());
+                        answer.put("auditId", auditId);
+                        answer.put("rowsRestored", restored);
+                        return (JsonNode) answer;
+                    }));
+        }));
+    }
+
+    private DeclaredRequeue requeueOf(AuditTrail.Record applied) {
+        String name = applied.plan().path("requeue").asText();
+        DeclaredRequeue r = declared().get(name);
+        if (r == null) {
+            throw new FunctionError(409, "not_undoable", "requeue " + name + " is no longer declared in functions.yaml",
+                    "auditId");
+        }
+        return r;
+    }
+
+    private Uni<QueueTables.Queue> describe(DeclaredRequeue r) {
+        return queues.describe(r).onFailure(IllegalStateException.class).transform(e -> new FunctionError(409,
+                "declaration_mismatch", "requeue " + r.name() + " does not match the target: " + e.getMessage()
+                        + " (fix functions.yaml)", "name"));
+    }
+
+    /** The dry run now: the rows in the from status (of the given ids), each with its before-state. */
+    Uni<PlannedActions.Proposal> proposal(QueueTables.Queue q, List<String> ids) {
+        DeclaredRequeue r = q.declared();
+        return queues.candidates(q, ids, r.maxRows() + 1).map(rows -> {
+            if (rows.size() > r.maxRows()) {
+                throw new FunctionError(409, "over_bound", "more than " + r.maxRows() + " rows of " + r.qualifiedTable()
+                        + " are " + r.from() + " (maxRows of requeue " + r.name() + "): name the ids to requeue", "ids");
+            }
+            actions.bounded(rows.size());
+            ObjectNode changes = mapper.createObjectNode();
+            changes.put("requeue", r.name());
+            changes.put("table", r.qualifiedTable());
+            changes.putObject(r.statusColumn()).put("before", r.from()).put("after", r.to());
+            changes.set("reset", mapper.valueToTree(r.reset()));
+            changes.put("count", rows.size());
+            if (!ids.isEmpty()) {
+                List<String> found = rows.stream().map(QueueTables.Before::id).toList();
+                changes.set("notInStatus", mapper.valueToTree(ids.stream().filter(i -> !found.contains(i)).toList()));
+            }
+            ArrayNode list = changes.putArray("rows");
+            rows.forEach(b -> list.addObject().put("id", b.id()).set("before", b.values()));
+            return new PlannedActions.Proposal(scope(r, ids), digest(rows), rows.size(), changes);
+        });
+    }
+
+    Uni<PlannedActions.Proposal> undoProposal(QueueTables.Queue q, AuditTrail.Record applied) {
+        DeclaredRequeue r = q.declared();
+        Map<String, JsonNode> before = new java.util.LinkedHashMap<>();
+        applied.plan().path("rows").forEach(row -> before.put(row.path("id").asText(), row.path("before")));
+        return audit.undoneBy(applied.id()).flatMap(undone -> {
+            if (undone.isPresent()) {
+                throw new FunctionError(409, "already_undone",
+                        "audit record " + applied.id() + " was undone by audit record " + undone.get(), "auditId");
+            }
+            return before.isEmpty() ? Uni.createFrom().item(List.<QueueTables.Before>of())
+                    : queues.inStatus(q, List.copyOf(before.keySet()), r.to());
+        }).map(still -> {
+            actions.bounded(still.size());
+            ObjectNode changes = mapper.createObjectNode();
+            changes.put("requeue", r.name());
+            changes.put("table", r.qualifiedTable());
+            changes.putObject(r.statusColumn()).put("before", r.to()).put("after", r.from());
+            changes.put("count", still.size());
+            changes.put("notRestored", before.size() - still.size());
+            ArrayNode list = changes.putArray("rows");
+            still.forEach(b -> list.addObject().put("id", b.id()).set("before", before.get(b.id())));
+            List<QueueTables.Before> restore = still.stream().map(b -> new QueueTables.Before(b.id(), before.get(b.id())))
+                    .toList();
+            return new PlannedActions.Proposal("audit:" + applied.id(), PlannedActions.sha256("undo=" + applied.id() + ";"
+                    + digest(restore)), still.size(), changes);
+        });
+    }
+
+    static String digest(List<QueueTables.Before> rows) {
+        return PlannedActions.sha256(rows.stream().map(b -> b.id() + "=" + b.values()).collect(Collectors.joining(",")));
+    }
+}

@@ -1,0 +1,99 @@
+package io.firebreak.functions.runcheck;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.firebreak.domain.CheckRunner;
+import io.firebreak.domain.DeclaredCheck;
+import io.firebreak.domain.IncidentStore;
+import io.firebreak.domain.Severity;
+import io.firebreak.domain.SeverityScale;
+import io.firebreak.functions.FunctionAdmission;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One declared check, run and judged: a breach declares an incident for the check (or attaches to
+ * the one still open) with what it measured on the timeline, unless it is a dry run.
+ */
+@ApplicationScoped
+public class RunCheckFlow {
+
+    @Inject
+    FunctionAdmission admission;
+
+    @Inject
+    CheckRunner runner;
+
+    @Inject
+    IncidentStore incidents;
+
+    @Inject
+    SeverityScale scale;
+
+    @Inject
+    Clock clock;
+
+    /** A check whose severity the configured scale cannot read would only fail when it breaches: refuse to start. */
+    void validate(@Observes StartupEvent start) {
+        for (DeclaredCheck check : checks().values()) {
+            if (scale.parse(check.severity()).isEmpty()) {
+                throw new IllegalStateException("functions.yaml: check " + check.name() + " has severity "
+                        + check.severity() + ", not one of " + scale.labels());
+            }
+        }
+    }
+
+    public Map<String, DeclaredCheck> checks() {
+        return admission.manifest().checks();
+    }
+
+    public Uni<Map<String, Object>> run(DeclaredCheck check, boolean declare, String source) {
+        return runner.run(check).flatMap(outcome -> {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("name", check.name());
+            answer.put("description", check.description());
+            answer.put("measure", check.measure().name().toLowerCase(java.util.Locale.ROOT));
+            answer.put("threshold", check.threshold());
+            answer.put("severity", check.severity());
+            if (outcome.error() != null) {
+                answer.put("status", "error");
+                answer.put("error", outcome.error());
+                answer.put("tookMs", outcome.tookMs());
+                return Uni.createFrom().item(answer);
+            }
+            answer.put("status", outcome.breached() ? "breached" : "ok");
+            answer.put("value", outcome.measure());
+            answer.put("rows", outcome.rows());
+            answer.put("sample", outcome.sample());
+            answer.put("tookMs", outcome.tookMs());
+            if (!outcome.breached() || !declare) {
+                answer.put("incident", null);
+                return Uni.createFrom().item(answer);
+            }
+            Severity severity = scale.parse(check.severity()).orElseThrow();
+            String title = "Check %s breached: %s above %s (%s)".formatted(check.name(), number(outcome.measure()),
+                    number(check.threshold()), check.description());
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("check", check.name());
+            detail.put("value", outcome.measure());
+            detail.put("threshold", check.threshold());
+            detail.put("rows", outcome.rows());
+            return incidents.transaction(tx -> tx.declareOrAttach("check/" + check.name(), title, severity, source,
+                    clock.instant()).call(link -> tx.addEvent(link.incidentId(), clock.instant(), "check-breached", source,
+                            title, detail))).map(link -> {
+                                answer.put("incident", Map.of("id", link.incidentId(), "declared", link.declared()));
+                                return answer;
+                            });
+        });
+    }
+
+    static String number(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}

@@ -1,0 +1,51 @@
+package io.firebreak.functions.runcheck;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import io.firebreak.domain.DeclaredCheck;
+import io.firebreak.functions.FunctionError;
+import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
+
+/** Runs a read-only SQL check declared in functions.yaml by name, and on the checks schedule; a breach declares or attaches an incident. */
+public class RunCheckFunction {
+
+    @Inject
+    RunCheckFlow flow;
+
+    @Funq("run-check")
+    public Uni<Map<String, Object>> runCheck(RunCheckInput input) {
+        RunCheckInput in = input == null ? new RunCheckInput() : input;
+        if (in.getName() == null || in.getName().isBlank()) {
+            List<Map<String, Object>> checks = flow.checks().values().stream().map(RunCheckFunction::summary).toList();
+            return Uni.createFrom().item(Map.of("checks", checks));
+        }
+        DeclaredCheck check = flow.checks().get(in.getName().strip());
+        if (check == null) {
+            throw new FunctionError(404, "unknown_check", "no check " + in.getName() + " in functions.yaml; declared: "
+                    + flow.checks().keySet(), "name");
+        }
+        return flow.run(check, !Boolean.TRUE.equals(in.getDryRun()), "check:" + check.name()).map(answer -> {
+            if ("error".equals(answer.get("status"))) {
+                throw new FunctionError(409, "check_failed", "check " + check.name() + " did not run: " + answer.get("error"),
+                        "name");
+            }
+            return answer;
+        });
+    }
+
+    static Map<String, Object> summary(DeclaredCheck c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("description", c.description());
+        m.put("measure", c.measure().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("threshold", c.threshold());
+        m.put("severity", c.severity());
+        m.put("scheduled", c.scheduled());
+        return m;
+    }
+}

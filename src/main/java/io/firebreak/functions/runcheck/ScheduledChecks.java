@@ -1,0 +1,57 @@
+package io.firebreak.functions.runcheck;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.firebreak.domain.DeclaredCheck;
+import io.firebreak.functions.ScheduledJob;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/** Runs every scheduled declared check, one after another, so one slow or broken check cannot stop the rest. */
+@ApplicationScoped
+public class ScheduledChecks implements ScheduledJob {
+
+    public static final String NAME = "checks";
+
+    private static final Logger LOG = Logger.getLogger(ScheduledChecks.class);
+
+    @Inject
+    RunCheckFlow flow;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Scheduled(identity = NAME, cron = "{firebreak.checks.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return run().invoke(results -> results.stream().filter(r -> !"ok".equals(r.get("status")))
+                .forEach(r -> LOG.infof("check %s: %s %s", r.get("name"), r.get("status"),
+                        r.containsKey("error") ? r.get("error") : r.get("incident"))))
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<List<Map<String, Object>>> run() {
+        Uni<List<Map<String, Object>>> all = Uni.createFrom().item(new ArrayList<>());
+        for (DeclaredCheck check : flow.checks().values()) {
+            if (check.scheduled()) {
+                all = all.flatMap(list -> flow.run(check, true, "schedule:" + NAME)
+                        .onFailure().recoverWithItem(e -> Map.of("name", check.name(), "status", "error", "error",
+                                String.valueOf(e.getMessage())))
+                        .map(r -> {
+                            list.add(r);
+                            return list;
+                        }));
+            }
+        }
+        return all;
+    }
+}

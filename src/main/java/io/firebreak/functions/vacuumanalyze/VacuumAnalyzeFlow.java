@@ -1,0 +1,141 @@
+package io.firebreak.functions.vacuumanalyze;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.firebreak.domain.AuditTrail;
+import io.firebreak.domain.Identifiers;
+import io.firebreak.domain.TableMaintenance;
+import io.firebreak.functions.ActionInput;
+import io.firebreak.functions.FunctionError;
+import io.firebreak.functions.PlannedActions;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Plans the maintenance statements for catalog-confirmed tables with their dead and live tuples,
+ * then runs them one at a time, each under its timeout, and audits what each did and took.
+ */
+@ApplicationScoped
+public class VacuumAnalyzeFlow {
+
+    public static final String FUNCTION = "vacuum-analyze";
+
+    @Inject
+    TableMaintenance maintenance;
+
+    @Inject
+    PlannedActions actions;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    ObjectMapper mapper;
+
+    /** A table as the caller named it, split into schema and name. */
+    public record Name(String schema, String table) {
+        @Override
+        public String toString() {
+            return schema + "." + table;
+        }
+    }
+
+    public record Request(List<Name> tables, boolean analyzeOnly, Duration timeout) {
+        String scope() {
+            return (analyzeOnly ? "analyze:" : "vacuum-analyze:") + tables.stream().map(Name::toString)
+                    .collect(Collectors.joining(","));
+        }
+    }
+
+    public Uni<JsonNode> plan(Request request, ActionInput input) {
+        return proposal(request).flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
+    }
+
+    public Uni<JsonNode> apply(Request request, ActionInput input) {
+        return actions.apply(FUNCTION, request.scope(), input, proposal(request), plan -> {
+            JsonNode changes = plan.content();
+            Map<String, Object> in = Map.of("scope", request.scope(), "planId", input.getPlanId());
+            return audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply-started", input.getReason(), in,
+                    changes, 0, List.of(), "started", null))
+                    .flatMap(started -> runAll(changes.path("tables"), 0, request.timeout(), mapper.createArrayNode()))
+                    .flatMap(results -> {
+                        int done = 0;
+                        for (JsonNode r : results) {
+                            done += r.path("ok").asBoolean() ? 1 : 0;
+                        }
+                        int tables = done;
+                        String outcome = done == results.size() ? "applied" : "partial: " + done + " of " + results.size();
+                        return audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply", input.getReason(), in,
+                                changes, tables, List.of(), outcome, null)).map(auditId -> {
+                                    ObjectNode answer = mapper.createObjectNode();
+                                    answer.put("applied", true);
+                                    answer.put("planId", plan.id().toString());
+                                    answer.put("auditId", auditId);
+                                    answer.put("tablesDone", tables);
+                                    answer.set("results", results);
+                                    return (JsonNode) answer;
+                                });
+                    });
+        });
+    }
+
+    /** One table after another: a failed or timed-out table is reported and the next one still runs. */
+    private Uni<ArrayNode> runAll(JsonNode tables, int index, Duration timeout, ArrayNode results) {
+        if (index >= tables.size()) {
+            return Uni.createFrom().item(results);
+        }
+        JsonNode t = tables.get(index);
+        String statement = t.path("statement").asText();
+        ObjectNode result = results.addObject();
+        result.put("table", t.path("table").asText());
+        result.put("statement", statement);
+        return maintenance.run(statement, timeout)
+                .invoke(took -> result.put("ok", true).put("tookMs", took.toMillis()))
+                .onFailure().recoverWithItem(e -> {
+                    result.put("ok", false).put("error", Identifiers.firstLine(e.getMessage()));
+                    return null;
+                })
+                .flatMap(ignored -> maintenance.find(t.path("schema").asText(), t.path("name").asText()))
+                .invoke(after -> after.ifPresent(a -> result.put("deadTuplesAfter", a.deadTuples())
+                        .put("lastVacuum", String.valueOf(a.lastVacuum())).put("lastAnalyze", String.valueOf(a.lastAnalyze()))))
+                .flatMap(ignored -> runAll(tables, index + 1, timeout, results));
+    }
+
+    /** The dry run now: each named table found in the catalog, with the statement that would run. */
+    Uni<PlannedActions.Proposal> proposal(Request request) {
+        Uni<List<TableMaintenance.Table>> found = Uni.createFrom().item(new ArrayList<>());
+        for (Name name : request.tables()) {
+            found = found.flatMap(list -> maintenance.find(name.schema(), name.table()).map(t -> {
+                list.add(t.orElseThrow(() -> new FunctionError(404, "unknown_table",
+                        "no table " + name + " on the target (schema.table, as the catalog spells it)", "tables")));
+                return list;
+            }));
+        }
+        return found.map(list -> {
+            ObjectNode changes = mapper.createObjectNode();
+            changes.put("mode", request.analyzeOnly() ? "analyze" : "vacuum-analyze");
+            changes.put("timeoutSeconds", request.timeout().toSeconds());
+            ArrayNode tables = changes.putArray("tables");
+            for (TableMaintenance.Table t : list) {
+                ObjectNode n = mapper.valueToTree(t);
+                n.put("table", t.schema() + "." + t.name());
+                n.put("statement", TableMaintenance.statement(t, request.analyzeOnly()));
+                tables.add(n);
+            }
+            String digest = PlannedActions.sha256(request.scope() + ";" + list.stream().map(t -> String.valueOf(t.oid()))
+                    .collect(Collectors.joining(",")));
+            return new PlannedActions.Proposal(request.scope(), digest, list.size(), changes);
+        });
+    }
+}
