@@ -39,6 +39,9 @@ public class RunCheckFlow {
     @Inject
     Clock clock;
 
+    @Inject
+    CheckRunner.Config config;
+
     /** A check whose severity the configured scale cannot read would only fail when it breaches: refuse to start. */
     void validate(@Observes StartupEvent start) {
         for (DeclaredCheck check : checks().values()) {
@@ -46,6 +49,11 @@ public class RunCheckFlow {
                 throw new IllegalStateException("functions.yaml: check " + check.name() + " has severity "
                         + check.severity() + ", not one of " + scale.labels());
             }
+        }
+        if (!checks().isEmpty() && config.role().isEmpty()) {
+            org.jboss.logging.Logger.getLogger(RunCheckFlow.class).warn("declared checks run without FIREBREAK_CHECKS_ROLE: "
+                    + "the guard and the READ ONLY transaction stand, but a user-defined function a check calls could still "
+                    + "signal sessions; create a read-only role (README, Declared checks) and set it");
         }
     }
 
