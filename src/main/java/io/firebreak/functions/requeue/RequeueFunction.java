@@ -31,7 +31,8 @@ public class RequeueFunction {
                 throw FunctionError.badInput("missing_field", "name", "apply needs the name of a declared requeue");
             }
             List<Map<String, Object>> list = flow.declared().values().stream().map(RequeueFunction::summary).toList();
-            return Uni.createFrom().item(mapper.valueToTree(Map.of("requeues", list)));
+            JsonNode answer = mapper.valueToTree(Map.of("requeues", list));
+            return Uni.createFrom().item(answer);
         }
         DeclaredRequeue r = flow.declared().get(in.getName().strip());
         if (r == null) {
