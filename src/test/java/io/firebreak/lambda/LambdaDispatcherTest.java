@@ -164,6 +164,14 @@ class LambdaDispatcherTest {
         JsonNode payments = invoke(LambdaEvents.JSON.createObjectNode().put("firebreak", "schedule")
                 .put("job", "stuck-payment-sweep"));
         assertEquals(0, payments.path("settled").asInt(-1), payments.toString());
+        // The declared checks: this target is the contract, not seed 002's app, so each answers its error and none declares.
+        long incidents = ops.count("incidents");
+        JsonNode checks = invoke(LambdaEvents.JSON.createObjectNode().put("firebreak", "schedule").put("job", "checks"));
+        long scheduled = io.firebreak.functions.FunctionManifest.load().checks().values().stream()
+                .filter(io.firebreak.domain.DeclaredCheck::scheduled).count();
+        assertEquals(scheduled, checks.size(), checks.toString());
+        assertTrue(checks.path(0).path("error").asText().contains("does not exist"), checks.toString());
+        assertEquals(incidents, ops.count("incidents"));
     }
 
     @Test
