@@ -42,7 +42,7 @@ class Seed002CoverageTest {
         try (TestSessions sessions = new TestSessions(db.target())) {
             int leaked = sessions.idle("lotastro-web", false);
             int slow = sessions.running("lotastro-report", 30);
-            sleep(1200);
+            TestSessions.pause(1200);
             // SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state != 'idle' ...
             JsonPath h = call("db-health", Tokens.RESPONDER, "{\"longRunningSeconds\":1}").statusCode(200).extract().jsonPath();
             assertTrue(h.getList("longRunning.queries.pid", Integer.class).contains(slow));
@@ -114,13 +114,5 @@ class Seed002CoverageTest {
         }
         call("run-check", Tokens.MONITOR, "{\"name\":\"no-auth-logs\"}").statusCode(404)
                 .body("error.message", containsString("email-failures"));
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

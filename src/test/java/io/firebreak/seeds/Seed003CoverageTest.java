@@ -48,11 +48,7 @@ class Seed003CoverageTest {
     void scenario2SlowQueriesLocksConnectionsAndKillingTheProblemPid() {
         try (TestSessions sessions = new TestSessions(db.target())) {
             int slow = sessions.running("vyberology-edge", 60);
-            try {
-                Thread.sleep(1200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            TestSessions.pause(1200);
             // state = 'active' AND now() - query_start > interval '5 seconds' (1 s here, not to wait 5)
             JsonPath h = call("db-health", Tokens.RESPONDER, "{\"longRunningSeconds\":1}").statusCode(200).extract().jsonPath();
             assertTrue(h.getList("longRunning.queries.pid", Integer.class).contains(slow));

@@ -55,11 +55,7 @@ class Seed004CoverageTest {
         try (TestSessions sessions = new TestSessions(db.target())) {
             int slow = sessions.running("sentia-api", 60);
             int quick = sessions.idle("sentia-api", false);
-            try {
-                Thread.sleep(1200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            TestSessions.pause(1200);
             // WHERE state = 'active' AND query_start < now() - interval '5 minutes' (1 s here)
             String body = "{\"runningFor\":\"1s\",\"application\":\"sentia-api\"}";
             JsonPath plan = call("terminate-sessions", Tokens.RESPONDER, body).statusCode(200).extract().jsonPath();

@@ -102,6 +102,15 @@ public final class TestSessions implements AutoCloseable {
         }
     }
 
+    /** Lets server-side time pass (idle and running spans are measured by the server's clock). */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Whether a backend with this pid still exists. */
     public boolean alive(int pid) {
         return Sql.count(url.replace(APP_ROLE + "@", "postgres@"), "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid) == 1;

@@ -74,7 +74,7 @@ class DbHealthFunctionTest {
         Sql.exec(db.target(), "INSERT INTO public.tenants (id, name) VALUES ('00000000-0000-0000-0000-00000000beef', 'Locked')"
                 + " ON CONFLICT DO NOTHING");
         int[] lock = sessions.lockWait("public.tenants", "id = '00000000-0000-0000-0000-00000000beef'");
-        sleep(1100);
+        TestSessions.pause(1100);
         JsonPath h = health("{\"longRunningSeconds\":1}");
         assertEquals(1, h.getInt("longRunning.thresholdSeconds"));
         assertTrue(h.getList("longRunning.queries.pid").contains(sleeper), h.getString("longRunning"));
@@ -168,13 +168,5 @@ class DbHealthFunctionTest {
                 .get("/db-health?longRunningSeconds=2&tables=3").then().statusCode(200)
                 .body("longRunning.thresholdSeconds", is(2)).body("sizes.tables.size()", is(3))
                 .body("connections.byState.keySet()", hasItem("active"));
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -64,7 +64,7 @@ class TerminateSessionsFunctionTest {
         int b = sessions.idle("pool-leak", false);
         int root = sessions.idle("pool-leak", true);
         int other = sessions.idle("reporting", false);
-        sleep(1200);
+        TestSessions.pause(1200);
         String body = "{\"idleFor\":\"1s\",\"application\":\"pool-leak\"}";
         long audits = ops.count("audit_records");
         JsonPath plan = dryRun(body);
@@ -95,7 +95,7 @@ class TerminateSessionsFunctionTest {
     void aPlannedSessionThatChangedMakesThePlanStaleAndNothingEnds() {
         int a = sessions.idle("stale-check", false);
         int b = sessions.idle("stale-check", false);
-        sleep(1200);
+        TestSessions.pause(1200);
         String body = "{\"idleFor\":\"1s\",\"application\":\"stale-check\"}";
         JsonPath plan = dryRun(body);
         assertEquals(2, plan.getInt("rows"));
@@ -130,7 +130,7 @@ class TerminateSessionsFunctionTest {
     @Test
     void runningForFindsQueriesOlderThanTheThreshold() {
         int sleeper = sessions.running("slow-report", 60);
-        sleep(1200);
+        TestSessions.pause(1200);
         JsonPath plan = dryRun("{\"runningFor\":\"1s\",\"application\":\"slow-report\"}");
         assertEquals(List.of(sleeper), pids(plan, "terminate"));
         assertTrue(plan.getString("changes.terminate[0].query").contains("pg_sleep"));
@@ -158,13 +158,5 @@ class TerminateSessionsFunctionTest {
         }
         call("terminate-sessions", Tokens.MONITOR, "{\"idleFor\":\"1s\"}").statusCode(403);
         assertTrue(sessions.alive(idle));
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
