@@ -24,6 +24,13 @@ public interface ConfirmOutageConfig {
     @WithDefault("10")
     int defaultWindowMinutes();
 
+    /**
+     * HTTP calls within this long of a probe (or during it) share its answer and its record instead
+     * of probing the target again; 0s probes on every call.
+     */
+    @WithDefault("1s")
+    Duration shareWindow();
+
     Audit audit();
 
     Connections connections();

@@ -18,10 +18,13 @@ public class ConfirmOutageFunction {
     @Inject
     ConfirmOutageConfig config;
 
+    @Inject
+    SharedProbe shared;
+
     @Funq("confirm-outage")
     public Uni<ConfirmOutageResult> confirmOutage(ConfirmOutageInput input) {
         int window = windowMinutes(input, config.defaultWindowMinutes());
-        return flow.confirm(Trigger.HTTP, window, "function:confirm-outage").map(ConfirmOutageResult::from);
+        return shared.confirm(window).map(a -> ConfirmOutageResult.from(a.value(), a.shared(), a.ageMillis()));
     }
 
     static int windowMinutes(ConfirmOutageInput input, int defaultMinutes) {

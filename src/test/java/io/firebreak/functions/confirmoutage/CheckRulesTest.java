@@ -28,6 +28,7 @@ class CheckRulesTest {
         public Duration recordTimeout() { return Duration.ofMillis(1000); }
         public Duration slowThreshold() { return Duration.ofMillis(1000); }
         public int defaultWindowMinutes() { return 10; }
+        public Duration shareWindow() { return Duration.ZERO; }
         public Audit audit() {
             return new Audit() {
                 public int minEvents() { return 20; }
