@@ -47,7 +47,7 @@ build_jar() {
 # Starts firebreak on FB_PORT with every schedule off; extra env as arguments. Sets FB_PID.
 start_firebreak() { # ops_url target_url [VAR=value...]
   local ops=$1 target=$2; shift 2
-  env OPS_DATABASE_URL="$ops" TARGET_DATABASE_URL="$target" FIREBREAK_API_KEYS="monitor:$HASH,responder:$HASH" \
+  env OPS_DATABASE_URL="$ops" TARGET_DATABASE_URL="$target" FIREBREAK_API_KEYS="responder:$HASH" \
     QUARKUS_HTTP_PORT=$FB_PORT QUARKUS_HTTP_HOST=127.0.0.1 FIREBREAK_PROBE_CRON=off FIREBREAK_CHECKS_CRON=off \
     FIREBREAK_PAYMENT_SWEEP_CRON=off FIREBREAK_DEAD_LETTER_SWEEP_CRON=off FIREBREAK_NOTIFY_OUTBOX_CRON=off \
     FIREBREAK_INCIDENT_WATCH_CRON=off "$@" \

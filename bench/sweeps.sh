@@ -41,7 +41,7 @@ erp() {
   ops_database "$ops"
   url="$PG/$db"
   integration=$(psql -tA -d "$url" -c "SELECT id FROM erp_integrations WHERE name = 'Xero (storm)'")
-  start_firebreak "$PG/$ops" "$url" FIREBREAK_MIGRATE_AT_START=true FIREBREAK_MAX_ROWS=$ROWS
+  start_firebreak "$PG/$ops" "$url" FIREBREAK_MIGRATE_AT_START=true FIREBREAK_MAX_ROWS=$((ROWS + 10))
   local t plan_ms apply_ms plan_bytes plan_id lock_ms rows
   t=$(date +%s%N)
   curl -sf -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
@@ -105,7 +105,7 @@ payments() {
   local fake=$!; PIDS+=("$fake")
   t=$(date +%s%N)
   start_firebreak "$PG/$ops" "$url" FIREBREAK_MIGRATE_AT_START=true PAYSTACK_BASE_URL=http://127.0.0.1:$fake_port \
-    PAYSTACK_SECRET_KEY=sk_test_bench FIREBREAK_PAYMENT_SWEEP_CRON="0/10 * * * * ?" "$@"
+    PAYSTACK_SECRET_KEY=sk_test_bench FIREBREAK_PAYMENT_SWEEP_CRON="0/10 * * * * ?" ${BENCH_FB_ENV:-}
   left=$PAYMENTS
   while [ "$left" -gt 0 ]; do
     sleep 1

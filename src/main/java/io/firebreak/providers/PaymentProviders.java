@@ -22,7 +22,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Asks a payment's provider what became of it (providers.md): Paystack by reference (amounts in
  * minor units), Flutterwave by tx_ref (amounts in major units). Rate limits are honoured
- * (Retry-After, bounded), transient failures retried a bounded number of times, and every answer
+ * (Retry-After, bounded, and shared by every caller of that provider; an optional pace per
+ * provider), transient failures retried a bounded number of times, and every answer
  * — including "not found", bad keys and timeouts — comes back as a {@link ProviderVerdict}.
  */
 @ApplicationScoped
@@ -54,6 +55,15 @@ public class PaymentProviders {
     @ConfigProperty(name = "firebreak.providers.max-retry-after", defaultValue = "10s")
     Duration maxRetryAfter;
 
+    /** Calls per second a provider allows (0: not paced; a 429 still pauses every caller). */
+    @ConfigProperty(name = "firebreak.providers.paystack.max-rate", defaultValue = "0")
+    double paystackRate;
+
+    @ConfigProperty(name = "firebreak.providers.flutterwave.max-rate", defaultValue = "0")
+    double flutterwaveRate;
+
+    private final ProviderPacer pacer = new ProviderPacer(System::nanoTime);
+
     public Uni<ProviderVerdict> verify(String provider, String reference) {
         return attempt(provider, reference, 1);
     }
@@ -68,6 +78,9 @@ public class PaymentProviders {
             }
             Duration wait = v.outcome() == ProviderVerdict.Outcome.RATE_LIMITED ? retryAfter(v.message())
                     : Duration.ofMillis(200L * attempt);
+            if (v.outcome() == ProviderVerdict.Outcome.RATE_LIMITED) {
+                pacer.pause(provider, wait);
+            }
             return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
                     .flatMap(x -> attempt(provider, reference, attempt + 1));
         });
@@ -92,7 +105,9 @@ public class PaymentProviders {
                 return Uni.createFrom().item(ProviderVerdict.error(provider, reference, 0, "unknown provider " + provider));
             }
         }
-        return calls.call(call).map(answer -> answer.status() == 0
+        Uni<Response> request = call;
+        return pacer.slot(provider, provider.equals(PAYSTACK) ? paystackRate : flutterwaveRate)
+                .flatMap(ready -> calls.call(request)).map(answer -> answer.status() == 0
                 ? ProviderVerdict.error(provider, reference, 0, answer.failure())
                 : read(provider, reference, answer));
     }
