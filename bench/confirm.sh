@@ -3,7 +3,8 @@
 # jar, JDK 17), the Supabase-style edge function of ../shared/peers/edge-confirm (Deno + postgres.js,
 # pool 10) doing the same checks, and the manual way (psql running seed 000's Step 1 queries).
 # Each runs against a target with 200 tenants and 1,000,000 audit_logs rows over 30 days, directly
-# and through pgbouncer in transaction mode (port 6543). Fixed rates with hey (-q per worker), the
+# and through pgbouncer in transaction mode (port 6543). Fixed rates with hey (10 workers, -q per
+# worker: more workers add client-side jitter on 2 cores, see the harness-floor row), the
 # saturation with wrk; CPU is the server process's user+system time over the phase, RSS after it.
 # The load generator shares the 2 cores with the server: the numbers are for comparison, not capacity.
 # Usage: bench/confirm.sh   (BENCH_DURATION seconds per phase, default 20). Prints the tables and
@@ -75,7 +76,7 @@ load_all() { # stack path pid url
   curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$url" || { echo "$stack via $path does not answer" >&2; }
   hey -n 500 -c 10 -H "Authorization: Bearer $TOKEN" "$url" >/dev/null 2>&1 || true   # warm-up
   row "$stack" "$path" "$(phase 100/s "$pid" "$url" hey -c 10 -q 10)"
-  row "$stack" "$path" "$(phase 1000/s "$pid" "$url" hey -c 50 -q 20)"
+  row "$stack" "$path" "$(phase 1000/s "$pid" "$url" hey -c 10 -q 100)"
   row "$stack" "$path" "$(phase saturation "$pid" "$url" wrk)"
 }
 
@@ -87,6 +88,8 @@ for path in direct pgbouncer; do
   start_firebreak "$ops" "$target" FIREBREAK_MIGRATE_AT_START=true
   before=$(psql -tA -d "$ops" -c 'SELECT count(*) FROM confirmations')
   load_all "firebreak (shared probe, 1 s)" "$path" "$FB_PID" "http://127.0.0.1:$FB_PORT/confirm-outage"
+  # The harness's own floor: the same load on an endpoint that does nothing (no token, no database).
+  row "harness floor: /q/health/live" "$path" "$(phase 1000/s "$FB_PID" "http://127.0.0.1:$FB_PORT/q/health/live" hey -c 10 -q 100)"
   echo "| firebreak: $(( $(psql -tA -d "$ops" -c 'SELECT count(*) FROM confirmations') - before )) probes recorded, $path, for all the shared-probe calls above" \
     >>"$WORK/notes"
   kill "$FB_PID"; wait "$FB_PID" 2>/dev/null || true
@@ -136,7 +139,7 @@ done
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r), Postgres $(psql -tA -d "$PG/postgres" -c 'SHOW server_version'),"
   echo "pgbouncer $(pgbouncer --version | head -1 | awk '{print $2}') (transaction mode), JDK 17 ($JDK), Deno $("$PEER/node_modules/.bin/deno" --version | head -1 | awk '{print $2}'), hey and wrk on the same 2 cores."
   echo "Target: 200 tenants, $(psql -tA -d "$PG/firebreak_bench_target" -c 'SELECT count(*) FROM audit_logs') audit_logs rows over 30 days, the contract's indexes."
-  echo "Each phase ${D} s. Fixed rates: hey (-c workers x -q per worker); saturation: wrk -t2 -c64. Latency in ms;"
+  echo "Each phase ${D} s. Fixed rates: hey with 10 workers (-q 10 or 100 per worker); saturation: wrk -t2 -c64. Latency in ms;"
   echo "errors = non-200 answers and socket errors; CPU = the server process's CPU over the phase (100 = one core); RSS after the phase."
   echo "firebreak records every probe in its ops database; with the default share window (FIREBREAK_CONFIRM_SHARE_WINDOW=1s)"
   echo "calls in flight or within 1 s of a probe take its answer (shared: true), so the target sees one probe per second;"
