@@ -1,7 +1,6 @@
 package io.firebreak.domain;
 
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -12,8 +11,6 @@ import jakarta.inject.Inject;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -165,15 +162,15 @@ public class DatabaseHealth {
     }
 
     public Uni<Snapshot> snapshot(int longRunningSeconds, long deadTuples, int tables) {
-        return target.read(tx -> all(tx, LIMITS, Tuple.tuple(), DatabaseHealth::limits)
-                .flatMap(limits -> all(tx, BY_STATE, Tuple.tuple(), r -> new StateCount(r.getString("state"),
+        return target.read(tx -> TargetWrites.rows(tx, LIMITS, Tuple.tuple(), DatabaseHealth::limits)
+                .flatMap(limits -> TargetWrites.rows(tx, BY_STATE, Tuple.tuple(), r -> new StateCount(r.getString("state"),
                         r.getLong("sessions")))
-                        .flatMap(states -> all(tx, BY_CLIENT, Tuple.tuple(), DatabaseHealth::client)
-                                .flatMap(clients -> all(tx, LONG_RUNNING, Tuple.of(longRunningSeconds),
+                        .flatMap(states -> TargetWrites.rows(tx, BY_CLIENT, Tuple.tuple(), DatabaseHealth::client)
+                                .flatMap(clients -> TargetWrites.rows(tx, LONG_RUNNING, Tuple.of(longRunningSeconds),
                                         DatabaseHealth::longRunning)
-                                        .flatMap(running -> all(tx, LOCK_WAITS, Tuple.tuple(), DatabaseHealth::lockWait)
-                                                .flatMap(locks -> all(tx, BLOAT, Tuple.of(deadTuples), DatabaseHealth::bloat)
-                                                        .flatMap(bloat -> all(tx, SIZES, Tuple.of(tables),
+                                        .flatMap(running -> TargetWrites.rows(tx, LOCK_WAITS, Tuple.tuple(), DatabaseHealth::lockWait)
+                                                .flatMap(locks -> TargetWrites.rows(tx, BLOAT, Tuple.of(deadTuples), DatabaseHealth::bloat)
+                                                        .flatMap(bloat -> TargetWrites.rows(tx, SIZES, Tuple.of(tables),
                                                                 DatabaseHealth::size)
                                                                 .map(sizes -> new Snapshot(limits.get(0), states,
                                                                         clients, running, locks, bloat, sizes)))))))));
@@ -190,21 +187,10 @@ public class DatabaseHealth {
                         "pg_stat_statements is not installed (CREATE EXTENSION pg_stat_statements; on Supabase it is on by default)"));
             }
             String schema = Identifiers.quote(rows.iterator().next().getString("schema"));
-            return target.read(tx -> all(tx, SLOWEST.formatted(schema), Tuple.tuple(), DatabaseHealth::statement))
+            return target.read(tx -> TargetWrites.rows(tx, SLOWEST.formatted(schema), Tuple.tuple(), DatabaseHealth::statement))
                     .map(list -> new Statements(list, null))
                     .onFailure().recoverWithItem(e -> new Statements(List.of(),
                             "pg_stat_statements cannot be read: " + Identifiers.firstLine(e.getMessage())));
-        });
-    }
-
-    static <T> Uni<List<T>> all(SqlConnection tx, String sql, Tuple args, Function<Row, T> map) {
-        Uni<RowSet<Row>> rows = args.size() == 0 ? tx.query(sql).execute() : tx.preparedQuery(sql).execute(args);
-        return rows.map(set -> {
-            List<T> list = new ArrayList<>(set.size());
-            for (Row row : set) {
-                list.add(map.apply(row));
-            }
-            return list;
         });
     }
 

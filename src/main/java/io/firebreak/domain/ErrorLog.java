@@ -105,20 +105,23 @@ public class ErrorLog {
         String sql = TOP.formatted(shape.type(), shape.message(), shape.time(), shape.table(),
                 filter ? " AND \"service\" LIKE $3" : "");
         Tuple args = filter ? Tuple.of(minutes, limit, like(servicePrefix)) : Tuple.of(minutes, limit);
-        return target.read(tx -> DatabaseHealth.all(tx, sql, args, r -> new TopError(r.getString("type"),
+        return target.read(tx -> TargetWrites.rows(tx, sql, args, r -> new TopError(r.getString("type"),
                 r.getString("message"), r.getLong("count"), r.getOffsetDateTime("first_at"), r.getOffsetDateTime("last_at"))));
     }
 
     /** Seed 001 "error rate < 1%": errors over (requests + errors) in the window. */
     public Uni<Rate> rate(int minutes) {
-        return shape().flatMap(shape -> {
-            String[] r = split(config.requestsTable());
-            return columns(r[0], r[1]).flatMap(cols -> target.read(tx -> count(tx, shape.table(), shape.time(), minutes)
-                    .flatMap(errors -> cols.contains(config.requestsTimeColumn())
-                            ? count(tx, Identifiers.qualified(r[0], r[1]), Identifiers.quote(config.requestsTimeColumn()),
-                                    minutes).map(requests -> rate(errors, errors + requests, config.requestsTable()))
-                            : Uni.createFrom().item(new Rate(errors, 0, null, null)))));
-        });
+        return shape().flatMap(shape -> rate(shape, minutes));
+    }
+
+    /** The same, for a log whose shape the caller already read. */
+    public Uni<Rate> rate(Shape shape, int minutes) {
+        String[] r = split(config.requestsTable());
+        return columns(r[0], r[1]).flatMap(cols -> target.read(tx -> count(tx, shape.table(), shape.time(), minutes)
+                .flatMap(errors -> cols.contains(config.requestsTimeColumn())
+                        ? count(tx, Identifiers.qualified(r[0], r[1]), Identifiers.quote(config.requestsTimeColumn()),
+                                minutes).map(requests -> rate(errors, errors + requests, config.requestsTable()))
+                        : Uni.createFrom().item(new Rate(errors, 0, null, null)))));
     }
 
     private static Rate rate(long errors, long requests, String from) {
@@ -131,7 +134,7 @@ public class ErrorLog {
     }
 
     private Uni<Set<String>> columns(String schema, String table) {
-        return target.read(tx -> DatabaseHealth.all(tx, COLUMNS, Tuple.of(schema, table), (Row row) -> row.getString(0)))
+        return target.read(tx -> TargetWrites.rows(tx, COLUMNS, Tuple.of(schema, table), (Row row) -> row.getString(0)))
                 .map(Set::copyOf);
     }
 

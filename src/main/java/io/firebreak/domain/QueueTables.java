@@ -65,7 +65,7 @@ public class QueueTables {
 
     /** The catalog's view of the declaration; a missing table or column is named in the failure. */
     public Uni<Queue> describe(DeclaredRequeue r) {
-        return target.read(tx -> DatabaseHealth.all(tx, COLUMNS, Tuple.of(r.schema(), r.table()),
+        return target.read(tx -> TargetWrites.rows(tx, COLUMNS, Tuple.of(r.schema(), r.table()),
                 row -> Map.entry(row.getString("name"), row.getString("type")))).map(list -> {
                     Map<String, String> types = new LinkedHashMap<>();
                     list.forEach(e -> types.put(e.getKey(), e.getValue()));
@@ -91,7 +91,7 @@ public class QueueTables {
                 + " ORDER BY " + q.id() + " LIMIT $2";
         Tuple args = ids.isEmpty() ? Tuple.of(q.declared().from(), limit)
                 : Tuple.of(q.declared().from(), limit, ids.toArray(new String[0]));
-        return target.read(tx -> DatabaseHealth.all(tx, sql, args, this::before));
+        return target.read(tx -> TargetWrites.rows(tx, sql, args, this::before));
     }
 
     /** Of the given ids, those still in the given status, with their current values. */
@@ -99,7 +99,7 @@ public class QueueTables {
         String sql = "SELECT " + q.id() + "::text AS id, " + snapshot(q) + "::text AS before FROM " + q.table() + " WHERE "
                 + q.id() + " = ANY($1::text[]::" + q.type(q.declared().idColumn()) + "[]) AND " + q.status() + " = $2::text::"
                 + q.type(q.declared().statusColumn()) + " ORDER BY " + q.id();
-        return target.read(tx -> DatabaseHealth.all(tx, sql, Tuple.of(ids.toArray(new String[0]), status),
+        return target.read(tx -> TargetWrites.rows(tx, sql, Tuple.of(ids.toArray(new String[0]), status),
                 this::before));
     }
 

@@ -54,7 +54,7 @@ public class TableMaintenance {
     }
 
     public Uni<Optional<Table>> find(String schema, String name) {
-        return target.read(tx -> DatabaseHealth.all(tx, TABLE, Tuple.of(schema, name), TableMaintenance::table))
+        return target.read(tx -> TargetWrites.rows(tx, TABLE, Tuple.of(schema, name), TableMaintenance::table))
                 .map(list -> list.stream().findFirst());
     }
 

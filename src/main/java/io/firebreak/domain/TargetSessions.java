@@ -116,7 +116,7 @@ public class TargetSessions {
     }
 
     private Uni<List<Session>> select(String sql, Tuple args) {
-        return target.read(tx -> DatabaseHealth.all(tx, sql, args, TargetSessions::session));
+        return target.read(tx -> TargetWrites.rows(tx, sql, args, TargetSessions::session));
     }
 
     private static Session session(Row r) {

@@ -33,6 +33,19 @@ public class TargetWrites {
         return target.withTransaction(tx -> tx.query(limits).execute().flatMap(ignored -> work.apply(tx)));
     }
 
+    /** Every row of one query, mapped (prepared when it has arguments, a simple query when not). */
+    public static <T> Uni<java.util.List<T>> rows(SqlConnection tx, String sql, io.vertx.mutiny.sqlclient.Tuple args,
+            Function<io.vertx.mutiny.sqlclient.Row, T> map) {
+        var rows = args.size() == 0 ? tx.query(sql).execute() : tx.preparedQuery(sql).execute(args);
+        return rows.map(set -> {
+            java.util.List<T> list = new java.util.ArrayList<>(set.size());
+            for (var row : set) {
+                list.add(map.apply(row));
+            }
+            return list;
+        });
+    }
+
     /** A read with parameters (the caller's values never enter the SQL text). */
     public <T> Uni<T> read(Function<SqlConnection, Uni<T>> work) {
         String limits = READ_LIMITS.formatted(config.statementTimeout().toMillis());

@@ -150,6 +150,35 @@ public class PlannedActions {
                         record.map(AuditTrail.Record::rowsAffected).orElse(0), "planId", input.getPlanId()))));
     }
 
+    /** What a change did: its result for the answer, the rows it affected, its outcome ("applied", "partial: ..."). */
+    public record Done<T>(T result, int rows, String outcome) {
+    }
+
+    /** A change as recorded: the id of its "apply" audit record, its result and the rows it affected. */
+    public record Audited<T>(long auditId, T result, int rows) {
+    }
+
+    /**
+     * Runs a plan's change between an "apply-started" audit record and the "apply" record with its
+     * rows and outcome. A change that stops part-way is recorded as failed and, unless it is already a
+     * refusal, answered 503 apply_failed: the batches before it committed, the dry run shows what is left.
+     */
+    public <T> Uni<Audited<T>> audited(String function, ActionInput input, Object in, JsonNode plan,
+            java.util.function.Supplier<Uni<Done<T>>> change) {
+        return audit.record(new AuditTrail.Entry(input.getActor(), function, "apply-started", input.getReason(), in, plan, 0,
+                java.util.List.of(), "started", null))
+                .flatMap(started -> change.get())
+                .onFailure().call(e -> audit.record(new AuditTrail.Entry(input.getActor(), function, "apply",
+                        input.getReason(), in, plan, 0, java.util.List.of(),
+                        "failed: " + io.firebreak.domain.Identifiers.firstLine(e.getMessage()), null)))
+                .onFailure(e -> !(e instanceof FunctionError)).transform(e -> new FunctionError(503, "apply_failed",
+                        "the apply stopped part-way (" + io.firebreak.domain.Identifiers.firstLine(e.getMessage())
+                                + "); batches before it committed; run the dry run again to see what is left", null))
+                .flatMap(done -> audit.record(new AuditTrail.Entry(input.getActor(), function, "apply", input.getReason(), in,
+                        plan, done.rows(), java.util.List.of(), done.outcome(), null))
+                        .map(auditId -> new Audited<>(auditId, done.result(), done.rows())));
+    }
+
     /** Validates the apply fields of an action input; returns the plan id. */
     public static UUID requireApply(ActionInput input) {
         if (input.getPlanId() == null || input.getPlanId().isBlank()) {

@@ -61,29 +61,21 @@ public class ClearRetryQueueFlow {
             JsonNode changes = plan.content();
             boolean deactivate = changes.path("integration").path("isActive").path("before").asBoolean();
             List<Long> ids = ids(changes.path("syncLogs").path("ids"));
-            AuditTrail.Entry started = new AuditTrail.Entry(input.getActor(), FUNCTION, "apply-started",
-                    input.getReason(), input(input, integration), changes, 0, List.of(), "started", null);
-            return audit.record(started).flatMap(startedId -> (deactivate
+            return actions.audited(FUNCTION, input, input(input, integration), changes, () -> (deactivate
                     ? queue.setActive(integration, true, false) : Uni.createFrom().item(0))
                     .flatMap(integrations -> queue.move(ids, "retrying", "dismissed")
-                            .map(rows -> new int[] { integrations, rows }))
-                    .onFailure().call(e -> audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply",
-                            input.getReason(), input(input, integration), changes, 0, List.of(),
-                            "failed: " + e.getMessage(), null)))
-                    .onFailure(e -> !(e instanceof FunctionError)).transform(e -> new FunctionError(503,
-                            "apply_failed", "the apply stopped part-way (" + e.getMessage()
-                                    + "); batches before it committed; run the dry run again to see what is left", null))
-                    .flatMap(counts -> audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply",
-                            input.getReason(), input(input, integration), changes, counts[0] + counts[1], List.of(),
-                            "applied", null)).map(auditId -> {
-                                ObjectNode answer = mapper.createObjectNode();
-                                answer.put("applied", true);
-                                answer.put("planId", plan.id().toString());
-                                answer.put("auditId", auditId);
-                                answer.put("integrationsDeactivated", counts[0]);
-                                answer.put("rowsDismissed", counts[1]);
-                                return (JsonNode) answer;
-                            })));
+                            .map(rows -> new PlannedActions.Done<>(new int[] { integrations, rows }, integrations + rows,
+                                    "applied"))))
+                    .map(done -> {
+                        int[] counts = done.result();
+                        ObjectNode answer = mapper.createObjectNode();
+                        answer.put("applied", true);
+                        answer.put("planId", plan.id().toString());
+                        answer.put("auditId", done.auditId());
+                        answer.put("integrationsDeactivated", counts[0]);
+                        answer.put("rowsDismissed", counts[1]);
+                        return (JsonNode) answer;
+                    });
         });
     }
 

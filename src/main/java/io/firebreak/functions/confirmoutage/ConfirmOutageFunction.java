@@ -13,9 +13,6 @@ public class ConfirmOutageFunction {
     static final int MAX_WINDOW_MINUTES = 1440;
 
     @Inject
-    ConfirmOutageFlow flow;
-
-    @Inject
     ConfirmOutageConfig config;
 
     @Inject

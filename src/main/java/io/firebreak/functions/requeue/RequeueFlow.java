@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.firebreak.domain.AuditTrail;
 import io.firebreak.domain.DeclaredRequeue;
-import io.firebreak.domain.Identifiers;
 import io.firebreak.domain.QueueTables;
 import io.firebreak.functions.ActionInput;
 import io.firebreak.functions.FunctionAdmission;
@@ -66,24 +65,16 @@ public class RequeueFlow {
             List<String> rowIds = new ArrayList<>();
             changes.path("rows").forEach(row -> rowIds.add(row.path("id").asText()));
             Map<String, Object> in = Map.of("name", r.name(), "planId", input.getPlanId(), "ids", ids);
-            return audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply-started", input.getReason(), in,
-                    changes, 0, List.of(), "started", null))
-                    .flatMap(started -> queues.requeue(q, rowIds))
-                    .onFailure().call(e -> audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply",
-                            input.getReason(), in, changes, 0, List.of(), "failed: " + Identifiers.firstLine(e.getMessage()),
-                            null)))
-                    .onFailure(e -> !(e instanceof FunctionError)).transform(e -> new FunctionError(503, "apply_failed",
-                            "the apply stopped part-way (" + Identifiers.firstLine(e.getMessage())
-                                    + "); batches before it committed; run the dry run again to see what is left", null))
-                    .flatMap(moved -> audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply", input.getReason(),
-                            in, changes, moved, List.of(), "applied", null)).map(auditId -> {
-                                ObjectNode answer = mapper.createObjectNode();
-                                answer.put("applied", true);
-                                answer.put("planId", plan.id().toString());
-                                answer.put("auditId", auditId);
-                                answer.put("rowsRequeued", moved);
-                                return (JsonNode) answer;
-                            }));
+            return actions.audited(FUNCTION, input, in, changes,
+                    () -> queues.requeue(q, rowIds).map(moved -> new PlannedActions.Done<>(moved, moved, "applied")))
+                    .map(done -> {
+                        ObjectNode answer = mapper.createObjectNode();
+                        answer.put("applied", true);
+                        answer.put("planId", plan.id().toString());
+                        answer.put("auditId", done.auditId());
+                        answer.put("rowsRequeued", done.result());
+                        return (JsonNode) answer;
+                    });
         }));
     }
 

@@ -63,12 +63,8 @@ public class RunCheckFlow {
 
     public Uni<Map<String, Object>> run(DeclaredCheck check, boolean declare, String source) {
         return runner.run(check).flatMap(outcome -> {
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("name", check.name());
-            answer.put("description", check.description());
-            answer.put("measure", check.measure().name().toLowerCase(java.util.Locale.ROOT));
-            answer.put("threshold", check.threshold());
-            answer.put("severity", check.severity());
+            Map<String, Object> answer = summary(check);
+            answer.remove("scheduled");
             if (outcome.error() != null) {
                 answer.put("status", "error");
                 answer.put("error", outcome.error());
@@ -99,6 +95,18 @@ public class RunCheckFlow {
                                 return answer;
                             });
         });
+    }
+
+    /** What a check is, as run-check lists it and begins each answer. */
+    static Map<String, Object> summary(DeclaredCheck c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("description", c.description());
+        m.put("measure", c.measure().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("threshold", c.threshold());
+        m.put("severity", c.severity());
+        m.put("scheduled", c.scheduled());
+        return m;
     }
 
     static String number(double v) {

@@ -1,6 +1,5 @@
 package io.firebreak.functions.runcheck;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +20,7 @@ public class RunCheckFunction {
     public Uni<Map<String, Object>> runCheck(RunCheckInput input) {
         RunCheckInput in = input == null ? new RunCheckInput() : input;
         if (in.getName() == null || in.getName().isBlank()) {
-            List<Map<String, Object>> checks = flow.checks().values().stream().map(RunCheckFunction::summary).toList();
+            List<Map<String, Object>> checks = flow.checks().values().stream().map(RunCheckFlow::summary).toList();
             return Uni.createFrom().item(Map.of("checks", checks));
         }
         DeclaredCheck check = flow.checks().get(in.getName().strip());
@@ -36,16 +35,5 @@ public class RunCheckFunction {
             }
             return answer;
         });
-    }
-
-    static Map<String, Object> summary(DeclaredCheck c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", c.name());
-        m.put("description", c.description());
-        m.put("measure", c.measure().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("threshold", c.threshold());
-        m.put("severity", c.severity());
-        m.put("scheduled", c.scheduled());
-        return m;
     }
 }

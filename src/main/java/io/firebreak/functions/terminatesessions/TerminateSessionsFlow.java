@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.domain.AuditTrail;
 import io.firebreak.domain.TargetSessions;
 import io.firebreak.domain.TargetSessions.Session;
 import io.firebreak.functions.ActionInput;
@@ -41,9 +40,6 @@ public class TerminateSessionsFlow {
     PlannedActions actions;
 
     @Inject
-    AuditTrail audit;
-
-    @Inject
     ObjectMapper mapper;
 
     /** One way of choosing sessions; its scope pins the plan to it. */
@@ -66,6 +62,10 @@ public class TerminateSessionsFlow {
         }
     }
 
+    /** The signalled sessions that exited, and those still connected when the wait ended. */
+    record Ended(List<Integer> gone, List<Integer> remaining) {
+    }
+
     public Uni<JsonNode> plan(Selection selection, ActionInput input) {
         return proposal(selection).flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
     }
@@ -80,29 +80,19 @@ public class TerminateSessionsFlow {
                 starts.add(OffsetDateTime.parse(s.path("backendStart").asText()));
             });
             Map<String, Object> in = Map.of("scope", selection.scope(), "planId", input.getPlanId());
-            return audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply-started", input.getReason(), in,
-                    changes, 0, List.of(), "started", null))
-                    .flatMap(started -> sessions.terminate(pids, starts))
-                    .flatMap(signalled -> exited(pids, starts, System.nanoTime() + EXIT_WAIT.toNanos())
-                            .map(remaining -> {
-                                List<Integer> gone = signalled.stream().filter(p -> !remaining.contains(p)).toList();
-                                return new Object[] { signalled, gone, remaining };
-                            }))
-                    .flatMap(r -> {
-                        @SuppressWarnings("unchecked")
-                        List<Integer> gone = (List<Integer>) r[1];
-                        @SuppressWarnings("unchecked")
-                        List<Integer> remaining = (List<Integer>) r[2];
-                        return audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply", input.getReason(), in,
-                                changes, gone.size(), List.of(), "applied", null)).map(auditId -> {
-                                    ObjectNode answer = mapper.createObjectNode();
-                                    answer.put("applied", true);
-                                    answer.put("planId", plan.id().toString());
-                                    answer.put("auditId", auditId);
-                                    answer.set("terminated", mapper.valueToTree(gone));
-                                    answer.set("stillConnected", mapper.valueToTree(remaining));
-                                    return (JsonNode) answer;
-                                });
+            return actions.audited(FUNCTION, input, in, changes, () -> sessions.terminate(pids, starts)
+                    .flatMap(signalled -> exited(pids, starts, System.nanoTime() + EXIT_WAIT.toNanos()).map(remaining -> {
+                        List<Integer> gone = signalled.stream().filter(p -> !remaining.contains(p)).toList();
+                        return new PlannedActions.Done<>(new Ended(gone, remaining), gone.size(), "applied");
+                    })))
+                    .map(done -> {
+                        ObjectNode answer = mapper.createObjectNode();
+                        answer.put("applied", true);
+                        answer.put("planId", plan.id().toString());
+                        answer.put("auditId", done.auditId());
+                        answer.set("terminated", mapper.valueToTree(done.result().gone()));
+                        answer.set("stillConnected", mapper.valueToTree(done.result().remaining()));
+                        return (JsonNode) answer;
                     });
         });
     }

@@ -40,7 +40,7 @@ public class TopErrorsFunction {
         return errors.shape()
                 .onFailure(IllegalStateException.class).transform(e -> new FunctionError(409, "no_error_log",
                         Identifiers.firstLine(e.getMessage()), null))
-                .flatMap(shape -> errors.top(shape, minutes, limit, service).flatMap(top -> errors.rate(minutes).map(rate -> {
+                .flatMap(shape -> errors.top(shape, minutes, limit, service).flatMap(top -> errors.rate(shape, minutes).map(rate -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("windowMinutes", minutes);
                     answer.put("table", shape.table().replace("\"", ""));

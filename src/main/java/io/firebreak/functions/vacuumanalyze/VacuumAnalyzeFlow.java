@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.domain.AuditTrail;
 import io.firebreak.domain.Identifiers;
 import io.firebreak.domain.TableMaintenance;
 import io.firebreak.functions.ActionInput;
@@ -36,9 +35,6 @@ public class VacuumAnalyzeFlow {
 
     @Inject
     PlannedActions actions;
-
-    @Inject
-    AuditTrail audit;
 
     @Inject
     ObjectMapper mapper;
@@ -66,26 +62,23 @@ public class VacuumAnalyzeFlow {
         return actions.apply(FUNCTION, request.scope(), input, proposal(request), plan -> {
             JsonNode changes = plan.content();
             Map<String, Object> in = Map.of("scope", request.scope(), "planId", input.getPlanId());
-            return audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply-started", input.getReason(), in,
-                    changes, 0, List.of(), "started", null))
-                    .flatMap(started -> runAll(changes.path("tables"), 0, request.timeout(), mapper.createArrayNode()))
-                    .flatMap(results -> {
+            return actions.audited(FUNCTION, input, in, changes,
+                    () -> runAll(changes.path("tables"), 0, request.timeout(), mapper.createArrayNode()).map(results -> {
                         int done = 0;
                         for (JsonNode r : results) {
                             done += r.path("ok").asBoolean() ? 1 : 0;
                         }
-                        int tables = done;
                         String outcome = done == results.size() ? "applied" : "partial: " + done + " of " + results.size();
-                        return audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply", input.getReason(), in,
-                                changes, tables, List.of(), outcome, null)).map(auditId -> {
-                                    ObjectNode answer = mapper.createObjectNode();
-                                    answer.put("applied", true);
-                                    answer.put("planId", plan.id().toString());
-                                    answer.put("auditId", auditId);
-                                    answer.put("tablesDone", tables);
-                                    answer.set("results", results);
-                                    return (JsonNode) answer;
-                                });
+                        return new PlannedActions.Done<>(results, done, outcome);
+                    }))
+                    .map(done -> {
+                        ObjectNode answer = mapper.createObjectNode();
+                        answer.put("applied", true);
+                        answer.put("planId", plan.id().toString());
+                        answer.put("auditId", done.auditId());
+                        answer.put("tablesDone", done.rows());
+                        answer.set("results", done.result());
+                        return (JsonNode) answer;
                     });
         });
     }
