@@ -26,6 +26,8 @@ public class DatabaseUrlConfigSourceFactory implements ConfigSourceFactory {
         Map<String, String> properties = new HashMap<>();
         derive(context, "ops.database.url", "ops", true, properties);
         derive(context, "target.database.url", "target", false, properties);
+        derive(context, "target.database.url", "probe", false, properties);
+        migration(context, properties);
         return List.of(new PropertiesConfigSource(properties, "firebreak-database-urls", ORDINAL));
     }
 
@@ -46,6 +48,38 @@ public class DatabaseUrlConfigSourceFactory implements ConfigSourceFactory {
             throw new IllegalArgumentException(key.toUpperCase().replace('.', '_') + ": " + e.getMessage());
         }
         out.putAll(properties(datasource, url, jdbc));
+    }
+
+    /**
+     * OPS_MIGRATION_DATABASE_URL, when set, is the owner that migrates (Flyway, the migrate function);
+     * OPS_DATABASE_URL is then the runtime role, granted by the migrations only what it needs.
+     */
+    static void migration(ConfigSourceContext context, Map<String, String> out) {
+        ConfigValue ops = context.getValue("ops.database.url");
+        if (ops != null && ops.getValue() != null && !ops.getValue().isBlank()) {
+            try {
+                out.put("quarkus.flyway.ops.placeholders.runtimeRole", DatabaseUrl.parse(ops.getValue()).user().orElse("-"));
+            } catch (IllegalArgumentException e) {
+                // reported by derive
+            }
+        }
+        ConfigValue value = context.getValue("ops.migration.database.url");
+        if (value == null || value.getValue() == null || value.getValue().isBlank()) {
+            return;
+        }
+        DatabaseUrl url;
+        try {
+            url = DatabaseUrl.parse(value.getValue());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("OPS_MIGRATION_DATABASE_URL: " + e.getMessage());
+        }
+        if (url.user().isEmpty() || url.password().isEmpty()) {
+            // Flyway takes its own credentials only as a pair; with trust or peer authentication any password does.
+            throw new IllegalArgumentException("OPS_MIGRATION_DATABASE_URL needs a user and a password (postgresql://owner:password@host/db)");
+        }
+        out.put("quarkus.flyway.ops.jdbc-url", url.jdbcUrl());
+        out.put("quarkus.flyway.ops.username", url.user().get());
+        out.put("quarkus.flyway.ops.password", url.password().get());
     }
 
     static Map<String, String> properties(String datasource, DatabaseUrl url, boolean jdbc) {

@@ -48,8 +48,7 @@ public class CheckRunner {
     }
 
     @Inject
-    @ReactiveDataSource("target")
-    Pool target;
+    io.firebreak.db.TargetDb target;
 
     @Inject
     Config config;

@@ -51,7 +51,8 @@ public class Containment {
             DELETE FROM auth.sessions WHERE id IN (
                 SELECT id FROM auth.sessions
                 WHERE $1::uuid IS NULL OR user_id IN (SELECT id FROM public.profiles WHERE tenant_id = $1)
-                LIMIT $2)""";
+                LIMIT $2)
+            RETURNING id::text""";
 
     static final String ACTIVE_INTEGRATIONS = """
             SELECT id::text AS id FROM public.erp_integrations
@@ -71,8 +72,7 @@ public class Containment {
     TargetWrites target;
 
     @Inject
-    @ReactiveDataSource("ops")
-    Pool ops;
+    io.firebreak.db.OpsDb ops;
 
     @Inject
     OpsJson json;
@@ -116,14 +116,16 @@ public class Containment {
                 .map(rows -> rows.iterator().next().getLong("n"));
     }
 
-    /** Deletes the scope's sessions in batches until none is left; returns how many went. */
-    public Uni<Long> signOut(UUID tenant) {
-        return signOut(tenant, 0L);
+    /** Deletes the scope's sessions in batches until none is left, inside an audited apply; returns how many went. */
+    public Uni<Long> signOut(io.firebreak.functions.Applying apply, UUID tenant) {
+        return signOut(apply, tenant, 0L);
     }
 
-    private Uni<Long> signOut(UUID tenant, long total) {
-        return target.write(tx -> tx.preparedQuery(SIGN_OUT_BATCH).execute(Tuple.of(tenant, config.batchSize()))
-                .map(RowSet::rowCount)).flatMap(n -> n == 0 ? Uni.createFrom().item(total) : signOut(tenant, total + n));
+    private Uni<Long> signOut(io.firebreak.functions.Applying apply, UUID tenant, long total) {
+        // A lost batch's sessions are unknown until read again; the next batch (or the retry) ends them anyway.
+        return target.write(apply, "auth.sessions", List.of(), tx -> TargetWrites.keys(tx, SIGN_OUT_BATCH,
+                Tuple.of(tenant, config.batchSize()))).map(List::size)
+                .flatMap(n -> n == 0 ? Uni.createFrom().item(total) : signOut(apply, tenant, total + n));
     }
 
     public Uni<List<String>> activeIntegrations(UUID tenant) {

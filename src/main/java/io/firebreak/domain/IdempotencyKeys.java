@@ -64,8 +64,7 @@ public class IdempotencyKeys {
     }
 
     @Inject
-    @ReactiveDataSource("ops")
-    Pool ops;
+    io.firebreak.db.OpsDb ops;
 
     @Inject
     OpsJson json;

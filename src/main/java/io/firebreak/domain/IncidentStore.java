@@ -68,9 +68,16 @@ public class IncidentStore {
                    fingerprint = $3, updated_at = $4
             RETURNING unhealthy_in_a_row""";
 
+    /** A retried alert (same dedupe key) is not stored twice: nothing comes back for it. */
     static final String INSERT_MONITOR_ALERT = """
-            INSERT INTO monitor_alerts (received_at, provider, monitor, monitor_url, state, details, action, incident_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
+            INSERT INTO monitor_alerts (received_at, provider, monitor, monitor_url, state, details, action, incident_id,
+                                        dedupe_key)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+            RETURNING id""";
+
+    static final String MONITOR_ALERT_BY_KEY = """
+            SELECT action, incident_id FROM monitor_alerts WHERE dedupe_key = $1""";
 
     /** The open incident a monitor's earlier alerts were attached to. */
     static final String OPEN_FOR_MONITOR = """
@@ -167,8 +174,7 @@ public class IncidentStore {
             WHERE incident_id = $1 ORDER BY at, id""";
 
     @Inject
-    @ReactiveDataSource("ops")
-    Pool ops;
+    io.firebreak.db.OpsDb ops;
 
     @Inject
     OpsJson json;
@@ -184,8 +190,16 @@ public class IncidentStore {
 
     /** Runs work in one ops transaction with statement and lock timeouts; all of it commits or none. */
     public <T> Uni<T> transaction(Function<Tx, Uni<T>> work) {
+        return transaction(ops.deadline(), work);
+    }
+
+    /**
+     * The same within a shorter deadline: past it the connection is closed under the transaction,
+     * so it rolls back (unless its COMMIT was already sent: then it is reported in doubt).
+     */
+    public <T> Uni<T> transaction(Duration deadline, Function<Tx, Uni<T>> work) {
         long ms = statementTimeout.toMillis();
-        return ops.withTransaction(conn -> conn.query(LIMITS.formatted(ms, ms)).execute()
+        return ops.withTransaction(deadline, conn -> conn.query(LIMITS.formatted(ms, ms)).execute()
                 .flatMap(ignored -> work.apply(new Tx(conn))));
     }
 
@@ -255,10 +269,20 @@ public class IncidentStore {
             return conn.preparedQuery(OPEN_FOR_MONITOR).execute(Tuple.of(provider, monitor)).map(IncidentStore::firstId);
         }
 
-        public Uni<Void> saveMonitorAlert(Instant at, String provider, String monitor, String url, String state,
-                Object details, String action, String incidentId) {
+        /** Stores an alert; false when the same alert (its dedupe key) was stored before. */
+        public Uni<Boolean> saveMonitorAlert(Instant at, String provider, String monitor, String url, String state,
+                Object details, String action, String incidentId, String dedupeKey) {
             return conn.preparedQuery(INSERT_MONITOR_ALERT).execute(Tuple.tuple(Arrays.asList(utc(at),
-                    provider, monitor, url, state, json.jsonb(details), action, incidentId))).replaceWithVoid();
+                    provider, monitor, url, state, json.jsonb(details), action, incidentId, dedupeKey)))
+                    .map(rows -> rows.size() > 0);
+        }
+
+        /** The stored alert with this dedupe key: what was done with it, and its incident. */
+        public Uni<Optional<String[]>> storedAlert(String dedupeKey) {
+            return conn.preparedQuery(MONITOR_ALERT_BY_KEY).execute(Tuple.of(dedupeKey)).map(rows -> rows.size() == 0
+                    ? Optional.<String[]>empty()
+                    : Optional.of(new String[] { rows.iterator().next().getString("action"),
+                            rows.iterator().next().getString("incident_id") }));
         }
 
         /** The incident, locked until the transaction ends: lifecycle changes to one incident queue up. */

@@ -67,8 +67,7 @@ public class Notifications {
     }
 
     @Inject
-    @ReactiveDataSource("ops")
-    Pool ops;
+    io.firebreak.db.OpsDb ops;
 
     @Inject
     Clock clock;

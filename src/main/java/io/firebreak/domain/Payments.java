@@ -35,11 +35,13 @@ public class Payments {
     /** Only a row still pending moves: a second verification of the same row changes nothing. */
     static final String SETTLE = """
             UPDATE public.payment_transactions SET status = $2, updated_at = now()
-            WHERE transaction_reference = $1 AND status = 'pending'""";
+            WHERE transaction_reference = $1 AND status = 'pending'
+            RETURNING transaction_reference""";
 
     static final String REOPEN = """
             UPDATE public.payment_transactions SET status = 'pending', updated_at = now()
-            WHERE transaction_reference = $1 AND status = $2""";
+            WHERE transaction_reference = $1 AND status = $2
+            RETURNING transaction_reference""";
 
     /** A payment as the application recorded it; amount in minor units. */
     public record Payment(String id, String reference, String provider, long amount, String currency, String status,
@@ -62,14 +64,19 @@ public class Payments {
                 .map(rows -> payments(rows).stream().findFirst());
     }
 
+    /** The kind of key an apply records: payment references. */
+    public static final String KIND = "payment_transactions";
+
     /** Puts a payment back from {@code from} (what a verification set) to pending; 1 if it moved. */
-    public Uni<Integer> reopen(String reference, String from) {
-        return target.write(tx -> tx.preparedQuery(REOPEN).execute(Tuple.of(reference, from)).map(RowSet::rowCount));
+    public Uni<Integer> reopen(io.firebreak.functions.Applying apply, String reference, String from) {
+        return target.write(apply, KIND, List.of(reference), tx -> TargetWrites.keys(tx, REOPEN, Tuple.of(reference, from)))
+                .map(List::size);
     }
 
     /** Moves a pending payment to its verified status; 1 if it moved, 0 if it was no longer pending. */
-    public Uni<Integer> settle(String reference, String status) {
-        return target.write(tx -> tx.preparedQuery(SETTLE).execute(Tuple.of(reference, status)).map(RowSet::rowCount));
+    public Uni<Integer> settle(io.firebreak.functions.Applying apply, String reference, String status) {
+        return target.write(apply, KIND, List.of(reference), tx -> TargetWrites.keys(tx, SETTLE, Tuple.of(reference, status)))
+                .map(List::size);
     }
 
     private static List<Payment> payments(RowSet<Row> rows) {

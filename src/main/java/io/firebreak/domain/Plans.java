@@ -38,8 +38,7 @@ public class Plans {
     }
 
     @Inject
-    @ReactiveDataSource("ops")
-    Pool ops;
+    io.firebreak.db.OpsDb ops;
 
     @Inject
     ObjectMapper mapper;

@@ -107,7 +107,7 @@ public class QueueTables {
      * Moves the rows from → to with the resets, in batches (each its own short transaction), only
      * where the row is still in the from status: a repeat changes nothing. Answers rows changed.
      */
-    public Uni<Integer> requeue(Queue q, List<String> ids) {
+    public Uni<Integer> requeue(io.firebreak.functions.Applying apply, Queue q, List<String> ids) {
         DeclaredRequeue r = q.declared();
         StringBuilder set = new StringBuilder(q.status() + " = $1::text::" + q.type(r.statusColumn()));
         List<Object> values = new ArrayList<>();
@@ -126,12 +126,14 @@ public class QueueTables {
         int idsParam = values.size() + 1;
         int fromParam = values.size() + 2;
         String sql = "UPDATE " + q.table() + " SET " + set + " WHERE " + q.id() + " = ANY($" + idsParam + "::text[]::"
-                + q.type(r.idColumn()) + "[]) AND " + q.status() + " = $" + fromParam + "::text::" + q.type(r.statusColumn());
+                + q.type(r.idColumn()) + "[]) AND " + q.status() + " = $" + fromParam + "::text::" + q.type(r.statusColumn())
+                + " RETURNING " + q.id() + "::text";
         return batches(ids, batch -> {
             List<Object> args = new ArrayList<>(values);
             args.add(batch.toArray(new String[0]));
             args.add(r.from());
-            return target.write(tx -> tx.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> rows.rowCount()));
+            return target.write(apply, r.qualifiedTable(), batch, tx -> TargetWrites.keys(tx, sql, Tuple.from(args)))
+                    .map(List::size);
         });
     }
 
@@ -139,7 +141,7 @@ public class QueueTables {
      * Undo: rows still in the to status get their recorded before values back (status and resets),
      * in batches. Answers rows restored.
      */
-    public Uni<Integer> restore(Queue q, List<Before> rows) {
+    public Uni<Integer> restore(io.firebreak.functions.Applying apply, Queue q, List<Before> rows) {
         DeclaredRequeue r = q.declared();
         StringBuilder set = new StringBuilder(q.status() + " = (b.before ->> $1)::" + q.type(r.statusColumn()));
         List<String> columns = new ArrayList<>(r.reset().keySet());
@@ -150,7 +152,8 @@ public class QueueTables {
         int idsParam = columns.size() + 2;
         String sql = "UPDATE " + q.table() + " AS t SET " + set + " FROM (SELECT unnest($" + idsParam + "::text[]) AS id, unnest($"
                 + (idsParam + 1) + "::text[])::jsonb AS before) AS b WHERE t." + q.id() + " = b.id::" + q.type(r.idColumn())
-                + " AND t." + q.status() + " = $" + (idsParam + 2) + "::text::" + q.type(r.statusColumn());
+                + " AND t." + q.status() + " = $" + (idsParam + 2) + "::text::" + q.type(r.statusColumn())
+                + " RETURNING t." + q.id() + "::text";
         return batches(rows, batch -> {
             List<Object> args = new ArrayList<>();
             args.add(r.statusColumn());
@@ -158,7 +161,8 @@ public class QueueTables {
             args.add(batch.stream().map(Before::id).toArray(String[]::new));
             args.add(batch.stream().map(b -> b.values().toString()).toArray(String[]::new));
             args.add(r.to());
-            return target.write(tx -> tx.preparedQuery(sql).execute(Tuple.from(args)).map(updated -> updated.rowCount()));
+            return target.write(apply, r.qualifiedTable(), batch.stream().map(Before::id).toList(),
+                    tx -> TargetWrites.keys(tx, sql, Tuple.from(args))).map(List::size);
         });
     }
 

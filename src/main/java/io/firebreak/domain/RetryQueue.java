@@ -64,12 +64,14 @@ public class RetryQueue {
 
     static final String SET_ACTIVE = """
             UPDATE public.erp_integrations SET is_active = $2, updated_at = now()
-            WHERE id = $1 AND is_active = $3""";
+            WHERE id = $1 AND is_active = $3
+            RETURNING id::text""";
 
     /** The seed's UPDATE, limited to the planned rows that are still in the state the plan saw. */
     static final String MOVE = """
             UPDATE public.erp_sync_logs SET sync_status = $3, updated_at = now()
-            WHERE id = ANY($1) AND sync_status = $2""";
+            WHERE id = ANY($1) AND sync_status = $2
+            RETURNING id::text""";
 
     public record DeadLetters(String integrationId, String name, String erpSystem, boolean active, long deadLetters,
             Instant lastAt) {
@@ -146,26 +148,33 @@ public class RetryQueue {
         });
     }
 
-    /** Sets is_active where it is still {@code from}; 1 if it changed, 0 if not. */
-    public Uni<Integer> setActive(UUID integrationId, boolean from, boolean to) {
-        return writes.write(tx -> tx.preparedQuery(SET_ACTIVE).execute(Tuple.of(integrationId, to, from))
-                .map(rows -> rows.rowCount()));
+    /** Sets is_active where it is still {@code from}, inside an audited apply; 1 if it changed, 0 if not. */
+    public Uni<Integer> setActive(io.firebreak.functions.Applying apply, UUID integrationId, boolean from, boolean to) {
+        return writes.write(apply, INTEGRATIONS, List.of(integrationId.toString()),
+                tx -> TargetWrites.keys(tx, SET_ACTIVE, Tuple.of(integrationId, to, from))).map(List::size);
     }
+
+    /** The kinds of keys an apply records: integration ids, sync log ids. */
+    public static final String INTEGRATIONS = "erp_integrations";
+    public static final String SYNC_LOGS = "erp_sync_logs";
 
     /**
      * Moves the given rows from one status to another in batches, each its own short transaction
-     * with statement and lock timeouts. Rows no longer in {@code from} are left alone. Returns the
-     * rows moved; a failing batch fails the call after the batches before it committed.
+     * with statement and lock timeouts, inside an audited apply that records each batch's ids. Rows
+     * no longer in {@code from} are left alone. Returns the rows moved; a failing batch fails the call
+     * after the batches before it committed, and no later batch starts.
      */
-    public Uni<Integer> move(List<Long> ids, String from, String to) {
+    public Uni<Integer> move(io.firebreak.functions.Applying apply, List<Long> ids, String from, String to) {
         List<List<Long>> batches = new ArrayList<>();
         for (int i = 0; i < ids.size(); i += config.batchSize()) {
             batches.add(ids.subList(i, Math.min(ids.size(), i + config.batchSize())));
         }
         Uni<Integer> moved = Uni.createFrom().item(0);
         for (List<Long> batch : batches) {
-            moved = moved.flatMap(total -> writes.write(tx -> tx.preparedQuery(MOVE)
-                    .execute(Tuple.of(batch.toArray(new Long[0]), from, to)).map(rows -> total + rows.rowCount())));
+            List<String> attempted = batch.stream().map(String::valueOf).toList();
+            moved = moved.flatMap(total -> writes.write(apply, SYNC_LOGS, attempted,
+                    tx -> TargetWrites.keys(tx, MOVE, Tuple.of(batch.toArray(new Long[0]), from, to)))
+                    .map(changed -> total + changed.size()));
         }
         return moved;
     }

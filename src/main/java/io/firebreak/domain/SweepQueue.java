@@ -52,8 +52,7 @@ public class SweepQueue {
     }
 
     @Inject
-    @ReactiveDataSource("ops")
-    Pool ops;
+    io.firebreak.db.OpsDb ops;
 
     @Inject
     Clock clock;

@@ -35,8 +35,7 @@ public class TableMaintenance {
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'""";
 
     @Inject
-    @ReactiveDataSource("target")
-    Pool pool;
+    io.firebreak.db.TargetDb pool;
 
     @Inject
     TargetWrites target;
@@ -63,15 +62,17 @@ public class TableMaintenance {
         return (analyzeOnly ? "ANALYZE " : "VACUUM (ANALYZE) ") + table.qualified();
     }
 
-    /** Runs one maintenance statement under the timeouts; answers how long it took. */
-    public Uni<Duration> run(String statement, Duration timeout) {
+    /** Runs one maintenance statement under the timeouts, inside an audited apply; answers how long it took. */
+    public Uni<Duration> run(io.firebreak.functions.Applying apply, String table, String statement, Duration timeout) {
         String limits = "SET statement_timeout = " + timeout.toMillis() + "; SET lock_timeout = "
                 + config.lockTimeout().toMillis();
-        return pool.withConnection(conn -> {
+        // Its own deadline: the statement may run for its whole timeout, then the RESET.
+        return pool.withConnection(timeout.plus(pool.deadline()), conn -> {
             long start = System.nanoTime();
             return conn.query(limits).execute()
                     .flatMap(set -> conn.query(statement).execute())
                     .map(done -> Duration.ofNanos(System.nanoTime() - start))
+                    .invoke(took -> apply.committed("tables", List.of(table)))
                     // The pooled connection goes back with the server's defaults, whatever happened.
                     .eventually(() -> conn.query("RESET statement_timeout; RESET lock_timeout").execute()
                             .onFailure().recoverWithNull());

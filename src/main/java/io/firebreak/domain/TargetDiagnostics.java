@@ -54,8 +54,11 @@ public class TargetDiagnostics {
             WHERE backend_type = 'client backend'""";
 
     @Inject
-    @ReactiveDataSource("target")
-    Pool target;
+    io.firebreak.db.TargetDb target;
+
+    /** confirm-outage's checks run on the probe pool, so other functions' work never queues in front of them. */
+    @Inject
+    io.firebreak.db.ProbeDb probe;
 
     @ConfigProperty(name = "firebreak.target.statement-timeout", defaultValue = "1500ms")
     Duration statementTimeout;
@@ -72,11 +75,11 @@ public class TargetDiagnostics {
     }
 
     public Uni<Long> tenantCount() {
-        return readOnly(TENANT_COUNT).map(rows -> rows.iterator().next().getLong("tenants"));
+        return readOnly(probe, TENANT_COUNT).map(rows -> rows.iterator().next().getLong("tenants"));
     }
 
     public Uni<List<AuditCount>> auditWindow(int windowMinutes) {
-        return readOnly(AUDIT_WINDOW.formatted(windowMinutes)).map(rows -> {
+        return readOnly(probe, AUDIT_WINDOW.formatted(windowMinutes)).map(rows -> {
             List<AuditCount> counts = new ArrayList<>();
             for (Row row : rows) {
                 counts.add(new AuditCount(row.getString("action_type"), row.getLong("events"), row.getLong("tenants")));
@@ -87,7 +90,7 @@ public class TargetDiagnostics {
 
     /** Events per action type over the 24 h before the window. */
     public Uni<Map<String, Long>> auditBaseline(int windowMinutes) {
-        return readOnly(AUDIT_BASELINE.formatted(windowMinutes, windowMinutes)).map(rows -> {
+        return readOnly(probe, AUDIT_BASELINE.formatted(windowMinutes, windowMinutes)).map(rows -> {
             Map<String, Long> totals = new HashMap<>();
             for (Row row : rows) {
                 totals.put(row.getString("action_type"), row.getLong("events"));
@@ -97,7 +100,7 @@ public class TargetDiagnostics {
     }
 
     public Uni<ConnectionUsage> connectionUsage() {
-        return readOnly(CONNECTIONS).map(rows -> {
+        return readOnly(probe, CONNECTIONS).map(rows -> {
             Row row = rows.iterator().next();
             return new ConnectionUsage(row.getLong("total"), row.getLong("active"), row.getLong("idle_in_transaction"),
                     row.getInteger("max_connections"), row.getInteger("reserved"));
@@ -110,9 +113,13 @@ public class TargetDiagnostics {
      * Only integers firebreak validated are ever formatted into these queries.
      */
     public Uni<RowSet<Row>> readOnly(String query) {
+        return readOnly(target, query);
+    }
+
+    private Uni<RowSet<Row>> readOnly(io.firebreak.db.GuardedPool pool, String query) {
         String sql = "SET LOCAL statement_timeout = " + statementTimeout.toMillis()
                 + "; SET TRANSACTION READ ONLY; " + query;
-        return target.query(sql).execute().map(TargetDiagnostics::lastResult);
+        return pool.query(sql).execute().map(TargetDiagnostics::lastResult);
     }
 
     static RowSet<Row> lastResult(RowSet<Row> first) {

@@ -74,8 +74,7 @@ public class TeamMessages {
     }
 
     @Inject
-    @ReactiveDataSource("ops")
-    Pool ops;
+    io.firebreak.db.OpsDb ops;
 
     @Inject
     Clock clock;

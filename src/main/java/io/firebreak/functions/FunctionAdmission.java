@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,11 +61,14 @@ public class FunctionAdmission {
 
     private FunctionManifest manifest;
     private ApiTokens tokens;
+    /** Reads one JSON value and refuses anything after it ({@code {} {}}). */
+    private ObjectReader strictTrees;
     private final Map<String, ObjectReader> readers = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
         manifest = FunctionManifest.load();
+        strictTrees = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         tokens = ApiTokens.parse(apiKeys);
         if (tokens.isEmpty()) {
             LOG.warn("FIREBREAK_API_KEYS is empty: every function call will be refused with 401");
@@ -99,8 +103,46 @@ public class FunctionAdmission {
         if (call.hasBody() && call.body().length > maxBodyBytes()) {
             throw FunctionError.badInput("body_too_large", null, "the body is larger than " + maxBodyBytes() + " bytes");
         }
-        String json = withActor(f.id(), json(call, f, method), caller, call.idempotencyKey());
-        return new Admitted(f, caller, json, parse(f.id(), json));
+        return admitted(f, caller, json(call, f, method), call.idempotencyKey(), false);
+    }
+
+    /**
+     * The input checked once for every function: one JSON object and nothing after it, no control
+     * characters in text (tab and newlines only in free-text fields), no null list elements; then
+     * the actor written in and the input bound strictly. A function without input takes none.
+     */
+    private Admitted admitted(FunctionManifest.Function f, Caller caller, String raw, String idempotencyKey,
+            boolean provider) {
+        FunctionInvoker invoker = FunctionRecorder.registry.matchInvoker(f.id());
+        if (invoker == null || !invoker.hasInput()) {
+            if (raw != null && !raw.isBlank() && !raw.strip().equals("{}")) {
+                throw FunctionError.badInput("unexpected_input", null, f.id() + " takes no input");
+            }
+            return new Admitted(f, caller, null, null);
+        }
+        ObjectNode tree = raw == null || raw.isBlank() ? null : object(raw);
+        if (tree != null) {
+            InputText.check(tree, provider);
+        }
+        tree = withActor(invoker, tree, caller, idempotencyKey);
+        return new Admitted(f, caller, tree == null ? null : tree.toString(), tree == null ? null : bind(f.id(), invoker, tree));
+    }
+
+    /** The text as exactly one JSON object. */
+    private ObjectNode object(String raw) {
+        JsonNode tree;
+        try {
+            tree = strictTrees.readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw describe(e);
+        }
+        if (tree == null || tree.isMissingNode()) {
+            return null;
+        }
+        if (!(tree instanceof ObjectNode o)) {
+            throw FunctionError.badInput("invalid_type", null, "the body must be a JSON object");
+        }
+        return o;
     }
 
     /**
@@ -117,14 +159,16 @@ public class FunctionAdmission {
         }
         String provider = signatures.verify(call.headers(), call.body());
         Caller caller = new Caller(Role.PROVIDER, "webhook:" + provider);
-        String json = withActor(f.id(), call.hasBody() ? new String(call.body(), StandardCharsets.UTF_8) : null, caller,
-                null);
-        return new Admitted(f, caller, json, parse(f.id(), json));
+        return admitted(f, caller, call.hasBody() ? new String(call.body(), StandardCharsets.UTF_8) : null, null, true);
     }
 
     /** Bearer header always; the query string only where the manifest allows it (UptimeRobot's free plan). */
     private static String token(FunctionCall call, FunctionManifest.Function f) {
         String header = call.authorization();
+        if (header != null && header.length() > InputText.MAX_AUTHORIZATION) {
+            throw FunctionError.badInput("header_too_large", "Authorization",
+                    "the Authorization header is longer than " + InputText.MAX_AUTHORIZATION + " characters");
+        }
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return header.substring(7).trim();
         }
@@ -162,22 +206,11 @@ public class FunctionAdmission {
      * Functions that change something take an {@link ActorInput}: admission writes the actor (from
      * the token) and the Idempotency-Key header into it, and refuses an actor the caller made up.
      */
-    private String withActor(String id, String json, Caller caller, String idempotencyKey) {
-        FunctionInvoker invoker = FunctionRecorder.registry.matchInvoker(id);
-        if (invoker == null || !invoker.hasInput() || !(invoker.getInputType() instanceof Class<?> type)
-                || !ActorInput.class.isAssignableFrom(type)) {
-            return json;
+    private ObjectNode withActor(FunctionInvoker invoker, ObjectNode tree, Caller caller, String idempotencyKey) {
+        if (!(invoker.getInputType() instanceof Class<?> type) || !ActorInput.class.isAssignableFrom(type)) {
+            return tree;
         }
-        ObjectNode node;
-        try {
-            var tree = json == null ? mapper.createObjectNode() : mapper.readTree(json);
-            if (!(tree instanceof ObjectNode o)) {
-                throw FunctionError.badInput("invalid_type", null, "the body must be a JSON object");
-            }
-            node = o;
-        } catch (JsonProcessingException e) {
-            throw describe(e);
-        }
+        ObjectNode node = tree == null ? mapper.createObjectNode() : tree;
         if (node.has("actor")) {
             throw FunctionError.badInput("reserved_field", "actor", "actor is set from the API token, not the input");
         }
@@ -185,14 +218,18 @@ public class FunctionAdmission {
         if (caller.name() != null) {
             actor.put("name", caller.name());
         }
+        if (node.hasNonNull("idempotencyKey")) {
+            InputText.idempotencyKey(node.get("idempotencyKey").asText());
+        }
         if (idempotencyKey != null && !idempotencyKey.isBlank()) {
+            InputText.idempotencyKey(idempotencyKey);
             if (node.hasNonNull("idempotencyKey") && !node.get("idempotencyKey").asText().equals(idempotencyKey)) {
                 throw FunctionError.badInput("conflicting_idempotency_key", "idempotencyKey",
                         "the Idempotency-Key header and the idempotencyKey field differ");
             }
             node.put("idempotencyKey", idempotencyKey);
         }
-        return node.toString();
+        return node;
     }
 
     private static boolean isForm(String contentType) {
@@ -201,19 +238,16 @@ public class FunctionAdmission {
     }
 
     /**
-     * Parses like Funqy (case-insensitive property names) but strictly: unknown fields are refused,
+     * Binds like Funqy (case-insensitive property names) but strictly: unknown fields are refused,
      * except where an input type says providers may add fields.
      */
-    private Object parse(String id, String json) {
-        FunctionInvoker invoker = FunctionRecorder.registry.matchInvoker(id);
-        if (invoker == null || !invoker.hasInput() || json == null) {
-            return null;
-        }
+    private Object bind(String id, FunctionInvoker invoker, ObjectNode tree) {
         ObjectReader reader = readers.computeIfAbsent(id, k -> strict(invoker.getInputType()));
         try {
-            return reader.readValue(json);
-        } catch (JsonProcessingException e) {
-            throw describe(e);
+            return reader.readValue(tree);
+        } catch (java.io.IOException e) {
+            throw e instanceof JsonProcessingException j ? describe(j)
+                    : FunctionError.badInput("malformed_json", null, "the body is not valid JSON");
         }
     }
 

@@ -170,7 +170,8 @@ public class IncidentMessages {
                 .flatMap(found -> found.isPresent() ? ensureChannel(found.get(), source) : Uni.createFrom().voidItem())
                 .flatMap(v -> deliver())
                 .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("delivery after %s deferred to the watch job: %s", incidentId, e.getMessage());
+                    LOG.warnf("delivery after %s deferred to the watch job: %s", incidentId,
+                            io.firebreak.domain.Identifiers.loggable(e.getMessage()));
                     return List.of();
                 });
     }

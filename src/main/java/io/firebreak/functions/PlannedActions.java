@@ -6,8 +6,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+
+import org.jboss.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.firebreak.domain.IdempotencyKeys;
 import io.firebreak.domain.Plans;
 import io.firebreak.domain.AuditTrail;
+import io.firebreak.domain.Identifiers;
 import io.firebreak.domain.IncidentStore;
 import io.smallrye.mutiny.Uni;
 
@@ -29,6 +34,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class PlannedActions {
+
+    private static final Logger LOG = Logger.getLogger(PlannedActions.class);
 
     @Inject
     Plans plans;
@@ -121,7 +128,7 @@ public class PlannedActions {
                     return Uni.createFrom().failure(new FunctionError(409, "expired_plan",
                             "plan " + planId + " expired at " + plan.expiresAt() + ": run the dry run again", "planId"));
                 }
-                return current.apply(plan).flatMap(now -> {
+                return audit.unclaimed(List.of(planClaim(input))).flatMap(free -> current.apply(plan)).flatMap(now -> {
                     if (!now.digest().equals(plan.digest())) {
                         throw new FunctionError(409, "stale_plan", "what this would change differs from plan " + planId
                                 + " (" + now.rows() + " rows now): nothing was changed; run the dry run again", "planId");
@@ -150,33 +157,116 @@ public class PlannedActions {
                         record.map(AuditTrail.Record::rowsAffected).orElse(0), "planId", input.getPlanId()))));
     }
 
-    /** What a change did: its result for the answer, the rows it affected, its outcome ("applied", "partial: ..."). */
-    public record Done<T>(T result, int rows, String outcome) {
+    /**
+     * What a change did: its result for the answer, the rows it affected, its outcome ("applied",
+     * "partial: ..."), and whether it is resumable (some steps failed: the same plan may run again
+     * to finish them, so it keeps no claim on its plan).
+     */
+    public record Done<T>(T result, int rows, String outcome, boolean resumable) {
+        public Done(T result, int rows, String outcome) {
+            this(result, rows, outcome, false);
+        }
     }
 
-    /** A change as recorded: the id of its "apply" audit record, its result and the rows it affected. */
+    /** A change as recorded: the id of its outcome audit record, its result and the rows it affected. */
     public record Audited<T>(long auditId, T result, int rows) {
     }
 
     /**
-     * Runs a plan's change between an "apply-started" audit record and the "apply" record with its
-     * rows and outcome. A change that stops part-way is recorded as failed and, unless it is already a
-     * refusal, answered 503 apply_failed: the batches before it committed, the dry run shows what is left.
+     * What an audited change is: who, which function, the action recorded ("apply", "undo",
+     * "sweep"), why, its input and plan, what it undoes, and what it claims (a plan, an undone record).
      */
+    public record Change(Actor actor, String function, String action, String reason, Object input, JsonNode plan,
+            Long undoOf, List<String> claims) {
+    }
+
+    /** A planned apply: it claims its plan, so the plan applies once. */
     public <T> Uni<Audited<T>> audited(String function, ActionInput input, Object in, JsonNode plan,
-            java.util.function.Supplier<Uni<Done<T>>> change) {
-        return audit.record(new AuditTrail.Entry(input.getActor(), function, "apply-started", input.getReason(), in, plan, 0,
-                java.util.List.of(), "started", null))
-                .flatMap(started -> change.get())
-                .onFailure().call(e -> audit.record(new AuditTrail.Entry(input.getActor(), function, "apply",
-                        input.getReason(), in, plan, 0, java.util.List.of(),
-                        "failed: " + io.firebreak.domain.Identifiers.firstLine(e.getMessage()), null)))
-                .onFailure(e -> !(e instanceof FunctionError)).transform(e -> new FunctionError(503, "apply_failed",
-                        "the apply stopped part-way (" + io.firebreak.domain.Identifiers.firstLine(e.getMessage())
-                                + "); batches before it committed; run the dry run again to see what is left", null))
-                .flatMap(done -> audit.record(new AuditTrail.Entry(input.getActor(), function, "apply", input.getReason(), in,
-                        plan, done.rows(), java.util.List.of(), done.outcome(), null))
-                        .map(auditId -> new Audited<>(auditId, done.result(), done.rows())));
+            Function<Applying, Uni<Done<T>>> change) {
+        return audited(new Change(input.getActor(), function, "apply", input.getReason(), in, plan, null,
+                List.of(planClaim(input))), change);
+    }
+
+    /** An undo's apply: it claims its plan and the record it undoes, so two undo plans of one change never both run. */
+    public <T> Uni<Audited<T>> auditedUndo(ActionInput input, Object in, JsonNode plan, long undoOf,
+            Function<Applying, Uni<Done<T>>> change) {
+        return audited(new Change(input.getActor(), "undo", "undo", input.getReason(), in, plan, undoOf,
+                List.of(planClaim(input), "undo:" + undoOf)), change);
+    }
+
+    /**
+     * The one way anything changes: a "started" record (with the change's claims) commits first;
+     * the change gets the {@link Applying} capability every target and provider write needs and
+     * reports each key that committed; then the outcome record says what happened. A change that
+     * fails in any way, at any point, is recorded with exactly what it committed (and what is in
+     * doubt) and answered 503 apply_failed naming that record; one that changed nothing gives its
+     * claims back, so it can simply be tried again.
+     */
+    public <T> Uni<Audited<T>> audited(Change c, Function<Applying, Uni<Done<T>>> change) {
+        AuditTrail.Entry started = new AuditTrail.Entry(c.actor(), c.function(), c.action() + "-started", c.reason(),
+                c.input(), c.plan(), 0, List.of(), "started", c.undoOf());
+        return audit.start(started, c.claims()).flatMap(startedId -> {
+            Applying applying = new Applying(startedId);
+            return Uni.createFrom().deferred(() -> change.apply(applying))
+                    .onItemOrFailure().transformToUni((done, failure) -> failure == null ? succeeded(c, applying, done)
+                            : failed(c, applying, failure));
+        });
+    }
+
+    private <T> Uni<Audited<T>> succeeded(Change c, Applying applying, Done<T> done) {
+        AuditTrail.Entry outcome = new AuditTrail.Entry(c.actor(), c.function(), c.action(), c.reason(), c.input(), c.plan(),
+                done.rows(), applying.externalIds(), done.outcome(), c.undoOf(), applying.result());
+        return audit.finish(outcome, applying.startedAuditId(), done.resumable() ? planClaims(c) : List.of())
+                .map(auditId -> new Audited<>(auditId, done.result(), done.rows()))
+                .onFailure().transform(e -> unrecorded(c, applying, done.outcome(), e));
+    }
+
+    private <T> Uni<Audited<T>> failed(Change c, Applying applying, Throwable failure) {
+        String why = Identifiers.firstLine(failure.getMessage() == null ? failure.getClass().getSimpleName()
+                : failure.getMessage());
+        boolean changed = applying.changedAnything();
+        // A change that changed nothing gives its claims back; one that did keeps its plan (stale now)
+        // but never the undone record's, so what is left can still be undone.
+        List<String> release = c.claims().stream().filter(claim -> !changed || claim.startsWith("undo:")).toList();
+        AuditTrail.Entry outcome = new AuditTrail.Entry(c.actor(), c.function(), c.action(), c.reason(), c.input(), c.plan(),
+                applying.committedCount(), applying.externalIds(), "failed: " + why, c.undoOf(), applying.result());
+        return audit.finish(outcome, applying.startedAuditId(), release)
+                .onFailure().transform(e -> unrecorded(c, applying, "failed: " + why, e))
+                .map(auditId -> {
+                    if (changed) {
+                        throw new FunctionError(503, "apply_failed", "the " + c.action() + " stopped part-way (" + why + "): "
+                                + applying.committedCount() + " committed, " + applying.inDoubtCount()
+                                + " in doubt, as audit record " + auditId + " lists; undo restores them, the dry run shows what is left",
+                                null, Map.of("auditId", auditId, "committed", applying.committedCount(),
+                                        "inDoubt", applying.inDoubtCount()), true);
+                    }
+                    if (failure instanceof FunctionError f) {
+                        throw f;
+                    }
+                    throw new FunctionError(503, "apply_failed", "the " + c.action() + " failed before changing anything ("
+                            + why + "), as audit record " + auditId + " says; it can be tried again", null,
+                            Map.of("auditId", auditId, "committed", 0, "inDoubt", 0), false);
+                });
+    }
+
+    /** The change's outcome could not be recorded (the ops database failed too): the log is the last record. */
+    private FunctionError unrecorded(Change c, Applying applying, String outcome, Throwable e) {
+        LOG.errorf("%s %s (%s): the outcome could not be recorded (%s); apply-started audit record %d stands; "
+                + "what it changed: %s", c.function(), c.action(), outcome, Identifiers.firstLine(e.getMessage()),
+                applying.startedAuditId(), applying.result());
+        return new FunctionError(503, "apply_unrecorded", "the " + c.action() + " ended (" + outcome
+                + ") but its outcome could not be recorded: apply-started audit record " + applying.startedAuditId()
+                + " stands, and the service log lists what changed", null,
+                Map.of("startedAuditId", applying.startedAuditId(), "committed", applying.committedCount(),
+                        "inDoubt", applying.inDoubtCount()), applying.changedAnything());
+    }
+
+    private static List<String> planClaims(Change c) {
+        return c.claims().stream().filter(claim -> claim.startsWith("plan:")).toList();
+    }
+
+    private static String planClaim(ActionInput input) {
+        return "plan:" + input.getPlanId();
     }
 
     /** Validates the apply fields of an action input; returns the plan id. */
@@ -208,13 +298,10 @@ public class PlannedActions {
         return keys.claim(function, key, requestHash, config.idempotencyWait()).flatMap(claim -> {
             if (claim instanceof IdempotencyKeys.Claimed) {
                 // An answer marked resumable (some steps failed) is not kept: the same key resumes.
-                return work.get()
+                return Uni.createFrom().<JsonNode>deferred(() -> work.get())
                         .call(answer -> answer.path("resumable").asBoolean(false) ? keys.release(function, key)
                                 : keys.complete(function, key, 200, answer))
-                        .onFailure(FunctionError.class).call(e -> {
-                            FunctionError f = (FunctionError) e;
-                            return keys.complete(function, key, f.status(), error(f));
-                        });
+                        .onFailure().call(e -> settle(function, key, e));
             }
             if (claim instanceof IdempotencyKeys.Done done) {
                 return replay(done);
@@ -232,13 +319,28 @@ public class PlannedActions {
         });
     }
 
+    /**
+     * A failed call never leaves its key running: a refusal, or a failure after something changed,
+     * is kept and replayed; anything else gives the key back, so a retry runs at once.
+     */
+    private Uni<Void> settle(String function, String key, Throwable e) {
+        Uni<Void> done = e instanceof FunctionError f && f.replayable() ? keys.complete(function, key, f.status(), error(f))
+                : keys.release(function, key);
+        return done.onFailure().invoke(failed -> LOG.warnf("idempotency key %s of %s could not be settled (%s); "
+                + "it frees itself when its lease ends", Identifiers.loggable(key), function, failed.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
     private Uni<JsonNode> replay(IdempotencyKeys.Done done) {
         if (done.status() == 200) {
             return Uni.createFrom().item(done.response());
         }
         JsonNode e = done.response().path("error");
+        Map<String, Object> details = e.has("details") ? mapper.convertValue(e.get("details"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
+                }) : Map.of();
         return Uni.createFrom().failure(new FunctionError(done.status(), e.path("code").asText(),
-                e.path("message").asText(), e.path("field").isNull() ? null : e.path("field").asText(null)));
+                e.path("message").asText(), e.path("field").isNull() ? null : e.path("field").asText(null), details, true));
     }
 
     private JsonNode error(FunctionError f) {

@@ -11,7 +11,10 @@ final class ErrorBody {
     }
 
     static void send(RoutingContext ctx, FunctionError e) {
-        send(ctx, e.status(), e.code(), e.getMessage(), e.field());
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json").end(ErrorJson.of(e));
     }
 
     static void send(RoutingContext ctx, int status, String code, String message, String field) {
@@ -19,6 +22,6 @@ final class ErrorBody {
             return;
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(ErrorJson.of(code, message, field));
+                .end(ErrorJson.of(status, code, message, field));
     }
 }

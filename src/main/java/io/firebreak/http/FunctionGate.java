@@ -52,9 +52,10 @@ public class FunctionGate {
                 body == null ? null : body.getBytes(), headers(ctx));
         try {
             FunctionAdmission.Admitted admitted = admission.admit(call);
-            // Funqy reads POST bodies as JSON: hand it the normalised form of a form or query-string webhook.
-            if (admitted.json() != null && !ctx.request().method().name().equals("GET")) {
-                ctx.setBody(Buffer.buffer(admitted.json()));
+            // Funqy reads POST bodies as JSON: hand it the input as admission checked it (the normalised
+            // form of a form or query-string webhook; nothing for a function that takes no input).
+            if (!ctx.request().method().name().equals("GET")) {
+                ctx.setBody(admitted.json() == null ? Buffer.buffer() : Buffer.buffer(admitted.json()));
             }
         } catch (FunctionError e) {
             if (e.status() == 405) {
@@ -100,7 +101,7 @@ public class FunctionGate {
             return;
         }
         String reference = UUID.randomUUID().toString();
-        LOG.errorf(failure, "unexpected failure on %s (reference %s)", ctx.request().path(), reference);
+        LOG.errorf(failure, "unexpected failure on %s (reference %s)", io.firebreak.domain.Identifiers.loggable(ctx.request().path()), reference);
         ErrorBody.send(ctx, 500, "internal_error", "unexpected error; reference " + reference, null);
     }
 }

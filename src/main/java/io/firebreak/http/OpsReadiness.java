@@ -25,8 +25,7 @@ public class OpsReadiness implements AsyncHealthCheck {
             SELECT max(version) AS version FROM flyway_schema_history WHERE success""";
 
     @Inject
-    @ReactiveDataSource("ops")
-    Pool ops;
+    io.firebreak.db.OpsDb ops;
 
     @Override
     public Uni<HealthCheckResponse> call() {

@@ -63,7 +63,7 @@ public class LambdaDispatcher implements RequestStreamHandler {
         } else if (event != null && ScheduleEvent.is(event)) {
             answer = schedule(ScheduleEvent.jobName(event, export.orElse(null), admission.manifest()));
         } else {
-            answer = readTree(ErrorJson.of("unknown_event",
+            answer = readTree(ErrorJson.of(400, "unknown_event",
                     "expected an API Gateway HTTP (payload 2.0) or EventBridge Scheduler event", null));
         }
         mapper.writeValue(output, answer);

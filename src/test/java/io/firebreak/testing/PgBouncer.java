@@ -32,7 +32,7 @@ public final class PgBouncer implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("fb-pgbouncer", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwxr-xr-x")));
-            Files.writeString(dir.resolve("users.txt"), "\"postgres\" \"\"\n");
+            Files.writeString(dir.resolve("users.txt"), "\"postgres\" \"\"\n\"" + PostgresDatabases.RUNTIME_ROLE + "\" \"\"\n");
             Files.writeString(dir.resolve("pgbouncer.ini"), """
                     [databases]
                     * = host=127.0.0.1 port=5432
@@ -69,8 +69,12 @@ public final class PgBouncer implements AutoCloseable {
     }
 
     public String url(String database) {
+        return url(database, "postgres");
+    }
+
+    public String url(String database, String user) {
         // Not on 6543, so the URL says it is a pooler (as Prisma-style URLs do).
-        return "postgresql://postgres@127.0.0.1:" + port + "/" + database + "?pgbouncer=true";
+        return "postgresql://" + user + "@127.0.0.1:" + port + "/" + database + "?pgbouncer=true";
     }
 
     public int port() {

@@ -40,6 +40,12 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
     private String target;
 
     /**
+     * The role the service runs as on the ops database, as production does: it owns nothing and has
+     * only the migrations' grants; the migrations run as the owner (the admin URL).
+     */
+    public static final String RUNTIME_ROLE = "firebreak_runtime";
+
+    /**
      * Cluster-wide roles the tests need: the read-only role declared checks run as (as a deployment
      * creates it), and a plain login role whose sessions stand in for the application's.
      */
@@ -52,8 +58,13 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN
                     CREATE ROLE %s LOGIN;
                 END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN
+                    CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+                END IF;
             END $$;
-            GRANT pg_read_all_data TO firebreak_checks""".formatted(TestSessions.APP_ROLE, TestSessions.APP_ROLE);
+            GRANT pg_read_all_data TO firebreak_checks""".formatted(TestSessions.APP_ROLE, TestSessions.APP_ROLE,
+            RUNTIME_ROLE, RUNTIME_ROLE);
+
 
     @Override
     public Map<String, String> start() {
@@ -76,7 +87,8 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
         if (targetMode.equals("pgbouncer") || opsMode.equals("pgbouncer")) {
             pgbouncer = PgBouncer.start();
         }
-        config.put("ops.database.url", opsMode.equals("pgbouncer") ? pgbouncer.url(ops) : url(ops));
+        config.put("ops.database.url", opsMode.equals("pgbouncer") ? pgbouncer.url(ops, RUNTIME_ROLE) : url(ops, RUNTIME_ROLE));
+        config.put("ops.migration.database.url", withPassword(url(ops)));
         config.put("target.database.url", switch (targetMode) {
             case "real" -> url(target);
             case "pgbouncer" -> pgbouncer.url(target);
@@ -91,7 +103,7 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
         // Explicit either way, so that no FIREBREAK_MIGRATE_AT_START in the environment decides it.
         config.put("firebreak.ops.migrate-at-start", String.valueOf(!opsMode.equals("real-unmigrated")));
         // Where tests arrange target rows: always the real database, whatever the service talks through.
-        databases = new TestDatabases(url(target), url(ops), hanging);
+        databases = new TestDatabases(url(target), url(ops), url(ops, RUNTIME_ROLE), hanging);
         config.put("firebreak.api-keys", Tokens.apiKeys());
         // Small bounds, so tests reach them; small batches, so one apply spans several.
         config.put("firebreak.actions.max-rows", "600");
@@ -128,6 +140,16 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
     public static String url(String database) {
         int slash = ADMIN_URL.lastIndexOf('/');
         return ADMIN_URL.substring(0, slash + 1) + database;
+    }
+
+    /** Flyway takes credentials only as a pair: with trust authentication any password does. */
+    static String withPassword(String url) {
+        return url.matches("postgresql://[^:@/]+@.*") ? url.replaceFirst("://([^@/]+)@", "://$1:trust@") : url;
+    }
+
+    /** The same database as another (trust-authenticated) role. */
+    public static String url(String database, String user) {
+        return url(database).replaceFirst("://[^@/]*@", "://" + user + "@");
     }
 
     static String resource(String path) {

@@ -10,10 +10,11 @@ import java.lang.annotation.Target;
  * under @QuarkusIntegrationTest, where CDI cannot inject into tests).
  *
  * @param target the target database, direct (not through any pooler): where tests arrange rows
- * @param ops the ops database, direct: where tests read what firebreak recorded
+ * @param ops the ops database, direct, as its owner: where tests read what firebreak recorded
+ * @param opsRuntime the ops database as the role the service runs as (only the migrations' grants)
  * @param hanging the hanging target server, in the "hanging" mode
  */
-public record TestDatabases(String target, String ops, HangingServer hanging) {
+public record TestDatabases(String target, String ops, String opsRuntime, HangingServer hanging) {
 
     /** Marks the test field that receives the databases. */
     @Retention(RetentionPolicy.RUNTIME)

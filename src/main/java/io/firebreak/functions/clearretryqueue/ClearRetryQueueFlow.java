@@ -61,9 +61,9 @@ public class ClearRetryQueueFlow {
             JsonNode changes = plan.content();
             boolean deactivate = changes.path("integration").path("isActive").path("before").asBoolean();
             List<Long> ids = ids(changes.path("syncLogs").path("ids"));
-            return actions.audited(FUNCTION, input, input(input, integration), changes, () -> (deactivate
-                    ? queue.setActive(integration, true, false) : Uni.createFrom().item(0))
-                    .flatMap(integrations -> queue.move(ids, "retrying", "dismissed")
+            return actions.audited(FUNCTION, input, input(input, integration), changes, apply -> (deactivate
+                    ? queue.setActive(apply, integration, true, false) : Uni.createFrom().item(0))
+                    .flatMap(integrations -> queue.move(apply, ids, "retrying", "dismissed")
                             .map(rows -> new PlannedActions.Done<>(new int[] { integrations, rows }, integrations + rows,
                                     "applied"))))
                     .map(done -> {
@@ -91,28 +91,34 @@ public class ClearRetryQueueFlow {
             boolean reactivate = changes.path("integration").path("isActive").path("after").asBoolean();
             List<Long> ids = ids(changes.path("syncLogs").path("ids"));
             java.util.Map<String, Object> in = java.util.Map.of("auditId", applied.id(), "planId", input.getPlanId());
-            return (reactivate ? queue.setActive(integration, false, true) : Uni.createFrom().item(0))
-                    .flatMap(integrations -> queue.move(ids, "dismissed", "retrying")
-                            .map(rows -> new int[] { integrations, rows }))
-                    .flatMap(counts -> audit.record(new AuditTrail.Entry(input.getActor(), "undo", "undo",
-                            input.getReason(), in, changes, counts[0] + counts[1], List.of(), "applied", applied.id()))
-                            .map(auditId -> {
-                                ObjectNode answer = mapper.createObjectNode();
-                                answer.put("applied", true);
-                                answer.put("undoOf", applied.id());
-                                answer.put("auditId", auditId);
-                                answer.put("integrationsReactivated", counts[0]);
-                                answer.put("rowsRestored", counts[1]);
-                                return (JsonNode) answer;
-                            }));
+            return actions.auditedUndo(input, in, changes, applied.id(), apply -> (reactivate
+                    ? queue.setActive(apply, integration, false, true) : Uni.createFrom().item(0))
+                    .flatMap(integrations -> queue.move(apply, ids, "dismissed", "retrying")
+                            .map(rows -> new PlannedActions.Done<>(new int[] { integrations, rows }, integrations + rows,
+                                    "applied"))))
+                    .map(done -> {
+                        ObjectNode answer = mapper.createObjectNode();
+                        answer.put("applied", true);
+                        answer.put("undoOf", applied.id());
+                        answer.put("auditId", done.auditId());
+                        answer.put("integrationsReactivated", done.result()[0]);
+                        answer.put("rowsRestored", done.result()[1]);
+                        return (JsonNode) answer;
+                    });
         });
     }
 
     Uni<PlannedActions.Proposal> undoProposal(AuditTrail.Record applied) {
         JsonNode before = applied.plan();
         UUID integration = UUID.fromString(before.path("integration").path("id").asText());
-        boolean wasActive = before.path("integration").path("isActive").path("before").asBoolean();
-        List<Long> dismissed = ids(before.path("syncLogs").path("ids"));
+        // What the apply changed: its recorded result (a failed apply's committed and in-doubt keys),
+        // or, for records written before results, the whole plan.
+        List<String> changedIntegrations = io.firebreak.functions.Applying.changedKeys(applied.result(), RetryQueue.INTEGRATIONS);
+        List<String> changedLogs = io.firebreak.functions.Applying.changedKeys(applied.result(), RetryQueue.SYNC_LOGS);
+        boolean wasActive = before.path("integration").path("isActive").path("before").asBoolean()
+                && (changedIntegrations == null || changedIntegrations.contains(integration.toString()));
+        List<Long> dismissed = changedLogs == null ? ids(before.path("syncLogs").path("ids"))
+                : changedLogs.stream().map(Long::valueOf).sorted().toList();
         return audit.undoneBy(applied.id()).flatMap(undone -> {
             if (undone.isPresent()) {
                 throw new FunctionError(409, "already_undone",

@@ -81,13 +81,14 @@ public class ConfirmOutageFlow {
      */
     public Uni<Outcome> record(Confirmation c, String source, long startNanos,
             BiFunction<IncidentStore.Tx, Optional<IncidentLink>, Uni<Optional<IncidentLink>>> alsoInTransaction) {
-        Duration limit = config.recordTimeout();
-        return store.transaction(tx -> link(tx, c, source)
+        // Past the record timeout the transaction is abandoned (it rolls back), so "not recorded" is true.
+        return store.transaction(config.recordTimeout(), tx -> link(tx, c, source)
                 .flatMap(link -> alsoInTransaction.apply(tx, link)))
-                .ifNoItem().after(limit).failWith(() -> new TimeoutException("no answer within " + limit.toMillis() + " ms"))
                 .map(link -> new Outcome(c, link, true, List.of(), elapsedMs(startNanos)))
                 .onFailure().recoverWithItem(e -> {
-                    LOG.errorf("ops database did not record the %s confirmation (%s): %s", c.verdict().json(),
+                    // An unexpected failure (not the database being out of reach) keeps its stack in the log.
+                    LOG.errorf(e instanceof io.firebreak.db.DatabaseUnavailable ? null : e,
+                            "ops database did not record the %s confirmation (%s): %s", c.verdict().json(),
                             c.fingerprint(), CheckRules.describe(e));
                     return new Outcome(c, Optional.empty(), false,
                             List.of("ops database unavailable: this confirmation and any incident were not recorded ("

@@ -25,6 +25,14 @@ public class SharedProbe {
     }
 
     Uni<SharedProbes.Answer<ConfirmOutageFlow.Outcome>> confirm(int windowMinutes) {
-        return probes.get(windowMinutes, () -> flow.confirm(Trigger.HTTP, windowMinutes, "function:confirm-outage"));
+        return confirm(windowMinutes, Trigger.HTTP, "function:confirm-outage");
+    }
+
+    /**
+     * The shared probe for any caller (confirm-outage over HTTP, a monitor's alert): a caller that
+     * starts a probe records it under its own trigger and source; the others take its answer.
+     */
+    public Uni<SharedProbes.Answer<ConfirmOutageFlow.Outcome>> confirm(int windowMinutes, Trigger trigger, String source) {
+        return probes.get(windowMinutes, () -> flow.confirm(trigger, windowMinutes, source));
     }
 }

@@ -15,10 +15,10 @@ import io.smallrye.mutiny.Uni;
  * for the database; older than that, callers wait for a new probe. A failed probe is never shared;
  * a zero window shares nothing.
  */
-final class SharedProbes<K, V> {
+public final class SharedProbes<K, V> {
 
     /** An answer; shared when it came from another call's probe, with how old that probe is. */
-    record Answer<V>(V value, boolean shared, long ageMillis) {
+    public record Answer<V>(V value, boolean shared, long ageMillis) {
     }
 
     /** The last answer (null before the first) and the probe under way (null when none). */

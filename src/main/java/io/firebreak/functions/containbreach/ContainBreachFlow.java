@@ -116,7 +116,9 @@ public class ContainBreachFlow {
                 ? proposal(tenant, steps)
                 : plans.find(planId).map(p -> new PlannedActions.Proposal(scope, p.map(Plans.Plan::digest).orElse(""), 0,
                         mapper.createObjectNode())));
-        return actions.apply(FUNCTION, scope, input, current, plan -> containment.steps(planId).flatMap(done -> {
+        return actions.apply(FUNCTION, scope, input, current, plan -> actions.audited(FUNCTION, input,
+                Map.of("scope", scope, "planId", planId.toString(), "steps", steps), plan.content(),
+                apply -> containment.steps(planId).flatMap(done -> {
             Map<String, String> finished = new java.util.HashMap<>();
             done.forEach(s -> finished.put(s.step(), s.state()));
             Uni<ArrayNode> outcomes = Uni.createFrom().item(mapper.createArrayNode());
@@ -126,13 +128,13 @@ public class ContainBreachFlow {
                         list.addObject().put("step", step).put("state", "already_done");
                         return Uni.createFrom().item(list);
                     }
-                    return run(step, planId, tenant, input, plan.content())
+                    return run(apply, step, planId, tenant, input, plan.content())
                             .map(detail -> outcome(step, "done", detail))
                             .onFailure().recoverWithItem(e -> outcome(step, "failed",
                                     mapper.createObjectNode().put("error", e instanceof FunctionError f ? f.getMessage()
                                             : String.valueOf(e.getMessage()))))
                             .call(o -> containment.recordStep(planId, step, o.path("state").asText(), o.path("detail")))
-                            .call(o -> audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply",
+                            .call(o -> audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "step",
                                     input.getReason(), Map.of("step", step, "scope", scope, "planId", planId.toString()),
                                     plan.content().path("steps").path(step), o.path("detail").path("rows").asInt(0),
                                     externalIds(o.path("detail")), o.path("state").asText(), null)))
@@ -143,17 +145,24 @@ public class ContainBreachFlow {
                 });
             }
             return outcomes.map(list -> {
-                boolean failed = false;
+                int failed = 0;
+                int rows = 0;
                 for (JsonNode o : list) {
-                    failed |= o.path("state").asText().equals("failed");
+                    failed += o.path("state").asText().equals("failed") ? 1 : 0;
+                    rows += o.path("detail").path("rows").asInt(0);
                 }
                 ObjectNode answer = mapper.createObjectNode();
-                answer.put("applied", !failed);
+                answer.put("applied", failed == 0);
                 answer.put("planId", planId.toString());
-                answer.put("resumable", failed);
+                answer.put("resumable", failed > 0);
                 answer.set("steps", list);
-                return (JsonNode) answer;
+                return new PlannedActions.Done<JsonNode>(answer, rows, failed == 0 ? "applied"
+                        : "partial: " + failed + " of " + list.size() + " steps failed", failed > 0);
             });
+        })).map(done -> {
+            ObjectNode answer = (ObjectNode) done.result();
+            answer.put("auditId", done.auditId());
+            return (JsonNode) answer;
         }));
     }
 
@@ -231,20 +240,21 @@ public class ContainBreachFlow {
         };
     }
 
-    private Uni<JsonNode> run(String step, UUID planId, UUID tenant, ActionInput input, JsonNode plan) {
+    private Uni<JsonNode> run(io.firebreak.functions.Applying apply, String step, UUID planId, UUID tenant,
+            ActionInput input, JsonNode plan) {
         String reason = input.getReason();
         return switch (step) {
             case "evidence" -> containment.preserveEvidence(planId, scope(tenant), tenant)
                     .map(n -> (JsonNode) mapper.createObjectNode().put("rows", n));
-            case "api-keys" -> rotateApiKeys(planId, reason);
-            case "signing-keys" -> rotateSigningKeys();
-            case "sign-out" -> containment.signOut(tenant).map(n -> (JsonNode) mapper.createObjectNode().put("rows", n));
+            case "api-keys" -> rotateApiKeys(apply, planId, reason);
+            case "signing-keys" -> rotateSigningKeys(apply);
+            case "sign-out" -> containment.signOut(apply, tenant).map(n -> (JsonNode) mapper.createObjectNode().put("rows", n));
             case "erp" -> {
                 List<String> ids = new ArrayList<>();
                 plan.path("steps").path("erp").path("integrations").forEach(n -> ids.add(n.asText()));
                 Uni<Integer> moved = Uni.createFrom().item(0);
                 for (String id : ids) {
-                    moved = moved.flatMap(n -> erp.setActive(UUID.fromString(id), true, false).map(m -> n + m));
+                    moved = moved.flatMap(n -> erp.setActive(apply, UUID.fromString(id), true, false).map(m -> n + m));
                 }
                 yield moved.map(n -> (JsonNode) mapper.createObjectNode().put("rows", n));
             }
@@ -257,21 +267,21 @@ public class ContainBreachFlow {
     }
 
     /** A new secret key (named after the plan, so a resumed step does not make a second), old ones deleted, legacy off. */
-    private Uni<JsonNode> rotateApiKeys(UUID planId, String reason) {
+    private Uni<JsonNode> rotateApiKeys(io.firebreak.functions.Applying apply, UUID planId, String reason) {
         String name = "firebreak-" + planId;
         return management(api -> api.apiKeys(ref(), auth())).flatMap(keys -> {
             Optional<JsonNode> mine = stream(keys).filter(k -> name.equals(k.path("name").asText())).findFirst();
             Uni<String> created = mine.isPresent() ? Uni.createFrom().item(mine.get().path("id").asText())
                     : management(api -> api.createApiKey(ref(), auth(),
                             mapper.createObjectNode().put("type", "secret").put("name", name).toString()))
-                            .map(k -> k.path("id").asText());
+                            .map(k -> k.path("id").asText()).invoke(apply::external);
             return created.flatMap(newId -> {
                 List<String> old = stream(keys).filter(k -> k.path("type").asText().equals("secret")
                         && !k.path("id").asText().equals(newId)).map(k -> k.path("id").asText()).toList();
                 Uni<Void> deleted = Uni.createFrom().voidItem();
                 for (String id : old) {
                     deleted = deleted.flatMap(v -> management(api -> api.deleteApiKey(ref(), id, true, reason, auth()))
-                            .replaceWithVoid());
+                            .invoke(x -> apply.external(id)).replaceWithVoid());
                 }
                 return deleted.flatMap(v -> management(api -> api.legacyKeys(ref(), false, auth()))).map(x -> {
                     ObjectNode d = mapper.createObjectNode();
@@ -286,7 +296,7 @@ public class ContainBreachFlow {
         });
     }
 
-    private Uni<JsonNode> rotateSigningKeys() {
+    private Uni<JsonNode> rotateSigningKeys(io.firebreak.functions.Applying apply) {
         return management(api -> api.signingKeys(ref(), auth())).flatMap(keys -> {
             List<String> inUse = stream(keysOf(keys)).filter(k -> k.path("status").asText().equals("in_use"))
                     .map(k -> k.path("id").asText()).toList();
@@ -294,11 +304,12 @@ public class ContainBreachFlow {
                     mapper.createObjectNode().put("algorithm", "ES256").put("status", "standby").toString()))
                     .flatMap(created -> {
                         String id = created.path("id").asText();
+                        apply.external(id);
                         Uni<JsonNode> rotated = management(api -> api.updateSigningKey(ref(), id, auth(),
                                 mapper.createObjectNode().put("status", "in_use").toString()));
                         for (String old : inUse) {
                             rotated = rotated.flatMap(x -> management(api -> api.updateSigningKey(ref(), old, auth(),
-                                    mapper.createObjectNode().put("status", "revoked").toString())));
+                                    mapper.createObjectNode().put("status", "revoked").toString())).invoke(y -> apply.external(old)));
                         }
                         return rotated.map(x -> {
                             ObjectNode d = mapper.createObjectNode();

@@ -9,7 +9,7 @@ import io.firebreak.functions.FunctionError;
 
 /** A monitor alert in one shape whatever sent it: which monitor, what state, and the details to keep. */
 public record MonitorAlert(String provider, String monitor, String name, String url, String state,
-        Map<String, Object> details) {
+        Map<String, Object> details, String dedupeKey) {
 
     public static final String UPTIMEROBOT = "uptimerobot";
     public static final String ALERTMANAGER = "alertmanager";
@@ -59,7 +59,10 @@ public record MonitorAlert(String provider, String monitor, String name, String 
         put(details, "alertDuration", in.alertDuration);
         put(details, "alertDateTime", in.alertDateTime);
         String name = blank(in.monitorFriendlyName) ? in.monitorID : in.monitorFriendlyName;
-        return new MonitorAlert(UPTIMEROBOT, in.monitorID.trim(), name, in.monitorURL, state, details);
+        // UptimeRobot stamps each alert with its own time: a retry of the same alert carries the same one.
+        String key = in.alertDateTime != null && in.alertDateTime.trim().matches("\\d{1,12}")
+                ? UPTIMEROBOT + ":" + in.monitorID.trim() + ":" + in.alertType.trim() + ":" + in.alertDateTime.trim() : null;
+        return new MonitorAlert(UPTIMEROBOT, in.monitorID.trim(), name, in.monitorURL, state, details, key);
     }
 
     static MonitorAlert fromAlertmanager(MonitorAlertInput in) {
@@ -94,7 +97,13 @@ public record MonitorAlert(String provider, String monitor, String name, String 
         put(details, "commonAnnotations", in.commonAnnotations);
         put(details, "alerts", alerts);
         String url = !blank(in.externalURL) ? in.externalURL : in.alerts.get(0).generatorURL;
-        return new MonitorAlert(ALERTMANAGER, monitor, blank(alertname) ? monitor : alertname, url, in.status, details);
+        // Alertmanager re-sends the same notification (retries, repeat_interval) with the same group and
+        // alerts; any change of status or of an alert's start or end is a new one.
+        StringBuilder identity = new StringBuilder(in.status);
+        in.alerts.stream().map(a -> a.fingerprint + "@" + a.startsAt + "-" + a.endsAt + ":" + a.status).sorted()
+                .forEach(a -> identity.append('|').append(a));
+        String key = ALERTMANAGER + ":" + monitor + ":" + io.firebreak.functions.PlannedActions.sha256(identity.toString());
+        return new MonitorAlert(ALERTMANAGER, monitor, blank(alertname) ? monitor : alertname, url, in.status, details, key);
     }
 
     /** The line the timeline shows. */

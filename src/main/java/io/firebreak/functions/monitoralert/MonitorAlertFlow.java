@@ -28,7 +28,7 @@ public class MonitorAlertFlow {
     private static final Logger LOG = Logger.getLogger(MonitorAlertFlow.class);
 
     @Inject
-    ConfirmOutageFlow confirm;
+    io.firebreak.functions.confirmoutage.SharedProbe shared;
 
     @Inject
     ConfirmOutageConfig config;
@@ -42,60 +42,61 @@ public class MonitorAlertFlow {
     public Uni<MonitorAlertResult> handle(MonitorAlert alert) {
         String source = "monitor:" + alert.provider() + ":" + alert.monitor();
         if (alert.signalsTrouble()) {
-            long start = System.nanoTime();
-            return confirm.probe(Trigger.MONITOR, config.defaultWindowMinutes())
-                    .flatMap(c -> confirm.record(c, source, start, (tx, link) -> attachAlert(tx, alert, link)))
-                    .map(outcome -> {
-                        if (!outcome.recorded()) {
-                            throw unrecorded();
-                        }
-                        var c = outcome.confirmation();
-                        String action = outcome.incident().map(l -> l.declared() ? "declared" : "attached")
-                                .orElse(null);
-                        return new MonitorAlertResult(outcome.incident().map(IncidentLink::incidentId).orElse(null),
-                                action == null ? "recorded" : action, c.verdict(), c.severity(), alert.provider(),
-                                alert.monitor());
-                    });
+            // The re-probe is the shared one: a storm of monitors costs the target one probe per window.
+            return shared.confirm(config.defaultWindowMinutes(), Trigger.MONITOR, source).flatMap(answer -> {
+                var outcome = answer.value();
+                var c = outcome.confirmation();
+                return store(alert, source, outcome.incident(), true).map(stored -> new MonitorAlertResult(
+                        stored.incidentId(), stored.action(), c.verdict(), c.severity(), alert.provider(), alert.monitor()));
+            });
         }
         // Recovery and other news: recorded on the monitor's open incident, if it has one; no re-probe.
-        Duration limit = config.recordTimeout();
-        String action = alert.signalsRecovery() ? "recorded" : "ignored";
-        return store.transaction(tx -> tx.openIncidentForMonitor(alert.provider(), alert.monitor())
-                .flatMap(open -> {
-                    String incident = alert.signalsRecovery() ? open.orElse(null) : null;
-                    Uni<Void> event = incident == null ? Uni.createFrom().voidItem()
-                            : tx.addEvent(incident, clock.instant(), "monitor-alert", source, alert.summary(),
-                                    alert.details());
-                    return event.flatMap(v -> tx.saveMonitorAlert(clock.instant(), alert.provider(), alert.monitor(),
-                            alert.url(), alert.state(), alert.details(), action, incident)).replaceWith(incident);
-                }))
-                .ifNoItem().after(limit).failWith(() -> new TimeoutException())
-                .onFailure(e -> !(e instanceof FunctionError)).transform(e -> {
-                    LOG.errorf("ops database did not record the %s alert of %s: %s", alert.state(), source, e.toString());
-                    return unrecorded();
-                })
-                .map(incident -> new MonitorAlertResult(incident, action, null, null, alert.provider(), alert.monitor()));
+        return store(alert, source, Optional.empty(), alert.signalsRecovery()).map(stored -> new MonitorAlertResult(
+                stored.incidentId(), stored.action(), null, null, alert.provider(), alert.monitor()));
+    }
+
+    /** What became of one alert: the action taken and the incident it joined. */
+    private record Stored(String action, String incidentId) {
     }
 
     /**
-     * Joins the alert to the incident the re-probe led to or, failing that, to the incident this
-     * monitor's earlier alerts joined, and stores it.
+     * Stores the alert, joined to the incident the re-probe led to or, failing that, to the one this
+     * monitor's earlier alerts joined, with a timeline event. A retry of an alert already stored is
+     * recognised by its dedupe key and answered as "duplicate", storing nothing. 503 only when the
+     * alert was not stored (or its COMMIT is in doubt, which the retry's dedupe then settles).
      */
-    private Uni<Optional<IncidentLink>> attachAlert(IncidentStore.Tx tx, MonitorAlert alert,
-            Optional<IncidentLink> link) {
-        Uni<Optional<String>> incident = link.isPresent()
-                ? Uni.createFrom().item(link.map(IncidentLink::incidentId))
-                : tx.openIncidentForMonitor(alert.provider(), alert.monitor());
-        String source = "monitor:" + alert.provider() + ":" + alert.monitor();
-        return incident.flatMap(id -> {
-            String action = link.map(l -> l.declared() ? "declared" : "attached")
-                    .orElse(id.isPresent() ? "attached" : "recorded");
-            Uni<Void> event = id.isEmpty() ? Uni.createFrom().voidItem()
-                    : tx.addEvent(id.get(), clock.instant(), "monitor-alert", source, alert.summary(), alert.details());
-            return event.flatMap(v -> tx.saveMonitorAlert(clock.instant(), alert.provider(), alert.monitor(),
-                    alert.url(), alert.state(), alert.details(), action, id.orElse(null)))
-                    .replaceWith(link.isPresent() ? link : id.map(i -> new IncidentLink(i, false)));
-        });
+    private Uni<Stored> store(MonitorAlert alert, String source, Optional<IncidentLink> link, boolean joins) {
+        return store.transaction(tx -> (alert.dedupeKey() == null ? Uni.createFrom().item(Optional.<String[]>empty())
+                : tx.storedAlert(alert.dedupeKey())).flatMap(earlier -> {
+                    if (earlier.isPresent()) {
+                        return Uni.createFrom().item(new Stored("duplicate", earlier.get()[1]));
+                    }
+                    Uni<Optional<String>> incident = !joins ? Uni.createFrom().item(Optional.<String>empty())
+                            : link.isPresent() ? Uni.createFrom().item(link.map(IncidentLink::incidentId))
+                                    : tx.openIncidentForMonitor(alert.provider(), alert.monitor());
+                    return incident.flatMap(id -> {
+                        String action = !alert.signalsTrouble() ? (alert.signalsRecovery() ? "recorded" : "ignored")
+                                : link.map(l -> l.declared() ? "declared" : "attached")
+                                        .orElse(id.isPresent() ? "attached" : "recorded");
+                        return tx.saveMonitorAlert(clock.instant(), alert.provider(), alert.monitor(), alert.url(),
+                                alert.state(), alert.details(), action, id.orElse(null), alert.dedupeKey())
+                                .flatMap(saved -> {
+                                    if (!saved) {
+                                        return Uni.createFrom().item(new Stored("duplicate", id.orElse(null)));
+                                    }
+                                    Uni<Void> event = id.isEmpty() ? Uni.createFrom().voidItem()
+                                            : tx.addEvent(id.get(), clock.instant(), "monitor-alert", source, alert.summary(),
+                                                    alert.details());
+                                    return event.replaceWith(new Stored(action, id.orElse(null)));
+                                });
+                    });
+                }))
+                .onFailure(e -> !(e instanceof FunctionError) || e instanceof io.firebreak.db.DatabaseUnavailable)
+                .transform(e -> {
+                    LOG.errorf("ops database did not record the %s alert of %s: %s", alert.state(),
+                            io.firebreak.domain.Identifiers.loggable(source), e.getMessage());
+                    return unrecorded();
+                });
     }
 
     /** Monitors retry on 5xx: better a retry than an alert nobody recorded. */

@@ -66,7 +66,7 @@ public class RequeueFlow {
             changes.path("rows").forEach(row -> rowIds.add(row.path("id").asText()));
             Map<String, Object> in = Map.of("name", r.name(), "planId", input.getPlanId(), "ids", ids);
             return actions.audited(FUNCTION, input, in, changes,
-                    () -> queues.requeue(q, rowIds).map(moved -> new PlannedActions.Done<>(moved, moved, "applied")))
+                    apply -> queues.requeue(apply, q, rowIds).map(moved -> new PlannedActions.Done<>(moved, moved, "applied")))
                     .map(done -> {
                         ObjectNode answer = mapper.createObjectNode();
                         answer.put("applied", true);
@@ -91,16 +91,16 @@ public class RequeueFlow {
             plan.content().path("rows").forEach(row -> rows.add(new QueueTables.Before(row.path("id").asText(),
                     row.path("before"))));
             Map<String, Object> in = Map.of("auditId", applied.id(), "planId", input.getPlanId());
-            return queues.restore(q, rows).flatMap(restored -> audit.record(new AuditTrail.Entry(input.getActor(), "undo",
-                    "undo", input.getReason(), in, plan.content(), restored, List.of(), "applied", applied.id()))
-                    .map(auditId -> {
+            return actions.auditedUndo(input, in, plan.content(), applied.id(), apply -> queues.restore(apply, q, rows)
+                    .map(restored -> new PlannedActions.Done<>(restored, restored, "applied")))
+                    .map(done -> {
                         ObjectNode answer = mapper.createObjectNode();
                         answer.put("applied", true);
                         answer.put("undoOf", applied.id());
-                        answer.put("auditId", auditId);
-                        answer.put("rowsRestored", restored);
+                        answer.put("auditId", done.auditId());
+                        answer.put("rowsRestored", done.result());
                         return (JsonNode) answer;
-                    }));
+                    });
         }));
     }
 
@@ -148,7 +148,13 @@ public class RequeueFlow {
     Uni<PlannedActions.Proposal> undoProposal(QueueTables.Queue q, AuditTrail.Record applied) {
         DeclaredRequeue r = q.declared();
         Map<String, JsonNode> before = new java.util.LinkedHashMap<>();
-        applied.plan().path("rows").forEach(row -> before.put(row.path("id").asText(), row.path("before")));
+        // Only what the apply changed: its recorded result (committed and in doubt), or the whole plan before results.
+        List<String> changed = io.firebreak.functions.Applying.changedKeys(applied.result(), r.qualifiedTable());
+        applied.plan().path("rows").forEach(row -> {
+            if (changed == null || changed.contains(row.path("id").asText())) {
+                before.put(row.path("id").asText(), row.path("before"));
+            }
+        });
         return audit.undoneBy(applied.id()).flatMap(undone -> {
             if (undone.isPresent()) {
                 throw new FunctionError(409, "already_undone",

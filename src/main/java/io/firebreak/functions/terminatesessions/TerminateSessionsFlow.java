@@ -80,7 +80,7 @@ public class TerminateSessionsFlow {
                 starts.add(OffsetDateTime.parse(s.path("backendStart").asText()));
             });
             Map<String, Object> in = Map.of("scope", selection.scope(), "planId", input.getPlanId());
-            return actions.audited(FUNCTION, input, in, changes, () -> sessions.terminate(pids, starts)
+            return actions.audited(FUNCTION, input, in, changes, apply -> sessions.terminate(apply, pids, starts)
                     .flatMap(signalled -> exited(pids, starts, System.nanoTime() + EXIT_WAIT.toNanos()).map(remaining -> {
                         List<Integer> gone = signalled.stream().filter(p -> !remaining.contains(p)).toList();
                         return new PlannedActions.Done<>(new Ended(gone, remaining), gone.size(), "applied");

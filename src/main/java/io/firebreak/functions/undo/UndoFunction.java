@@ -27,6 +27,21 @@ public class UndoFunction {
     @Inject
     RequeueFlow requeues;
 
+    static boolean changedSomething(AuditTrail.Record record) {
+        JsonNode result = record.result();
+        if (result == null) {
+            return false;
+        }
+        for (String part : new String[] { "committed", "inDoubt" }) {
+            for (JsonNode keys : result.path(part)) {
+                if (keys.size() > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Funq("undo")
     public Uni<JsonNode> undo(UndoInput input) {
         if (input == null || input.getAuditId() == null) {
@@ -36,10 +51,16 @@ public class UndoFunction {
         return audit.find(id).flatMap(found -> {
             AuditTrail.Record record = found.orElseThrow(
                     () -> new FunctionError(404, "unknown_audit_record", "no audit record " + id, "auditId"));
-            if (!record.action().equals("apply") || !record.outcome().equals("applied")) {
+            if (!record.action().equals("apply")) {
                 throw new FunctionError(409, "not_undoable",
                         "audit record " + id + " is a " + record.action() + " (" + record.outcome()
-                                + "), not an applied change", "auditId");
+                                + "), not the outcome of an apply", "auditId");
+            }
+            // An apply that failed part-way is undone too: its record lists what committed.
+            if (!record.outcome().equals("applied") && !changedSomething(record)) {
+                throw new FunctionError(409, "not_undoable",
+                        "audit record " + id + " (" + record.outcome() + ") changed nothing: there is nothing to undo",
+                        "auditId");
             }
             return switch (record.function()) {
                 case ClearRetryQueueFlow.FUNCTION -> input.applying() ? retryQueue.undoApply(record, input)

@@ -63,7 +63,7 @@ public class VacuumAnalyzeFlow {
             JsonNode changes = plan.content();
             Map<String, Object> in = Map.of("scope", request.scope(), "planId", input.getPlanId());
             return actions.audited(FUNCTION, input, in, changes,
-                    () -> runAll(changes.path("tables"), 0, request.timeout(), mapper.createArrayNode()).map(results -> {
+                    apply -> runAll(apply, changes.path("tables"), 0, request.timeout(), mapper.createArrayNode()).map(results -> {
                         int done = 0;
                         for (JsonNode r : results) {
                             done += r.path("ok").asBoolean() ? 1 : 0;
@@ -84,7 +84,8 @@ public class VacuumAnalyzeFlow {
     }
 
     /** One table after another: a failed or timed-out table is reported and the next one still runs. */
-    private Uni<ArrayNode> runAll(JsonNode tables, int index, Duration timeout, ArrayNode results) {
+    private Uni<ArrayNode> runAll(io.firebreak.functions.Applying apply, JsonNode tables, int index, Duration timeout,
+            ArrayNode results) {
         if (index >= tables.size()) {
             return Uni.createFrom().item(results);
         }
@@ -93,7 +94,7 @@ public class VacuumAnalyzeFlow {
         ObjectNode result = results.addObject();
         result.put("table", t.path("table").asText());
         result.put("statement", statement);
-        return maintenance.run(statement, timeout)
+        return maintenance.run(apply, t.path("table").asText(), statement, timeout)
                 .invoke(took -> result.put("ok", true).put("tookMs", took.toMillis()))
                 .onFailure().recoverWithItem(e -> {
                     result.put("ok", false).put("error", Identifiers.firstLine(e.getMessage()));
@@ -102,7 +103,7 @@ public class VacuumAnalyzeFlow {
                 .flatMap(ignored -> maintenance.find(t.path("schema").asText(), t.path("name").asText()))
                 .invoke(after -> after.ifPresent(a -> result.put("deadTuplesAfter", a.deadTuples())
                         .put("lastVacuum", String.valueOf(a.lastVacuum())).put("lastAnalyze", String.valueOf(a.lastAnalyze()))))
-                .flatMap(ignored -> runAll(tables, index + 1, timeout, results));
+                .flatMap(ignored -> runAll(apply, tables, index + 1, timeout, results));
     }
 
     /** The dry run now: each named table found in the catalog, with the statement that would run. */

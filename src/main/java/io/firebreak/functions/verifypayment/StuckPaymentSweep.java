@@ -13,11 +13,15 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.firebreak.domain.AuditTrail;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.firebreak.domain.Identifiers;
 import io.firebreak.domain.Payments;
 import io.firebreak.domain.SweepQueue;
 import io.firebreak.functions.ActionConfig;
 import io.firebreak.functions.Actor;
+import io.firebreak.functions.FunctionError;
+import io.firebreak.functions.PlannedActions;
 import io.firebreak.functions.ScheduledJob;
 import io.firebreak.providers.PaymentProviders;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -51,10 +55,16 @@ public class StuckPaymentSweep implements ScheduledJob {
     SweepQueue queue;
 
     @Inject
-    AuditTrail audit;
+    PlannedActions actions;
 
     @Inject
-    ActionConfig actions;
+    VerifyPaymentFlow flow;
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper mapper;
+
+    @Inject
+    ActionConfig limits;
 
     @ConfigProperty(name = "firebreak.payments.concurrency", defaultValue = "8")
     int concurrency;
@@ -86,7 +96,7 @@ public class StuckPaymentSweep implements ScheduledJob {
     @Override
     public Uni<Result> run() {
         String worker = UUID.randomUUID().toString();
-        return payments.stuck(actions.maxRows())
+        return payments.stuck(limits.maxRows())
                 .flatMap(stuck -> queue.enqueue(NAME, stuck.stream().map(Payments.Payment::reference).toList(),
                         stuck.stream().map(Payments.Payment::provider).toList()))
                 .flatMap(queued -> loop(worker, new Result(worker, queued, 0, 0, 0, new TreeMap<>(), new ArrayList<>())));
@@ -98,61 +108,103 @@ public class StuckPaymentSweep implements ScheduledJob {
                 return Uni.createFrom().item(soFar);
             }
             return Multi.createFrom().iterable(items)
-                    .onItem().transformToUni(item -> process(worker, item)).merge(concurrency)
+                    .onItem().transformToUni(item -> decide(item)).merge(concurrency)
                     .collect().asList()
-                    .flatMap(outcomes -> record(worker, soFar, outcomes))
+                    .flatMap(decided -> settle(worker, decided))
+                    .flatMap(batchResult -> finish(worker, soFar, batchResult))
                     .flatMap(next -> loop(worker, next));
         });
     }
 
-    /** One payment: its row, its provider's verdict, the guarded settlement, and the item finished. */
-    private Uni<Outcome> process(String worker, SweepQueue.Item item) {
+    /** One payment's verdict, before anything changes: its row and its provider's answer. */
+    private Uni<Outcome> decide(SweepQueue.Item item) {
         return payments.find(item.item()).flatMap(found -> {
             if (found.isEmpty() || !"pending".equals(found.get().status())) {
-                return queue.finish(NAME, item.item(), worker, "not_pending", false, null)
-                        .map(held -> new Outcome(item.item(), "not_pending", false, null));
+                return Uni.createFrom().item(new Outcome(item.item(), "not_pending", null));
             }
             return providers.verify(found.get().provider(), item.item())
-                    .map(v -> PaymentDecision.of(found.get(), v))
-                    .flatMap(d -> (d.changes() ? payments.settle(d.reference(), d.after()) : Uni.createFrom().item(0))
-                            .flatMap(moved -> queue.finish(NAME, item.item(), worker, d.finding(), moved == 1,
-                                    d.providerId()).map(held -> new Outcome(item.item(), d.finding(), moved == 1,
-                                            moved == 1 ? d.providerId() : null))));
+                    .map(v -> new Outcome(item.item(), PaymentDecision.of(found.get(), v).finding(),
+                            PaymentDecision.of(found.get(), v)));
         }).onFailure().recoverWithItem(e -> {
             // The item stays leased: another run takes it up when the lease runs out.
-            LOG.warnf("stuck-payment sweep: %s left for a later run (%s)", item.item(), e.toString());
-            return new Outcome(item.item(), "error", false, null);
+            LOG.warnf("stuck-payment sweep: %s left for a later run (%s)", Identifiers.loggable(item.item()), Identifiers.firstLine(e.getMessage()));
+            return new Outcome(item.item(), "error", null);
         });
     }
 
-    private record Outcome(String reference, String finding, boolean settled, String providerId) {
+    /** A payment's finding, and the decision when its provider was asked. */
+    private record Outcome(String reference, String finding, PaymentDecision decision) {
     }
 
-    /** One audit record per batch: which payments moved, with the providers' ids. */
-    private Uni<Result> record(String worker, Result soFar, List<Outcome> outcomes) {
-        Map<String, Integer> findings = new TreeMap<>(soFar.findings());
-        List<String> settled = new ArrayList<>();
-        List<String> externalIds = new ArrayList<>();
-        int errors = 0;
+    /** What one batch changed: the outcomes, the references that moved, and the batch's audit record. */
+    private record Batch(List<Outcome> outcomes, java.util.Set<String> settled, List<String> externalIds, Long auditId,
+            boolean failed) {
+    }
+
+    /**
+     * The batch's moves as one audited change (its "started" record commits first); a failure keeps
+     * what committed in the record and leaves the other payments leased for a later run.
+     */
+    private Uni<Batch> settle(String worker, List<Outcome> outcomes) {
+        List<JsonNode> moves = new ArrayList<>();
         for (Outcome o : outcomes) {
-            findings.merge(o.finding(), 1, Integer::sum);
-            if (o.settled()) {
-                settled.add(o.reference());
-                if (o.providerId() != null) {
-                    externalIds.add(o.providerId());
-                }
+            if (o.decision() != null && o.decision().changes()) {
+                moves.add(mapper.valueToTree(o.decision()));
             }
-            errors += o.finding().equals("error") ? 1 : 0;
+        }
+        if (moves.isEmpty()) {
+            return Uni.createFrom().item(new Batch(outcomes, java.util.Set.of(), List.of(), null, false));
+        }
+        var plan = mapper.createObjectNode();
+        plan.set("moves", mapper.valueToTree(moves));
+        java.util.concurrent.atomic.AtomicReference<io.firebreak.functions.Applying> ledger = new java.util.concurrent.atomic.AtomicReference<>();
+        PlannedActions.Change change = new PlannedActions.Change(SCHEDULE, NAME, "sweep", "scheduled stuck-payment sweep",
+                Map.of("worker", worker, "items", outcomes.stream().map(Outcome::reference).toList()), plan, null, List.of());
+        return actions.audited(change, apply -> {
+            ledger.set(apply);
+            return flow.settleAll(apply, moves).map(n -> new PlannedActions.Done<>(n, n, "applied"));
+        }).map(done -> new Batch(outcomes, settledOf(ledger.get()), ledger.get().externalIds(), done.auditId(), false))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("stuck-payment sweep: a batch stopped part-way (%s)", Identifiers.firstLine(e.getMessage()));
+                    io.firebreak.functions.Applying a = ledger.get();
+                    Long auditId = e instanceof FunctionError f && f.details().get("auditId") instanceof Number n
+                            ? n.longValue() : null;
+                    return new Batch(outcomes, a == null ? java.util.Set.of() : settledOf(a),
+                            a == null ? List.of() : a.externalIds(), auditId, true);
+                });
+    }
+
+    private static java.util.Set<String> settledOf(io.firebreak.functions.Applying apply) {
+        List<String> keys = io.firebreak.functions.Applying.changedKeys(apply.result(), Payments.KIND);
+        return new java.util.HashSet<>(keys == null ? List.of() : keys);
+    }
+
+    /** Finishes the batch's items (a failed batch's unsettled moves stay leased) and adds it to the run's result. */
+    private Uni<Result> finish(String worker, Result soFar, Batch b) {
+        Map<String, Integer> findings = new TreeMap<>(soFar.findings());
+        int errors = 0;
+        Uni<Void> finished = Uni.createFrom().voidItem();
+        for (Outcome o : b.outcomes()) {
+            boolean moved = b.settled().contains(o.reference());
+            boolean unsettledMove = o.decision() != null && o.decision().changes() && !moved;
+            String finding = o.finding().equals("error") || (b.failed() && unsettledMove) ? "error" : o.finding();
+            findings.merge(finding, 1, Integer::sum);
+            if (finding.equals("error")) {
+                errors++;
+                continue;
+            }
+            String providerId = o.decision() == null ? null : o.decision().providerId();
+            finished = finished.flatMap(v -> queue.finish(NAME, o.reference(), worker, finding, moved, providerId)
+                    .replaceWithVoid());
         }
         int batchErrors = errors;
-        AuditTrail.Entry entry = new AuditTrail.Entry(SCHEDULE, NAME, "sweep", "scheduled stuck-payment sweep",
-                Map.of("worker", worker, "items", outcomes.stream().map(Outcome::reference).toList()),
-                Map.of("settled", settled), settled.size(), externalIds, batchErrors == 0 ? "applied" : "partial", null);
-        return audit.record(entry).map(auditId -> {
+        return finished.map(v -> {
             List<Long> audits = new ArrayList<>(soFar.auditIds());
-            audits.add(auditId);
-            return new Result(worker, soFar.queued(), soFar.processed() + outcomes.size(),
-                    soFar.settled() + settled.size(), soFar.errors() + batchErrors, findings, audits);
+            if (b.auditId() != null) {
+                audits.add(b.auditId());
+            }
+            return new Result(worker, soFar.queued(), soFar.processed() + b.outcomes().size(),
+                    soFar.settled() + b.settled().size(), soFar.errors() + batchErrors, findings, audits);
         });
     }
 }

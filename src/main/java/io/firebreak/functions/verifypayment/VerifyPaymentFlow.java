@@ -65,25 +65,29 @@ public class VerifyPaymentFlow {
     public Uni<JsonNode> apply(String reference, ActionInput input) {
         return actions.apply(FUNCTION, reference, input, decide(reference).map(this::proposal), plan -> {
             String after = plan.content().path("after").asText();
-            String providerId = plan.content().path("providerId").asText(null);
-            return payments.settle(reference, after).flatMap(moved -> audit.record(new AuditTrail.Entry(
-                    input.getActor(), FUNCTION, "apply", input.getReason(),
-                    Map.of("reference", reference, "planId", input.getPlanId()), plan.content(), moved,
-                    providerId == null ? List.of() : List.of(providerId), moved == 1 ? "applied" : "no_change", null))
-                    .map(auditId -> {
-                        ObjectNode answer = mapper.createObjectNode();
-                        answer.put("applied", moved == 1);
-                        answer.put("auditId", auditId);
-                        answer.put("reference", reference);
-                        answer.put("status", after);
-                        return (JsonNode) answer;
-                    }));
+            Map<String, Object> in = Map.of("reference", reference, "planId", input.getPlanId());
+            return actions.audited(FUNCTION, input, in, plan.content(), apply -> {
+                String providerId = plan.content().path("providerId").asText(null);
+                if (providerId != null) {
+                    apply.external(providerId);
+                }
+                return payments.settle(apply, reference, after)
+                        .map(moved -> new PlannedActions.Done<>(moved, moved, moved == 1 ? "applied" : "no_change"));
+            }).map(done -> {
+                ObjectNode answer = mapper.createObjectNode();
+                answer.put("applied", done.rows() == 1);
+                answer.put("auditId", done.auditId());
+                answer.put("reference", reference);
+                answer.put("status", after);
+                return (JsonNode) answer;
+            });
         });
     }
 
     /**
      * A signed provider event: never trusted as is. The payment is looked up, its provider asked
-     * again, and the row moved only on that answer; a replayed event finds it no longer pending.
+     * again, and the row moved only on that answer, audited like any apply; a replayed event finds
+     * it no longer pending and changes nothing.
      */
     public Uni<JsonNode> webhook(String provider, String reference, String event, io.firebreak.functions.Actor actor) {
         return payments.find(reference).flatMap(found -> {
@@ -95,21 +99,29 @@ public class VerifyPaymentFlow {
                 answer.put("settled", false);
                 return Uni.createFrom().item((JsonNode) answer);
             }
-            return providers.verify(provider, reference).map(v -> PaymentDecision.of(found.get(), v))
-                    .flatMap(d -> (d.changes() ? payments.settle(reference, d.after()) : Uni.createFrom().item(0))
-                            .flatMap(moved -> (moved == 1 ? audit.record(new AuditTrail.Entry(actor, "payment-webhook",
-                                    "apply", "provider event " + event, Map.of("reference", reference, "event",
-                                            String.valueOf(event)), mapper.valueToTree(d), 1,
-                                    d.providerId() == null ? List.of() : List.of(d.providerId()), "applied", null))
-                                    : Uni.createFrom().item((Long) null)).map(auditId -> {
-                                        answer.put("finding", d.finding());
-                                        answer.put("settled", moved == 1);
-                                        answer.put("status", moved == 1 ? d.after() : found.get().status());
-                                        if (auditId != null) {
-                                            answer.put("auditId", auditId);
-                                        }
-                                        return (JsonNode) answer;
-                                    })));
+            return providers.verify(provider, reference).map(v -> PaymentDecision.of(found.get(), v)).flatMap(d -> {
+                answer.put("finding", d.finding());
+                if (!d.changes()) {
+                    answer.put("settled", false);
+                    answer.put("status", found.get().status());
+                    return Uni.createFrom().item((JsonNode) answer);
+                }
+                PlannedActions.Change change = new PlannedActions.Change(actor, "payment-webhook", "apply",
+                        "provider event " + event, Map.of("reference", reference, "event", String.valueOf(event)),
+                        mapper.valueToTree(d), null, List.of());
+                return actions.audited(change, apply -> {
+                    if (d.providerId() != null) {
+                        apply.external(d.providerId());
+                    }
+                    return payments.settle(apply, reference, d.after())
+                            .map(moved -> new PlannedActions.Done<>(moved, moved, moved == 1 ? "applied" : "no_change"));
+                }).map(done -> {
+                    answer.put("settled", done.rows() == 1);
+                    answer.put("status", done.rows() == 1 ? d.after() : found.get().status());
+                    answer.put("auditId", done.auditId());
+                    return (JsonNode) answer;
+                });
+            });
         });
     }
 
@@ -121,29 +133,51 @@ public class VerifyPaymentFlow {
         return sweepProposal().flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
     }
 
-    /** Applies a sweep plan: the planned payments are asked again, and moved only if nothing changed. */
+    /**
+     * Applies a sweep plan: the planned payments are moved (each only if still pending), audited as
+     * one apply. Every move runs to its end before the outcome is recorded, so a failed apply's
+     * record lists exactly the payments that moved.
+     */
     public Uni<JsonNode> applySweep(ActionInput input) {
         return actions.apply(FUNCTION, "sweep", input, sweepProposal(), plan -> {
             List<JsonNode> moves = new java.util.ArrayList<>();
             plan.content().path("moves").forEach(moves::add);
-            return io.smallrye.mutiny.Multi.createFrom().iterable(moves)
-                    .onItem().transformToUni(m -> payments.settle(m.path("reference").asText(), m.path("after").asText())
-                            .map(moved -> moved == 1 ? m.path("providerId").asText("") : null))
-                    .merge(4).collect().asList()
-                    .flatMap(results -> {
-                        List<String> ids = results.stream().filter(java.util.Objects::nonNull).toList();
-                        return audit.record(new AuditTrail.Entry(input.getActor(), FUNCTION, "apply", input.getReason(),
-                                Map.of("sweep", true, "planId", input.getPlanId()), plan.content(), ids.size(),
-                                ids.stream().filter(i -> !i.isEmpty()).toList(), "applied", null))
-                                .map(auditId -> {
-                                    ObjectNode answer = mapper.createObjectNode();
-                                    answer.put("applied", true);
-                                    answer.put("auditId", auditId);
-                                    answer.put("settled", ids.size());
-                                    return (JsonNode) answer;
-                                });
+            return actions.audited(FUNCTION, input, Map.of("sweep", true, "planId", input.getPlanId()), plan.content(),
+                    apply -> settleAll(apply, moves).map(settled -> new PlannedActions.Done<>(settled, settled, "applied")))
+                    .map(done -> {
+                        ObjectNode answer = mapper.createObjectNode();
+                        answer.put("applied", true);
+                        answer.put("auditId", done.auditId());
+                        answer.put("settled", done.rows());
+                        return (JsonNode) answer;
                     });
         });
+    }
+
+    /**
+     * Moves each planned payment, a few at a time, never cancelling a move in flight: the first
+     * failure is raised only once every move has ended (each one's outcome is then in the ledger).
+     */
+    Uni<Integer> settleAll(io.firebreak.functions.Applying apply, List<JsonNode> moves) {
+        return io.smallrye.mutiny.Multi.createFrom().iterable(moves)
+                .onItem().transformToUni(m -> payments.settle(apply, m.path("reference").asText(), m.path("after").asText())
+                        .invoke(moved -> {
+                            if (moved == 1 && !m.path("providerId").asText("").isEmpty()) {
+                                apply.external(m.path("providerId").asText());
+                            }
+                        })
+                        .map(moved -> (Object) moved).onFailure().recoverWithItem(e -> e))
+                .merge(4).collect().asList()
+                .map(results -> {
+                    int settled = 0;
+                    for (Object r : results) {
+                        if (r instanceof Throwable t) {
+                            throw t instanceof RuntimeException re ? re : new IllegalStateException(t);
+                        }
+                        settled += (Integer) r;
+                    }
+                    return settled;
+                });
     }
 
     Uni<PlannedActions.Proposal> sweepProposal() {
@@ -182,32 +216,35 @@ public class VerifyPaymentFlow {
         return actions.apply("undo", "audit:" + applied.id(), input, undoProposal(applied), plan -> {
             List<JsonNode> moves = new java.util.ArrayList<>();
             plan.content().path("moves").forEach(moves::add);
-            Uni<Integer> reopened = Uni.createFrom().item(0);
-            for (JsonNode m : moves) {
-                reopened = reopened.flatMap(n -> payments.reopen(m.path("reference").asText(), m.path("before").asText())
-                        .map(moved -> n + moved));
-            }
-            return reopened.flatMap(n -> audit.record(new AuditTrail.Entry(input.getActor(), "undo", "undo",
-                    input.getReason(), Map.of("auditId", applied.id(), "planId", input.getPlanId()), plan.content(), n,
-                    List.of(), "applied", applied.id())).map(auditId -> {
-                        ObjectNode answer = mapper.createObjectNode();
-                        answer.put("applied", true);
-                        answer.put("undoOf", applied.id());
-                        answer.put("auditId", auditId);
-                        answer.put("paymentsReopened", n);
-                        return (JsonNode) answer;
-                    }));
+            Map<String, Object> in = Map.of("auditId", applied.id(), "planId", input.getPlanId());
+            return actions.auditedUndo(input, in, plan.content(), applied.id(), apply -> {
+                Uni<Integer> reopened = Uni.createFrom().item(0);
+                for (JsonNode m : moves) {
+                    reopened = reopened.flatMap(n -> payments.reopen(apply, m.path("reference").asText(),
+                            m.path("before").asText()).map(moved -> n + moved));
+                }
+                return reopened.map(n -> new PlannedActions.Done<>(n, n, "applied"));
+            }).map(done -> {
+                ObjectNode answer = mapper.createObjectNode();
+                answer.put("applied", true);
+                answer.put("undoOf", applied.id());
+                answer.put("auditId", done.auditId());
+                answer.put("paymentsReopened", done.result());
+                return (JsonNode) answer;
+            });
         });
     }
 
     Uni<PlannedActions.Proposal> undoProposal(AuditTrail.Record applied) {
         List<JsonNode> settled = new java.util.ArrayList<>();
         JsonNode plan = applied.plan();
-        if (plan.has("moves")) {
-            plan.path("moves").forEach(settled::add);
-        } else {
-            settled.add(plan);
-        }
+        // Only the payments the apply moved (its recorded result), or its whole plan for records before results.
+        List<String> moved = io.firebreak.functions.Applying.changedKeys(applied.result(), Payments.KIND);
+        (plan.has("moves") ? plan.path("moves") : mapper.createArrayNode().add(plan)).forEach(m -> {
+            if (moved == null || moved.contains(m.path("reference").asText())) {
+                settled.add(m);
+            }
+        });
         return audit.undoneBy(applied.id()).flatMap(undone -> {
             if (undone.isPresent()) {
                 throw new FunctionError(409, "already_undone",

@@ -236,7 +236,9 @@ class ClearRetryQueueFunctionTest {
         assertEquals(before, io.firebreak.testing.Sql.rows(db.target(),
                 "SELECT id, sync_status FROM erp_sync_logs WHERE integration_id = '" + storm + "' ORDER BY id"));
         assertTrue(active(storm));
-        assertEquals(1, ops.count("audit_records WHERE undo_of = " + auditId));
+        assertEquals(1, ops.count("audit_records WHERE action = 'undo' AND undo_of = " + auditId));
+        assertEquals(1, ops.count("audit_records WHERE action = 'undo-started' AND undo_of = " + auditId),
+                "the undo's started record committed before it changed anything");
         given().header("Authorization", Tokens.bearer(Tokens.RESPONDER)).contentType(ContentType.JSON)
                 .body("{\"auditId\":" + auditId + "}").post("/undo").then().statusCode(409)
                 .body("error.code", is("already_undone"));

@@ -132,7 +132,10 @@ class ContainBreachFunctionTest {
         api.verify(putRequestedFor(urlPathEqualTo(KEYS + "/legacy")).withQueryParam("enabled", equalTo("false")));
         api.verify(patchRequestedFor(urlPathEqualTo(SIGNING + "/sk-2")).withRequestBody(equalToJson("{\"status\":\"in_use\"}")));
         api.verify(patchRequestedFor(urlPathEqualTo(SIGNING + "/sk-1")).withRequestBody(equalToJson("{\"status\":\"revoked\"}")));
-        assertEquals(6, ops.count("audit_records WHERE function = 'contain-breach' AND input->>'planId' = '" + planId + "'"));
+        assertEquals(6, ops.count("audit_records WHERE function = 'contain-breach' AND action = 'step' AND input->>'planId' = '" + planId + "'"));
+        assertEquals(List.of("apply-started", "apply"), ops.query("SELECT action FROM audit_records WHERE function = "
+                + "'contain-breach' AND action LIKE 'apply%' AND input->>'planId' = '" + planId + "' ORDER BY id").stream()
+                .map(r -> r.get("action")).toList(), "the whole apply is framed by its started and outcome records");
         assertEquals("[\"k-new\", \"k-old\"]", ops.query("SELECT external_ids::text AS e FROM audit_records WHERE "
                 + "input->>'step' = 'api-keys' AND input->>'planId' = '" + planId + "'").get(0).get("e"));
     }

@@ -77,7 +77,16 @@ class MonitorAlertFunctionTest {
         FakeApp.answer(200, 0);
     }
 
+    static final java.util.concurrent.atomic.AtomicLong ALERT_TIME = new java.util.concurrent.atomic.AtomicLong(1735822800);
+
+    /** Each call a new alert, as a monitor sends them: UptimeRobot stamps every alert with its own time. */
     static Response post(String json) {
+        return postAsIs(json.replaceAll("\"alertDateTime\":\"\\d+\"",
+                "\"alertDateTime\":\"" + ALERT_TIME.incrementAndGet() + "\""));
+    }
+
+    /** The same bytes, as a monitor's retry sends them again. */
+    static Response postAsIs(String json) {
         return given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).contentType(ContentType.JSON).body(json)
                 .post("/monitor-alert");
     }
@@ -140,7 +149,7 @@ class MonitorAlertFunctionTest {
                 .formParam("monitorID", "793456").formParam("monitorURL", "https://app.example.com/health")
                 .formParam("monitorFriendlyName", "API").formParam("alertType", "1")
                 .formParam("alertTypeFriendlyName", "Down").formParam("alertDetails", "Connection Timeout")
-                .formParam("alertDateTime", "1735822800")
+                .formParam("alertDateTime", String.valueOf(ALERT_TIME.incrementAndGet()))
                 .post("/monitor-alert").then().statusCode(200)
                 .body("action", is("declared")).body("monitor", is("793456"));
     }
@@ -151,7 +160,7 @@ class MonitorAlertFunctionTest {
         given().queryParam("token", Tokens.MONITOR)
                 .queryParam("monitorID", "793456").queryParam("monitorURL", "https://app.example.com/health")
                 .queryParam("monitorFriendlyName", "API").queryParam("alertType", "1")
-                .queryParam("alertDetails", "Connection Timeout").queryParam("alertDateTime", "1735822800")
+                .queryParam("alertDetails", "Connection Timeout").queryParam("alertDateTime", String.valueOf(ALERT_TIME.incrementAndGet()))
                 .post("/monitor-alert").then().statusCode(200)
                 .body("action", is("declared")).body("provider", is("uptimerobot"));
         String details = ops.query("SELECT details::text AS d FROM monitor_alerts ORDER BY id DESC LIMIT 1").get(0)
@@ -209,5 +218,19 @@ class MonitorAlertFunctionTest {
         String id = ids.iterator().next();
         assertEquals(callers, ops.query("SELECT 1 FROM monitor_alerts WHERE incident_id = '" + id + "'").size());
         assertEquals(1, ops.query("SELECT 1 FROM timeline_events WHERE kind = 'declared' AND incident_id = '" + id + "'").size());
+    }
+
+    @Test
+    void aRetriedAlertIsRecognisedAndStoredOnce() {
+        FakeApp.answer(503, 0);
+        String alert = UPTIMEROBOT_DOWN.replace("1735822800", String.valueOf(ALERT_TIME.incrementAndGet()));
+        String id = postAsIs(alert).then().statusCode(200).body("action", is("declared")).extract().path("incidentId");
+        for (int i = 0; i < 3; i++) {
+            postAsIs(alert).then().statusCode(200).body("action", is("duplicate")).body("incidentId", is(id));
+        }
+        assertEquals(1, ops.query("SELECT 1 FROM monitor_alerts WHERE details->>'alertDateTime' = '"
+                + alert.replaceAll("(?s).*\"alertDateTime\":\"(\\d+)\".*", "$1") + "'").size(), "stored once");
+        assertEquals(1, ops.timeline(id).stream().filter(e -> "monitor-alert".equals(e.get("kind"))).count(),
+                "the alert is on the timeline once");
     }
 }

@@ -91,7 +91,9 @@ class PaymentWebhookFunctionTest {
         // The provider retries its delivery: nothing moves twice.
         post(body, "x-paystack-signature", sign(body, FakeProviders.PAYSTACK_KEY)).statusCode(200)
                 .body("settled", is(false)).body("finding", is("not_pending"));
-        assertEquals(1, ops.count("audit_records WHERE function = 'payment-webhook' AND input->>'reference' = 'WH-1'"));
+        assertEquals(1, ops.count("audit_records WHERE function = 'payment-webhook' AND action = 'apply' AND input->>'reference' = 'WH-1'"));
+        assertEquals(1, ops.count("audit_records WHERE function = 'payment-webhook' AND action = 'apply-started' AND input->>'reference' = 'WH-1'"),
+                "the settlement's started record committed first");
     }
 
     @Test

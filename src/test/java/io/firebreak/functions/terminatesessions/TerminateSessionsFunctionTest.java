@@ -108,7 +108,7 @@ class TerminateSessionsFunctionTest {
     @Test
     void namedPidsEndALongQueryButNeverFirebreaksOwnOrAServerProcess() {
         int sleeper = sessions.running("report-export", 60);
-        int firebreak = Sql.rows(db.target(), "SELECT pid FROM pg_stat_activity WHERE application_name = 'firebreak' LIMIT 1")
+        int firebreak = Sql.rows(db.target(), "SELECT pid FROM pg_stat_activity WHERE application_name = 'firebreak' AND datname = current_database() LIMIT 1")
                 .stream().map(r -> ((Number) r.get("pid")).intValue()).findFirst().orElse(-1);
         int checkpointer = ((Number) Sql.rows(db.target(), "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")
                 .get(0).get("pid")).intValue();

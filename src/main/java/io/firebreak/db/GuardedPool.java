@@ -1,0 +1,178 @@
+package io.firebreak.db;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import io.netty.channel.Channel;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.VertxException;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.impl.Connection;
+import io.vertx.sqlclient.impl.SocketConnectionBase;
+import io.vertx.sqlclient.impl.SqlConnectionBase;
+
+/**
+ * One database's pool behind a deadline. Every use holds a connection of its own; when the
+ * deadline passes, the connection is closed at the socket, so the pool slot comes back at once
+ * (the PostgreSQL client's own close waits for the command in flight, which a hung server never
+ * answers). Failures of reach (refused, lost, timed out, the server shutting down) become
+ * {@link DatabaseUnavailable}; SQL errors pass through as they are.
+ */
+public class GuardedPool {
+
+    private final Pool pool;
+    private final String database;
+    private final Duration deadline;
+
+    public GuardedPool(Pool pool, String database, Duration deadline) {
+        this.pool = pool;
+        this.database = database;
+        this.deadline = deadline;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public Duration deadline() {
+        return deadline;
+    }
+
+    /** A statement run on a connection of its own (simple protocol when it has no arguments). */
+    public Statement query(String sql) {
+        return new Statement(sql, false);
+    }
+
+    public Statement preparedQuery(String sql) {
+        return new Statement(sql, true);
+    }
+
+    /** A statement before it runs, shaped like the client's own query API. */
+    public final class Statement {
+        private final String sql;
+        private final boolean prepared;
+
+        Statement(String sql, boolean prepared) {
+            this.sql = sql;
+            this.prepared = prepared;
+        }
+
+        public Uni<RowSet<Row>> execute() {
+            return withConnection(conn -> prepared ? conn.preparedQuery(sql).execute() : conn.query(sql).execute());
+        }
+
+        public Uni<RowSet<Row>> execute(Tuple args) {
+            return withConnection(conn -> conn.preparedQuery(sql).execute(args));
+        }
+    }
+
+    public <T> Uni<T> withConnection(Function<SqlConnection, Uni<T>> work) {
+        return withConnection(deadline, work);
+    }
+
+    /** Runs work on one connection within the deadline; past it the connection is closed under the work. */
+    public <T> Uni<T> withConnection(Duration limit, Function<SqlConnection, Uni<T>> work) {
+        return pool.getConnection().onFailure().transform(this::classify).flatMap(conn -> {
+            AtomicBoolean abandoned = new AtomicBoolean();
+            return Uni.createFrom().deferred(() -> work.apply(conn))
+                    .ifNoItem().after(limit).failWith(() -> {
+                        abandoned.set(true);
+                        abandon(conn);
+                        return new DatabaseUnavailable(database, "no answer within " + limit.toMillis() + " ms", false);
+                    })
+                    .onFailure().transform(this::classify)
+                    // An abandoned connection is not given back: its socket is closing, the pool drops it.
+                    .eventually(() -> abandoned.get() ? Uni.createFrom().voidItem()
+                            : conn.close().onFailure().recoverWithNull());
+        });
+    }
+
+    public <T> Uni<T> withTransaction(Function<SqlConnection, Uni<T>> work) {
+        return withTransaction(deadline, work);
+    }
+
+    /**
+     * One transaction within the deadline. A failure after COMMIT was sent, with the connection
+     * lost, is {@link DatabaseUnavailable#inDoubt()}: the caller must not assume it rolled back.
+     */
+    public <T> Uni<T> withTransaction(Duration limit, Function<SqlConnection, Uni<T>> work) {
+        AtomicBoolean committing = new AtomicBoolean();
+        return withConnection(limit, conn -> conn.begin().flatMap(tx -> work.apply(conn)
+                .onFailure().call(e -> tx.rollback().onFailure().recoverWithNull())
+                .call(result -> {
+                    committing.set(true);
+                    return tx.commit();
+                })))
+                .onFailure(DatabaseUnavailable.class)
+                .transform(e -> committing.get() ? ((DatabaseUnavailable) e).whileCommitting() : e);
+    }
+
+    /** Reach failures become DatabaseUnavailable; anything the server answered (SQL errors) stays as it is. */
+    Throwable classify(Throwable e) {
+        if (e instanceof DatabaseUnavailable) {
+            return e;
+        }
+        return unreachable(e) ? new DatabaseUnavailable(database, describe(e), false) : e;
+    }
+
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg) {
+                String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+                // 08 connection, 53 resources (too many connections), 57 operator intervention
+                // (statement timeout, shutdown, cannot connect now), 28 authentication, 3D no database.
+                return state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
+                        || state.startsWith("28") || state.startsWith("3D");
+            }
+            if (t instanceof ClosedConnectionException || t instanceof java.io.IOException
+                    || t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof io.netty.channel.ConnectTimeoutException
+                    || t instanceof VertxException || t instanceof io.vertx.core.impl.NoStackTraceThrowable) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (e instanceof PgException pg) {
+            message = pg.getErrorMessage() + " (" + pg.getSqlState() + ")";
+        }
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** Closes the connection's socket at once, whatever is in flight: the pool then frees its slot. */
+    static void abandon(SqlConnection conn) {
+        Channel channel = channel(conn);
+        if (channel == null) {
+            conn.close().subscribe().with(ok -> {
+            }, failed -> {
+            });
+            return;
+        }
+        channel.eventLoop().execute(() -> channel.unsafe().close(channel.voidPromise()));
+    }
+
+    static Channel channel(SqlConnection conn) {
+        if (conn.getDelegate() instanceof SqlConnectionBase<?> base) {
+            return channel(base.unwrap());
+        }
+        return null;
+    }
+
+    static Channel channel(Connection connection) {
+        Connection raw = connection;
+        while (!(raw instanceof SocketConnectionBase) && raw != null && raw.unwrap() != raw) {
+            raw = raw.unwrap();
+        }
+        return raw instanceof SocketConnectionBase socket ? socket.socket().channelHandlerContext().channel() : null;
+    }
+}
