@@ -28,10 +28,21 @@ public final class FunctionManifest {
 
     public static final String RESOURCE = "functions.yaml";
 
-    /** One manifest entry. */
+    /**
+     * One manifest entry. {@code changes} says what it may change besides the evidence it records:
+     * {@code target} (the application's database), {@code providers} (keys, settlements, messages
+     * at a provider), {@code incidents} (the incident record), {@code schema} (the ops schema).
+     */
     public record Function(String id, String description, Role role, int timeoutSeconds, int memoryMb,
-            List<String> httpMethods, boolean queryToken, Optional<Schedule> schedule) {
+            List<String> httpMethods, boolean queryToken, Optional<Schedule> schedule, List<String> changes) {
+
+        /** Whether it changes the target or a provider: then every change goes through PlannedActions.audited. */
+        public boolean changesTheWorld() {
+            return changes.contains("target") || changes.contains("providers");
+        }
     }
+
+    static final List<String> CHANGES = List.of("target", "providers", "incidents", "schema");
 
     /**
      * A schedule trigger: the stable job name; its default in-process cron (Quartz syntax,
@@ -78,9 +89,14 @@ public final class FunctionManifest {
                 schedule = Optional.of(new Schedule(required(s, "name"), required(s, "cron"), required(s, "cronProperty"),
                         required(s, "expression")));
             }
+            List<String> changes = new ArrayList<>();
+            f.path("changes").forEach(c -> changes.add(c.asText()));
+            if (!CHANGES.containsAll(changes)) {
+                throw new IllegalStateException(RESOURCE + ": " + id + ": changes are among " + CHANGES);
+            }
             Function function = new Function(id, required(f, "description"), Role.parse(required(f, "role")),
                     f.path("timeoutSeconds").asInt(0), f.path("memoryMb").asInt(0), List.copyOf(methods), f.path("queryToken").asBoolean(false),
-                    schedule);
+                    schedule, List.copyOf(changes));
             if (function.timeoutSeconds() <= 0 || function.memoryMb() < 128) {
                 throw new IllegalStateException(RESOURCE + ": " + id + " needs a positive timeoutSeconds and memoryMb >= 128");
             }

@@ -66,14 +66,15 @@ public class VerifyPaymentFlow {
         return actions.apply(FUNCTION, reference, input, decide(reference).map(this::proposal), plan -> {
             String after = plan.content().path("after").asText();
             Map<String, Object> in = Map.of("reference", reference, "planId", input.getPlanId());
-            return actions.audited(FUNCTION, input, in, plan.content(), apply -> {
-                String providerId = plan.content().path("providerId").asText(null);
-                if (providerId != null) {
-                    apply.external(providerId);
-                }
-                return payments.settle(apply, reference, after)
-                        .map(moved -> new PlannedActions.Done<>(moved, moved, moved == 1 ? "applied" : "no_change"));
-            }).map(done -> {
+            String providerId = plan.content().path("providerId").asText(null);
+            return actions.audited(FUNCTION, input, in, plan.content(), apply -> payments.settle(apply, reference, after)
+                    .invoke(moved -> {
+                        // The provider's id of the settled payment, kept with the record (nothing changed there).
+                        if (moved == 1 && providerId != null) {
+                            apply.external(providerId);
+                        }
+                    })
+                    .map(moved -> new PlannedActions.Done<>(moved, moved, moved == 1 ? "applied" : "no_change"))).map(done -> {
                 ObjectNode answer = mapper.createObjectNode();
                 answer.put("applied", done.rows() == 1);
                 answer.put("auditId", done.auditId());
@@ -109,13 +110,13 @@ public class VerifyPaymentFlow {
                 PlannedActions.Change change = new PlannedActions.Change(actor, "payment-webhook", "apply",
                         "provider event " + event, Map.of("reference", reference, "event", String.valueOf(event)),
                         mapper.valueToTree(d), null, List.of());
-                return actions.audited(change, apply -> {
-                    if (d.providerId() != null) {
-                        apply.external(d.providerId());
-                    }
-                    return payments.settle(apply, reference, d.after())
-                            .map(moved -> new PlannedActions.Done<>(moved, moved, moved == 1 ? "applied" : "no_change"));
-                }).map(done -> {
+                return actions.audited(change, apply -> payments.settle(apply, reference, d.after())
+                        .invoke(moved -> {
+                            if (moved == 1 && d.providerId() != null) {
+                                apply.external(d.providerId());
+                            }
+                        })
+                        .map(moved -> new PlannedActions.Done<>(moved, moved, moved == 1 ? "applied" : "no_change"))).map(done -> {
                     answer.put("settled", done.rows() == 1);
                     answer.put("status", done.rows() == 1 ? d.after() : found.get().status());
                     answer.put("auditId", done.auditId());

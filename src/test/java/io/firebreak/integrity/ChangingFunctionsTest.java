@@ -1,0 +1,377 @@
+package io.firebreak.integrity;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.firebreak.functions.FunctionManifest;
+import io.firebreak.testing.FakeMessaging;
+import io.firebreak.testing.FakeProviders;
+import io.firebreak.testing.FakeSlack;
+import io.firebreak.testing.FakeSupabase;
+import io.firebreak.testing.OpsRecords;
+import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.Sql;
+import io.firebreak.testing.TargetData;
+import io.firebreak.testing.TestDatabases;
+import io.firebreak.testing.TestSessions;
+import io.firebreak.testing.Tokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * Every function the manifest says changes the target or a provider, each proved to write its
+ * audit record before its first change: target writes are made to fail (the target refuses them,
+ * a lock is held past the timeout, the provider refuses) and the "started" record must still be
+ * there, with a failed outcome and nothing changed; a session is ended only once the record of
+ * ending it is visible; a message reaches a provider only after the audited transaction that
+ * queued it. A function added to the manifest without a scenario here fails the first test.
+ */
+@QuarkusTest
+@WithTestResource(PostgresDatabases.class)
+@WithTestResource(FakeProviders.class)
+@WithTestResource(FakeSupabase.class)
+@WithTestResource(FakeSlack.class)
+@WithTestResource(FakeMessaging.class)
+class ChangingFunctionsTest {
+
+    /** The manifest function a scenario proves. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @interface Proves {
+        String[] value();
+    }
+
+    @TestDatabases.Inject
+    TestDatabases db;
+
+    TargetData target;
+    OpsRecords ops;
+
+    @BeforeEach
+    void fresh() {
+        target = new TargetData(db.target());
+        ops = new OpsRecords(db.ops());
+        target.reset();
+        target.tenants(1);
+        ops.quiet();
+        FakeProviders.paystack().resetAll();
+        FakeSlack.answerNormally();
+        FakeMessaging.acceptEmail();
+    }
+
+    @Test
+    void everyFunctionThatChangesTheTargetOrAProviderIsProvedHere() {
+        Set<String> changing = FunctionManifest.load().all().values().stream().filter(FunctionManifest.Function::changesTheWorld)
+                .map(FunctionManifest.Function::id).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> proved = Arrays.stream(getClass().getDeclaredMethods()).filter(m -> m.isAnnotationPresent(Proves.class))
+                .flatMap(m -> Arrays.stream(m.getAnnotation(Proves.class).value())).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(changing, proved, "each function that changes the target or a provider needs a scenario");
+    }
+
+    static Response post(String function, String token, String body) {
+        return given().header("Authorization", Tokens.bearer(token)).contentType(ContentType.JSON).body(body)
+                .post("/" + function);
+    }
+
+    static String planOf(String function, String body) {
+        Response r = post(function, Tokens.RESPONDER, body);
+        assertEquals(200, r.statusCode(), r.asString());
+        return r.path("planId");
+    }
+
+    static String applying(String body, String planId) {
+        return body.substring(0, body.length() - 1) + ",\"apply\":true,\"planId\":\"" + planId + "\",\"reason\":\"proof\"}";
+    }
+
+    /** The target refuses every write to every table, as a read-only replica or the app's own trigger would. */
+    void refusingWrites(Runnable during) {
+        Sql.exec(db.target(), """
+                CREATE OR REPLACE FUNCTION public.fb_refuse() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN RAISE EXCEPTION 'the target refuses writes'; END $$;
+                DO $$ DECLARE t record; BEGIN
+                  FOR t IN SELECT schemaname, tablename FROM pg_tables WHERE schemaname IN ('public', 'auth') LOOP
+                    EXECUTE format('CREATE TRIGGER fb_refuse BEFORE INSERT OR UPDATE OR DELETE ON %I.%I '
+                        'FOR EACH ROW EXECUTE FUNCTION public.fb_refuse()', t.schemaname, t.tablename);
+                  END LOOP; END $$""");
+        try {
+            during.run();
+        } finally {
+            Sql.exec(db.target(), """
+                    DO $$ DECLARE t record; BEGIN
+                      FOR t IN SELECT schemaname, tablename FROM pg_tables WHERE schemaname IN ('public', 'auth') LOOP
+                        EXECUTE format('DROP TRIGGER IF EXISTS fb_refuse ON %I.%I', t.schemaname, t.tablename);
+                      END LOOP; END $$""");
+        }
+    }
+
+    /** The records a function wrote after {@code afterId}, as action:outcome. */
+    List<String> records(String function, long afterId) {
+        return ops.query("SELECT action || ':' || split_part(outcome, ':', 1) AS r FROM audit_records WHERE function = '"
+                + function + "' AND id > " + afterId + " ORDER BY id").stream().map(r -> r.get("r").toString()).toList();
+    }
+
+    long lastAuditId() {
+        return Sql.count(db.ops(), "SELECT coalesce(max(id), 0) FROM audit_records");
+    }
+
+    /** The answer of an apply the target refused: a clear 503 naming its record, never a 500. */
+    static void refusedCleanly(Response r) {
+        assertEquals(503, r.statusCode(), r.asString());
+        assertEquals("apply_failed", r.path("error.code"), r.asString());
+        assertEquals(0, (int) r.path("error.details.committed"));
+    }
+
+    @Test
+    @Proves("clear-retry-queue")
+    void clearRetryQueue() {
+        String storm = target.integration("Xero", true);
+        target.syncLogs(storm, "retrying", 30, 5);
+        String body = "{\"integrationId\":\"" + storm + "\"}";
+        String plan = planOf("clear-retry-queue", body);
+        long before = lastAuditId();
+        refusingWrites(() -> refusedCleanly(post("clear-retry-queue", Tokens.RESPONDER, applying(body, plan))));
+        assertEquals(List.of("apply-started:started", "apply:failed"), records("clear-retry-queue", before));
+        assertEquals(30, target.count("SELECT count(*) FROM erp_sync_logs WHERE sync_status = 'retrying'"));
+    }
+
+    @Test
+    @Proves("undo")
+    void undo() {
+        String storm = target.integration("Xero", true);
+        target.syncLogs(storm, "retrying", 20, 5);
+        String body = "{\"integrationId\":\"" + storm + "\"}";
+        long applied = ((Number) post("clear-retry-queue", Tokens.RESPONDER, applying(body, planOf("clear-retry-queue", body)))
+                .then().statusCode(200).extract().path("auditId")).longValue();
+        String undo = "{\"auditId\":" + applied + "}";
+        String plan = planOf("undo", undo);
+        long before = lastAuditId();
+        refusingWrites(() -> refusedCleanly(post("undo", Tokens.RESPONDER, applying(undo, plan))));
+        assertEquals(List.of("undo-started:started", "undo:failed"), records("undo", before));
+        assertEquals(20, target.count("SELECT count(*) FROM erp_sync_logs WHERE sync_status = 'dismissed'"));
+    }
+
+    void paystackSays(String reference) {
+        FakeProviders.paystack().stubFor(get(urlPathMatching("/transaction/verify/" + reference)).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(FakeProviders.paystackBody(reference, "success", 500000, "NGN"))));
+    }
+
+    @Test
+    @Proves("verify-payment")
+    void verifyPayment() {
+        target.payment("PROOF-1", "paystack", 500000, "NGN", "pending", 90);
+        paystackSays("PROOF-1");
+        String body = "{\"reference\":\"PROOF-1\"}";
+        String plan = planOf("verify-payment", body);
+        long before = lastAuditId();
+        refusingWrites(() -> refusedCleanly(post("verify-payment", Tokens.RESPONDER, applying(body, plan))));
+        assertEquals(List.of("apply-started:started", "apply:failed"), records("verify-payment", before));
+        assertEquals("pending", target.status("PROOF-1"));
+    }
+
+    @Test
+    @Proves("payment-webhook")
+    void paymentWebhook() throws Exception {
+        target.payment("PROOF-2", "paystack", 500000, "NGN", "pending", 5);
+        paystackSays("PROOF-2");
+        String body = "{\"event\":\"charge.success\",\"data\":{\"reference\":\"PROOF-2\",\"amount\":500000,\"currency\":\"NGN\"}}";
+        Mac mac = Mac.getInstance("HmacSHA512");
+        mac.init(new SecretKeySpec(FakeProviders.PAYSTACK_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA512"));
+        String signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        long before = lastAuditId();
+        refusingWrites(() -> refusedCleanly(given().contentType(ContentType.JSON).header("x-paystack-signature", signature)
+                .body(body).post("/payment-webhook")));
+        assertEquals(List.of("apply-started:started", "apply:failed"), records("payment-webhook", before));
+        assertEquals("pending", target.status("PROOF-2"));
+    }
+
+    @Test
+    @Proves("requeue")
+    void requeue() {
+        Sql.exec(db.target(), """
+                CREATE TABLE IF NOT EXISTS public.email_log (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+                    recipient text NOT NULL, subject text NOT NULL, status text NOT NULL DEFAULT 'pending',
+                    retry_count int NOT NULL DEFAULT 0, next_retry_at timestamptz);
+                TRUNCATE public.email_log;
+                INSERT INTO public.email_log (recipient, subject, status, retry_count)
+                SELECT 'a@example.com', 'Invoice', 'failed', 3 FROM generate_series(1, 5)""");
+        String body = "{\"name\":\"email-retry\"}";
+        String plan = planOf("requeue", body);
+        long before = lastAuditId();
+        refusingWrites(() -> refusedCleanly(post("requeue", Tokens.RESPONDER, applying(body, plan))));
+        assertEquals(List.of("apply-started:started", "apply:failed"), records("requeue", before));
+        assertEquals(5, target.count("SELECT count(*) FROM email_log WHERE status = 'failed'"));
+    }
+
+    @Test
+    @Proves("vacuum-analyze")
+    void vacuumAnalyze() throws Exception {
+        String body = "{\"tables\":[\"public.erp_sync_logs\"],\"analyzeOnly\":true}";
+        String plan = planOf("vacuum-analyze", body);
+        long before = lastAuditId();
+        try (Connection holder = Sql.connect(db.target())) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                // Conflicts with ANALYZE (and VACUUM) but not with the plan's catalog reads.
+                s.execute("LOCK TABLE public.erp_sync_logs IN SHARE UPDATE EXCLUSIVE MODE");
+                Response r = post("vacuum-analyze", Tokens.RESPONDER, applying(body, plan));
+                assertEquals(200, r.statusCode(), r.asString());
+                assertEquals(0, (int) r.path("tablesDone"), "the held lock stopped the statement");
+            }
+            holder.rollback();
+        }
+        assertEquals(List.of("apply-started:started", "apply:partial"), records("vacuum-analyze", before));
+    }
+
+    @Test
+    @Proves("terminate-sessions")
+    void terminateSessions() throws Exception {
+        try (TestSessions sessions = new TestSessions(db.target())) {
+            int victim = sessions.running("proof-victim", 60);
+            String body = "{\"pids\":[" + victim + "]}";
+            String plan = planOf("terminate-sessions", body);
+            long before = lastAuditId();
+            AtomicReference<List<String>> seenWhenEnded = new AtomicReference<>();
+            Thread watcher = new Thread(() -> {
+                while (sessions.alive(victim)) {
+                    Thread.onSpinWait();
+                }
+                seenWhenEnded.set(records("terminate-sessions", before));
+            });
+            watcher.start();
+            post("terminate-sessions", Tokens.RESPONDER, applying(body, plan)).then().statusCode(200);
+            watcher.join(10_000);
+            assertTrue(seenWhenEnded.get().contains("apply-started:started"),
+                    "the record of ending the session was there when it ended: " + seenWhenEnded.get());
+            assertEquals(List.of("apply-started:started", "apply:applied"), records("terminate-sessions", before));
+        }
+    }
+
+    @Test
+    @Proves("contain-breach")
+    void containBreach() {
+        WireMockServer api = FakeSupabase.server();
+        api.resetAll();
+        // Supabase lists the keys (so the plan can be made and checked again) but refuses every change.
+        String keys = "/v1/projects/" + FakeSupabase.REF + "/api-keys";
+        String signing = "/v1/projects/" + FakeSupabase.REF + "/config/auth/signing-keys";
+        api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
+                .withBody("{\"message\":\"internal error\"}")));
+        api.stubFor(get(keys).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("[{\"id\":\"k-old\",\"type\":\"secret\",\"name\":\"default\"}]")));
+        api.stubFor(get(signing).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"keys\":[{\"id\":\"sk-1\",\"algorithm\":\"HS256\",\"status\":\"in_use\"}]}")));
+        target.admin("Ada Obi", "ada@tenant.example", null);
+        target.authSessions(2);
+        target.integration("Xero", true);
+        String body = "{\"scope\":\"project\"}";
+        String plan = planOf("contain-breach", body);
+        long before = lastAuditId();
+        refusingWrites(() -> {
+            Response r = post("contain-breach", Tokens.RESPONDER, applying(body, plan));
+            assertEquals(200, r.statusCode(), r.asString());
+            assertEquals(true, r.path("resumable"));
+        });
+        List<String> recorded = records("contain-breach", before);
+        assertEquals("apply-started:started", recorded.get(0), recorded.toString());
+        assertEquals("apply:partial", recorded.get(recorded.size() - 1), recorded.toString());
+        assertTrue(recorded.contains("step:failed"), recorded.toString());
+        assertEquals(2, target.count("SELECT count(*) FROM auth.sessions"), "nothing was signed out");
+        assertEquals(1, target.count("SELECT count(*) FROM erp_integrations WHERE is_active"));
+    }
+
+    /** When each provider request arrived, against the earliest audit record of the function after {@code before}. */
+    void messagesAfterTheirRecord(String function, long before, WireMockServer... providers) {
+        assertTrue(ops.count("audit_records WHERE function = '" + function + "' AND id > " + before) > 0,
+                function + " left an audit record");
+        Instant audited = ((java.sql.Timestamp) Sql.rows(db.ops(), "SELECT min(at) AS at FROM audit_records WHERE "
+                + "function = '" + function + "' AND id > " + before).get(0).get("at")).toInstant();
+        int requests = 0;
+        for (WireMockServer provider : providers) {
+            for (var event : provider.getAllServeEvents()) {
+                Instant received = event.getRequest().getLoggedDate().toInstant();
+                if (received.isAfter(audited.minusSeconds(5))) {
+                    requests++;
+                    assertFalse(received.isBefore(audited.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)),
+                            function + " reached a provider at " + received + ", before its audit record at " + audited);
+                }
+            }
+        }
+        assertTrue(requests > 0, function + " sent something");
+    }
+
+    @Test
+    @Proves({ "declare-incident", "update-incident", "resolve-incident", "watch-incidents" })
+    void theLifecycleSendsOnlyWhatItsAuditedTransactionQueued() {
+        FakeSlack.server().resetRequests();
+        long before = lastAuditId();
+        String id = io.firebreak.testing.Lifecycle.declare("Payments failing", "P1", "\"commander\":\"ada\"");
+        messagesAfterTheirRecord("declare-incident", before, FakeSlack.server());
+
+        FakeSlack.server().resetRequests();
+        before = lastAuditId();
+        post("update-incident", Tokens.ADA, "{\"id\":\"" + id + "\",\"status\":\"mitigating\",\"text\":\"failover\"}")
+                .then().statusCode(200);
+        messagesAfterTheirRecord("update-incident", before, FakeSlack.server());
+
+        FakeSlack.server().resetRequests();
+        before = lastAuditId();
+        post("resolve-incident", Tokens.ADMIN, "{\"id\":\"" + id + "\",\"resolution\":\"failed over\",\"force\":true,\"reason\":\"verified by hand\"}")
+                .then().statusCode(200);
+        messagesAfterTheirRecord("resolve-incident", before, FakeSlack.server());
+
+        // The watch escalates an unacknowledged incident: its messages too leave after its record.
+        String quiet = io.firebreak.testing.Lifecycle.declare("Search slow", "P1", null);
+        Sql.exec(db.ops(), "UPDATE incidents SET opened_at = now() - interval '2 hours', acknowledged_at = NULL "
+                + "WHERE id = '" + quiet + "'");
+        FakeSlack.server().resetRequests();
+        before = lastAuditId();
+        post("watch-incidents", Tokens.RESPONDER, "{}").then().statusCode(200);
+        messagesAfterTheirRecord("watch-incidents", before, FakeSlack.server());
+    }
+
+    @Test
+    @Proves("notify-tenant")
+    void notifyTenant() {
+        String tenant = target.admin("Ada Obi", "ada@tenant.example", null);
+        String incident = io.firebreak.testing.Lifecycle.declare("Payments failing", "P1", null);
+        String body = "{\"tenantId\":\"" + tenant + "\",\"incidentId\":\"" + incident + "\",\"phase\":\"investigating\","
+                + "\"channels\":[\"email\"]}";
+        String plan = planOf("notify-tenant", body);
+        FakeMessaging.resend().resetRequests();
+        long before = lastAuditId();
+        post("notify-tenant", Tokens.RESPONDER, applying(body, plan)).then().statusCode(200);
+        messagesAfterTheirRecord("notify-tenant", before, FakeMessaging.resend());
+    }
+}
