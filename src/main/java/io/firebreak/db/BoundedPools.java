@@ -39,7 +39,11 @@ public final class BoundedPools {
     private BoundedPools() {
     }
 
-    static Pool create(PgPoolCreator.Input input, String deadlineProperty, Duration defaultDeadline) {
+    /** Every open connection of each pool, by pool name: a pool that found its target hung drops the idle ones. */
+    static final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<io.vertx.sqlclient.impl.Connection>> OPEN =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    static Pool create(PgPoolCreator.Input input, String name, String deadlineProperty, Duration defaultDeadline) {
         var config = ConfigProvider.getConfig();
         Duration connect = config.getOptionalValue("firebreak.db.connect-timeout", Duration.class)
                 .orElse(Duration.ofSeconds(2));
@@ -62,12 +66,15 @@ public final class BoundedPools {
         AtomicInteger next = new AtomicInteger();
         List<ConnectionFactory> factories = targets.stream()
                 .map(o -> PgDriver.INSTANCE.createConnectionFactory(vertx, o)).toList();
+        java.util.Set<io.vertx.sqlclient.impl.Connection> open = OPEN.computeIfAbsent(name,
+                k -> java.util.concurrent.ConcurrentHashMap.newKeySet());
         return pool.connectionProvider(context -> within(vertx, context,
-                factories.get(Math.floorMod(next.getAndIncrement(), factories.size())), connect));
+                factories.get(Math.floorMod(next.getAndIncrement(), factories.size())), connect, open));
     }
 
     /** One connection attempt under the start-up deadline; a late connection is closed, never pooled. */
-    static Future<SqlConnection> within(Vertx vertx, Context context, ConnectionFactory factory, Duration deadline) {
+    static Future<SqlConnection> within(Vertx vertx, Context context, ConnectionFactory factory, Duration deadline,
+            java.util.Set<io.vertx.sqlclient.impl.Connection> open) {
         // Completed on the pool's context, as the pool requires of a new connection.
         Promise<SqlConnection> result = ((io.vertx.core.impl.ContextInternal) context).promise();
         long timer = vertx.setTimer(deadline.toMillis(), id -> result.tryFail(new io.vertx.core.VertxException(
@@ -79,6 +86,8 @@ public final class BoundedPools {
             } else if (result.tryComplete(ar.result())) {
                 if (ar.result() instanceof SqlConnectionBase<?> base) {
                     OwnSessions.opened(base.unwrap());
+                    open.removeIf(c -> !c.isValid());
+                    open.add(base.unwrap());
                 }
             } else {
                 ar.result().close();
@@ -93,7 +102,7 @@ public final class BoundedPools {
     public static class Target implements PgPoolCreator {
         @Override
         public Pool create(Input input) {
-            return BoundedPools.create(input, "firebreak.target.deadline", Duration.ofSeconds(5));
+            return BoundedPools.create(input, "target", "firebreak.target.deadline", Duration.ofSeconds(5));
         }
     }
 
@@ -103,7 +112,7 @@ public final class BoundedPools {
     public static class Probe implements PgPoolCreator {
         @Override
         public Pool create(Input input) {
-            return BoundedPools.create(input, "firebreak.confirm.check-timeout", Duration.ofMillis(1800));
+            return BoundedPools.create(input, "probe", "firebreak.confirm.check-timeout", Duration.ofMillis(1800));
         }
     }
 
@@ -113,7 +122,7 @@ public final class BoundedPools {
     public static class Ops implements PgPoolCreator {
         @Override
         public Pool create(Input input) {
-            return BoundedPools.create(input, "firebreak.ops.deadline", Duration.ofSeconds(5));
+            return BoundedPools.create(input, "ops", "firebreak.ops.deadline", Duration.ofSeconds(5));
         }
     }
 }

@@ -28,11 +28,19 @@ import io.vertx.sqlclient.impl.SqlConnectionBase;
 public class GuardedPool {
 
     private final Pool pool;
+    private final String name;
     private final String database;
     private final Duration deadline;
+    /** Connections handed out and not yet given back: the others are idle in the pool. */
+    private final java.util.Set<Connection> inUse = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public GuardedPool(Pool pool, String database, Duration deadline) {
+    /**
+     * @param name the pool's datasource name ({@link BoundedPools})
+     * @param database what callers are told is unavailable ("ops", "target")
+     */
+    public GuardedPool(Pool pool, String name, String database, Duration deadline) {
         this.pool = pool;
+        this.name = name;
         this.database = database;
         this.deadline = deadline;
     }
@@ -81,16 +89,26 @@ public class GuardedPool {
     public <T> Uni<T> withConnection(Duration limit, Function<SqlConnection, Uni<T>> work) {
         return pool.getConnection().onFailure().transform(this::classify).flatMap(conn -> {
             AtomicBoolean abandoned = new AtomicBoolean();
+            Connection raw = raw(conn);
+            if (raw != null) {
+                inUse.add(raw);
+            }
             return Uni.createFrom().deferred(() -> work.apply(conn))
                     .ifNoItem().after(limit).failWith(() -> {
                         abandoned.set(true);
                         abandon(conn);
+                        // The server did not answer: the pool's idle connections may be as dead as this one.
+                        dropIdle();
                         return new DatabaseUnavailable(database, "no answer within " + limit.toMillis() + " ms", false);
                     })
                     .onFailure().transform(this::classify)
                     // An abandoned connection is not given back: its socket is closing, the pool drops it.
-                    .eventually(() -> abandoned.get() ? Uni.createFrom().voidItem()
-                            : conn.close().onFailure().recoverWithNull());
+                    .eventually(() -> {
+                        if (raw != null) {
+                            inUse.remove(raw);
+                        }
+                        return abandoned.get() ? Uni.createFrom().voidItem() : conn.close().onFailure().recoverWithNull();
+                    });
         });
     }
 
@@ -147,6 +165,35 @@ public class GuardedPool {
             message = pg.getErrorMessage() + " (" + pg.getSqlState() + ")";
         }
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /**
+     * Closes every idle connection of this pool at its socket: after a server stopped answering,
+     * connections that sat idle through it may be stalled for good, and the next caller would find
+     * one; fresh connections are cheap by comparison.
+     */
+    void dropIdle() {
+        java.util.Set<Connection> open = BoundedPools.OPEN.getOrDefault(name, java.util.Set.of());
+        for (Connection c : open) {
+            if (!inUse.contains(c) && c.isValid()) {
+                Channel channel = channel(c);
+                if (channel != null) {
+                    channel.eventLoop().execute(() -> channel.unsafe().close(channel.voidPromise()));
+                }
+            }
+        }
+        open.removeIf(c -> !c.isValid());
+    }
+
+    static Connection raw(SqlConnection conn) {
+        if (!(conn.getDelegate() instanceof SqlConnectionBase<?> base)) {
+            return null;
+        }
+        Connection c = base.unwrap();
+        while (c != null && !(c instanceof SocketConnectionBase) && c.unwrap() != c) {
+            c = c.unwrap();
+        }
+        return c;
     }
 
     /** Closes the connection's socket at once, whatever is in flight: the pool then frees its slot. */

@@ -17,6 +17,6 @@ public class OpsDb extends GuardedPool {
     @Inject
     public OpsDb(@ReactiveDataSource("ops") Pool pool,
             @ConfigProperty(name = "firebreak.ops.deadline", defaultValue = "5s") Duration deadline) {
-        super(pool, "ops", deadline);
+        super(pool, "ops", "ops", deadline);
     }
 }

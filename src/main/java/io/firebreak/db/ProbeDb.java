@@ -17,6 +17,6 @@ public class ProbeDb extends GuardedPool {
     @Inject
     public ProbeDb(@ReactiveDataSource("probe") Pool pool,
             @ConfigProperty(name = "firebreak.confirm.check-timeout", defaultValue = "1800ms") Duration deadline) {
-        super(pool, "target", deadline);
+        super(pool, "probe", "target", deadline);
     }
 }

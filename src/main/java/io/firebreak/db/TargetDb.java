@@ -17,6 +17,6 @@ public class TargetDb extends GuardedPool {
     @Inject
     public TargetDb(@ReactiveDataSource("target") Pool pool,
             @ConfigProperty(name = "firebreak.target.deadline", defaultValue = "5s") Duration deadline) {
-        super(pool, "target", deadline);
+        super(pool, "target", "target", deadline);
     }
 }

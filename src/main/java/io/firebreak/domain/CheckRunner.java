@@ -55,7 +55,11 @@ public class CheckRunner {
 
     /** What one run measured: the measure, whether it is above the threshold, and a sample of rows; or why it failed. */
     public record Outcome(Double measure, boolean breached, long rows, List<Map<String, Object>> sample, long tookMs,
-            String error) {
+            String error, boolean targetUnavailable) {
+
+        Outcome(Double measure, boolean breached, long rows, List<Map<String, Object>> sample, long tookMs, String error) {
+            this(measure, breached, rows, sample, tookMs, error, false);
+        }
     }
 
     public Uni<Outcome> run(DeclaredCheck check) {
@@ -97,7 +101,8 @@ public class CheckRunner {
                     return new Outcome(measure, measure > check.threshold(), total, sample, took, null);
                 })
                 .onFailure().recoverWithItem(e -> new Outcome(null, false, 0, List.of(),
-                        Duration.ofNanos(System.nanoTime() - start).toMillis(), Identifiers.firstLine(e.getMessage())));
+                        Duration.ofNanos(System.nanoTime() - start).toMillis(), Identifiers.firstLine(e.getMessage()),
+                        e instanceof io.firebreak.db.DatabaseUnavailable));
     }
 
     private static Double value(List<Map<String, Object>> sample) {

@@ -15,7 +15,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * at another server.
  *
  * <p>Init args: {@code target} = real (default), refusing (a closed port), hanging (a server that
- * accepts and never answers), pgbouncer, or seed-001 .. seed-004 (a database shaped like that seed's
+ * accepts and never answers), blackhole (a proxy that can go silent: {@link BlackholeProxy}), pgbouncer, or seed-001 .. seed-004 (a database shaped like that seed's
  * application, from {@code db/seeds/}, instead of the target contract); {@code ops} = real (default), real-unmigrated (no
  * migration at start) or pgbouncer.
  */
@@ -24,6 +24,7 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
     private String targetMode = "real";
     private String opsMode = "real";
     private HangingServer hanging;
+    private BlackholeProxy blackhole;
     private TestDatabases databases;
     private PgBouncer pgbouncer;
 
@@ -93,6 +94,11 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
             case "real" -> url(target);
             case "pgbouncer" -> pgbouncer.url(target);
             case "refusing" -> "postgresql://postgres@127.0.0.1:" + HangingServer.closedPort() + "/" + target;
+            case "blackhole" -> {
+                java.net.URI admin = java.net.URI.create(ADMIN_URL.replaceFirst("^postgresql:", "http:"));
+                blackhole = BlackholeProxy.start(admin.getPort() < 0 ? 5432 : admin.getPort());
+                yield "postgresql://postgres@127.0.0.1:" + blackhole.port() + "/" + target;
+            }
             case "hanging" -> {
                 hanging = HangingServer.start();
                 config.put("firebreak.db.socket-idle-timeout", "2s");
@@ -103,7 +109,7 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
         // Explicit either way, so that no FIREBREAK_MIGRATE_AT_START in the environment decides it.
         config.put("firebreak.ops.migrate-at-start", String.valueOf(!opsMode.equals("real-unmigrated")));
         // Where tests arrange target rows: always the real database, whatever the service talks through.
-        databases = new TestDatabases(url(target), url(ops), url(ops, RUNTIME_ROLE), hanging);
+        databases = new TestDatabases(url(target), url(ops), url(ops, RUNTIME_ROLE), hanging, blackhole);
         config.put("firebreak.api-keys", Tokens.apiKeys());
         // Small bounds, so tests reach them; small batches, so one apply spans several.
         config.put("firebreak.actions.max-rows", "600");
@@ -125,6 +131,9 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         if (hanging != null) {
             hanging.close();
+        }
+        if (blackhole != null) {
+            blackhole.close();
         }
         if (pgbouncer != null) {
             pgbouncer.close();

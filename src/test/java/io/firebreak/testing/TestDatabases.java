@@ -13,8 +13,9 @@ import java.lang.annotation.Target;
  * @param ops the ops database, direct, as its owner: where tests read what firebreak recorded
  * @param opsRuntime the ops database as the role the service runs as (only the migrations' grants)
  * @param hanging the hanging target server, in the "hanging" mode
+ * @param blackhole the proxy in front of the target, in the "blackhole" mode
  */
-public record TestDatabases(String target, String ops, String opsRuntime, HangingServer hanging) {
+public record TestDatabases(String target, String ops, String opsRuntime, HangingServer hanging, BlackholeProxy blackhole) {
 
     /** Marks the test field that receives the databases. */
     @Retention(RetentionPolicy.RUNTIME)

@@ -68,6 +68,7 @@ public class RunCheckFlow {
             if (outcome.error() != null) {
                 answer.put("status", "error");
                 answer.put("error", outcome.error());
+                answer.put("targetUnavailable", outcome.targetUnavailable());
                 answer.put("tookMs", outcome.tookMs());
                 return Uni.createFrom().item(answer);
             }

@@ -29,6 +29,10 @@ public class RunCheckFunction {
                     + flow.checks().keySet(), "name");
         }
         return flow.run(check, !Boolean.TRUE.equals(in.getDryRun()), "check:" + check.name()).map(answer -> {
+            if ("error".equals(answer.get("status")) && Boolean.TRUE.equals(answer.get("targetUnavailable"))) {
+                throw FunctionError.unavailable("target_unavailable", "check " + check.name() + " did not run: "
+                        + answer.get("error"));
+            }
             if ("error".equals(answer.get("status"))) {
                 throw new FunctionError(409, "check_failed", "check " + check.name() + " did not run: " + answer.get("error"),
                         "name");
