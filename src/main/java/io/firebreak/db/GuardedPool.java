@@ -132,12 +132,24 @@ public class GuardedPool {
                 .transform(e -> committing.get() ? ((DatabaseUnavailable) e).whileCommitting() : e);
     }
 
-    /** Reach failures become DatabaseUnavailable; anything the server answered (SQL errors) stays as it is. */
+    /**
+     * Reach failures become DatabaseUnavailable. On the target, a table, column or function that is
+     * not there is the application's schema differing from firebreak's contract: a 409 naming it.
+     * Anything else the server answered (SQL errors) stays as it is.
+     */
     Throwable classify(Throwable e) {
-        if (e instanceof DatabaseUnavailable) {
+        if (e instanceof io.firebreak.functions.FunctionError) {
             return e;
         }
-        return unreachable(e) ? new DatabaseUnavailable(database, describe(e), false) : e;
+        if (unreachable(e)) {
+            return new DatabaseUnavailable(database, describe(e), false);
+        }
+        if (database.equals("target") && e instanceof PgException pg && pg.getSqlState() != null
+                && java.util.Set.of("42P01", "42703", "42883", "42704", "3F000").contains(pg.getSqlState())) {
+            return new io.firebreak.functions.FunctionError(409, "target_contract_mismatch", "the target database does not "
+                    + "match firebreak's contract: " + pg.getErrorMessage() + " (README, Target contract)", null);
+        }
+        return e;
     }
 
     static boolean unreachable(Throwable e) {

@@ -103,6 +103,9 @@ public class FunctionAdmission {
         if (call.hasBody() && call.body().length > maxBodyBytes()) {
             throw FunctionError.badInput("body_too_large", null, "the body is larger than " + maxBodyBytes() + " bytes");
         }
+        if (call.idempotencyKey() != null) {
+            InputText.idempotencyKey(call.idempotencyKey());
+        }
         return admitted(f, caller, json(call, f, method), call.idempotencyKey(), false);
     }
 
@@ -134,6 +137,9 @@ public class FunctionAdmission {
         try {
             tree = strictTrees.readTree(raw);
         } catch (JsonProcessingException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Trailing token")) {
+                throw FunctionError.badInput("malformed_json", null, "the body holds more than one JSON value");
+            }
             throw describe(e);
         }
         if (tree == null || tree.isMissingNode()) {

@@ -17,7 +17,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * <p>Init args: {@code target} = real (default), refusing (a closed port), hanging (a server that
  * accepts and never answers), blackhole (a proxy that can go silent: {@link BlackholeProxy}), pgbouncer, or seed-001 .. seed-004 (a database shaped like that seed's
  * application, from {@code db/seeds/}, instead of the target contract); {@code ops} = real (default), real-unmigrated (no
- * migration at start) or pgbouncer.
+ * migration at start), refusing (a closed port: the ops database is down) or pgbouncer.
  */
 public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
 
@@ -88,8 +88,14 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
         if (targetMode.equals("pgbouncer") || opsMode.equals("pgbouncer")) {
             pgbouncer = PgBouncer.start();
         }
-        config.put("ops.database.url", opsMode.equals("pgbouncer") ? pgbouncer.url(ops, RUNTIME_ROLE) : url(ops, RUNTIME_ROLE));
-        config.put("ops.migration.database.url", withPassword(url(ops)));
+        config.put("ops.database.url", switch (opsMode) {
+            case "pgbouncer" -> pgbouncer.url(ops, RUNTIME_ROLE);
+            // The ops database refuses connections (it is down): the service starts, unmigrated, and must say so.
+            case "refusing" -> "postgresql://" + RUNTIME_ROLE + "@127.0.0.1:" + HangingServer.closedPort() + "/" + ops;
+            default -> url(ops, RUNTIME_ROLE);
+        });
+        config.put("ops.migration.database.url", withPassword(opsMode.equals("refusing")
+                ? config.get("ops.database.url").replace(RUNTIME_ROLE + "@", "postgres@") : url(ops)));
         config.put("target.database.url", switch (targetMode) {
             case "real" -> url(target);
             case "pgbouncer" -> pgbouncer.url(target);
@@ -107,7 +113,8 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
             default -> throw new IllegalArgumentException("target mode " + targetMode);
         });
         // Explicit either way, so that no FIREBREAK_MIGRATE_AT_START in the environment decides it.
-        config.put("firebreak.ops.migrate-at-start", String.valueOf(!opsMode.equals("real-unmigrated")));
+        config.put("firebreak.ops.migrate-at-start", String.valueOf(!opsMode.startsWith("real-unmigrated")
+                && !opsMode.equals("refusing")));
         // Where tests arrange target rows: always the real database, whatever the service talks through.
         databases = new TestDatabases(url(target), url(ops), url(ops, RUNTIME_ROLE), hanging, blackhole);
         config.put("firebreak.api-keys", Tokens.apiKeys());
