@@ -149,6 +149,12 @@ public class GuardedPool {
             return new io.firebreak.functions.FunctionError(409, "target_contract_mismatch", "the target database does not "
                     + "match firebreak's contract: " + pg.getErrorMessage() + " (README, Target contract)", null);
         }
+        // A value the caller gave does not fit the target column's type (22P02 text, 22003 range, 22007/8 dates).
+        if (database.equals("target") && e instanceof PgException pg && pg.getSqlState() != null
+                && java.util.Set.of("22P02", "22003", "22007", "22008").contains(pg.getSqlState())) {
+            return io.firebreak.functions.FunctionError.badInput("invalid_value", null,
+                    "a value does not fit the target's column type: " + pg.getErrorMessage());
+        }
         return e;
     }
 

@@ -92,10 +92,20 @@ public class MessageChannels {
         ObjectNode body = mapper.createObjectNode();
         body.put("from", emailFrom.get());
         body.putArray("to").add(to);
-        body.put("subject", subject);
+        // A subject is one header line: whatever reached it, no line break can start another header.
+        body.put("subject", subject == null ? null : subject.replaceAll("[\\r\\n]+", " ").strip());
         body.put("text", text);
         return read(resend.send("Bearer " + resendKey.get(), idempotencyKey, body.toString()),
                 json -> json.path("id").asText(null), json -> json.path("message").asText(""));
+    }
+
+    /**
+     * Slack's formatting rules: &amp;, &lt; and &gt; are control characters of its markup, so a title
+     * holding {@code <!channel>} or {@code <https://evil|log in>} is shown as written, never as a
+     * mention or a disguised link. Templates are plain text for the same reason.
+     */
+    static String slackText(String text) {
+        return text == null ? null : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     public boolean slackConfigured() {
@@ -109,7 +119,7 @@ public class MessageChannels {
         }
         ObjectNode body = mapper.createObjectNode();
         body.put("channel", channel);
-        body.put("text", text);
+        body.put("text", slackText(text));
         return slack(slack.postMessage("Bearer " + slackToken.get(), body.toString()), json -> json.path("ts").asText(null));
     }
 

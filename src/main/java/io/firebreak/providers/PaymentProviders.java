@@ -132,9 +132,13 @@ public class PaymentProviders {
         String outcome = data.path("status").asText("").toLowerCase(Locale.ROOT);
         String currency = data.path("currency").asText(null);
         Long amount = null;
+        boolean invalid = false;
         if (data.hasNonNull("amount") && currency != null) {
-            amount = provider.equals(FLUTTERWAVE) ? minorUnits(data.get("amount").decimalValue(), currency)
-                    : data.get("amount").asLong();
+            JsonNode a = data.get("amount");
+            // Paystack answers in minor units, Flutterwave in major units.
+            amount = !a.isNumber() ? null : provider.equals(FLUTTERWAVE) ? minorUnits(a.decimalValue(), currency)
+                    : minorUnits(a.decimalValue(), null);
+            invalid = amount == null;
         }
         ProviderVerdict.Outcome o = switch (outcome) {
             case "success", "successful" -> ProviderVerdict.Outcome.SUCCESS;
@@ -142,19 +146,31 @@ public class PaymentProviders {
             default -> ProviderVerdict.Outcome.PENDING;
         };
         return new ProviderVerdict(provider, reference, o, amount, currency,
-                data.hasNonNull("id") ? data.get("id").asText() : null, 200, outcome);
+                data.hasNonNull("id") ? data.get("id").asText() : null, 200, outcome, invalid);
     }
 
-    /** Major units to minor units by the currency's own digits (NGN 2, JPY 0), refusing fractions of a minor unit. */
-    static Long minorUnits(BigDecimal major, String currency) {
-        int digits;
-        try {
-            digits = Math.max(0, Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
-        } catch (IllegalArgumentException e) {
-            digits = 2;
+    /** Beyond this many minor units no real payment goes (10^15: a quadrillion kobo). */
+    static final BigDecimal MAX_MINOR = BigDecimal.TEN.pow(15);
+
+    /**
+     * An amount in minor units: major units converted by the currency's own digits (NGN 2, JPY 0)
+     * when a currency is given, as they are otherwise. Null for a fraction of a minor unit, a
+     * negative amount or one beyond {@link #MAX_MINOR}: the provider's answer cannot be trusted.
+     */
+    static Long minorUnits(BigDecimal amount, String currency) {
+        int digits = 0;
+        if (currency != null) {
+            try {
+                digits = Math.max(0, Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
+            } catch (IllegalArgumentException e) {
+                digits = 2;
+            }
         }
-        BigDecimal minor = major.movePointRight(digits);
-        return minor.stripTrailingZeros().scale() <= 0 ? minor.longValueExact() : null;
+        BigDecimal minor = amount.movePointRight(digits);
+        if (minor.signum() < 0 || minor.compareTo(MAX_MINOR) > 0 || minor.stripTrailingZeros().scale() > 0) {
+            return null;
+        }
+        return minor.longValueExact();
     }
 
     private Duration retryAfter(String header) {

@@ -48,8 +48,17 @@ public final class TestSessions implements AutoCloseable {
 
     /** A session running pg_sleep for the given seconds in the background; answers its pid once the query runs. */
     public int running(String applicationName, int seconds) {
+        return runningOn(url, applicationName, seconds);
+    }
+
+    /** The same on another database of the same server (pg_stat_activity lists it too). */
+    public int runningElsewhere(String database, String applicationName, int seconds) {
+        return runningOn(url.substring(0, url.lastIndexOf('/') + 1) + database, applicationName, seconds);
+    }
+
+    private int runningOn(String where, String applicationName, int seconds) {
         try {
-            Connection c = Sql.connect(url);
+            Connection c = Sql.connect(where);
             connections.add(c);
             try (Statement s = c.createStatement()) {
                 s.execute("SET application_name = '" + applicationName.replace("'", "") + "'");

@@ -123,6 +123,7 @@ public class RequeueFlow {
     /** The dry run now: the rows in the from status (of the given ids), each with its before-state. */
     Uni<PlannedActions.Proposal> proposal(QueueTables.Queue q, List<String> ids) {
         DeclaredRequeue r = q.declared();
+        typed(q, ids);
         return queues.candidates(q, ids, r.maxRows() + 1).map(rows -> {
             if (rows.size() > r.maxRows()) {
                 throw new FunctionError(409, "over_bound", "more than " + r.maxRows() + " rows of " + r.qualifiedTable()
@@ -143,6 +144,27 @@ public class RequeueFlow {
             rows.forEach(b -> list.addObject().put("id", b.id()).set("before", b.values()));
             return new PlannedActions.Proposal(scope(r, ids), digest(rows), rows.size(), changes);
         });
+    }
+
+    /** Each id must be a value of the id column's type (from the catalog): a wrong one is the caller's, a 400. */
+    static void typed(QueueTables.Queue q, List<String> ids) {
+        String type = String.valueOf(q.types().get(q.declared().idColumn()));
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            try {
+                // format_type's names; text-like ids take any text.
+                if (type.equals("uuid")) {
+                    java.util.UUID.fromString(id);
+                } else if (List.of("smallint", "integer", "bigint").contains(type)) {
+                    Long.parseLong(id);
+                } else if (type.startsWith("numeric")) {
+                    new java.math.BigDecimal(id);
+                }
+            } catch (IllegalArgumentException e) {
+                throw FunctionError.badInput("invalid_value", "ids[" + i + "]", "'" + id + "' is not a " + type + " (the type of "
+                        + q.declared().qualifiedTable() + "." + q.declared().idColumn() + ")");
+            }
+        }
     }
 
     Uni<PlannedActions.Proposal> undoProposal(QueueTables.Queue q, AuditTrail.Record applied) {

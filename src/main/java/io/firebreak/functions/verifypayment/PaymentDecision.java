@@ -28,7 +28,8 @@ public record PaymentDecision(String reference, String provider, String before, 
             finding = "not_pending";
         } else {
             finding = switch (v.outcome()) {
-                case SUCCESS, FAILED -> same ? "verified" : "amount_or_currency_mismatch";
+                case SUCCESS, FAILED -> v.amountInvalid() ? "provider_amount_invalid"
+                        : same ? "verified" : "amount_or_currency_mismatch";
                 case PENDING -> "still_pending_at_provider";
                 case NOT_FOUND -> "unknown_reference";
                 case RATE_LIMITED -> "rate_limited";

@@ -194,4 +194,13 @@ class DeclareIncidentFunctionTest {
         assertEquals(before, ops.snapshot());
         assertFalse(FakeSlack.posts().stream().findAny().isPresent());
     }
+
+    @Test
+    void aTitleReachesSlackAsWrittenNeverAsAMentionOrALink() {
+        FakeSlack.server().resetRequests();
+        io.firebreak.testing.Lifecycle.declare("<!channel> pay at <https://evil.example|log in>", "P2", null);
+        String text = FakeSlack.postsContaining("INCIDENT DECLARED").get(0).path("text").asText();
+        assertTrue(text.contains("&lt;!channel&gt; pay at &lt;https://evil.example|log in&gt;"), text);
+        assertTrue(!text.contains("<!channel>") && !text.contains("<https://"), text);
+    }
 }

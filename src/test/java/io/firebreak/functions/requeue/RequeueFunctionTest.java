@@ -170,6 +170,10 @@ class RequeueFunctionTest {
         for (Bad bad : List.of(new Bad("{\"name\":\"sms-retry\"}", 404, "unknown_requeue", "name"),
                 new Bad("{\"apply\":true}", 400, "missing_field", "name"),
                 new Bad("{\"name\":\"email-retry\",\"ids\":[\"\"]}", 400, "invalid_value", "ids"),
+                // email_log.id is a uuid: an id of another type is the caller's mistake, not a database error.
+                new Bad("{\"name\":\"email-retry\",\"ids\":[\"0b4f7a3e-2d0f-4c38-9a7e-1d2c3b4a5f60\",\"12\"]}", 400,
+                        "invalid_value", "ids[1]"),
+                new Bad("{\"name\":\"email-retry\",\"ids\":[12]}", 400, "invalid_value", "ids[0]"),
                 new Bad("{\"name\":\"email-retry\",\"apply\":true}", 400, "missing_field", "planId"),
                 new Bad("{\"name\":\"email-retry\",\"apply\":true,\"planId\":\"" + emailPlan + "\"}", 400, "missing_field",
                         "reason"),

@@ -159,4 +159,22 @@ class TerminateSessionsFunctionTest {
         call("terminate-sessions", Tokens.MONITOR, "{\"idleFor\":\"1s\"}").statusCode(403);
         assertTrue(sessions.alive(idle));
     }
+
+    @Test
+    void sessionsOfOtherDatabasesAreNeverEndedAndAnApplicationCannotClaimToBeFirebreak() {
+        int elsewhere = sessions.runningElsewhere("postgres", "report-export", 60);
+        int impostor = sessions.running("firebreak", 60);
+        TestSessions.pause(1200);
+        // Listing by age: only the target's sessions; the one claiming firebreak's name is an app session like any.
+        JsonPath byAge = dryRun("{\"runningFor\":\"1s\"}");
+        assertFalse(pids(byAge, "terminate").contains(elsewhere), "another database's session is not listed");
+        assertTrue(pids(byAge, "terminate").contains(impostor), "an application name does not make a session firebreak's");
+        // Named by pid, the other database's session is shown as protected, with why.
+        JsonPath named = dryRun("{\"pids\":[" + elsewhere + "]}");
+        assertTrue(pids(named, "terminate").isEmpty());
+        assertTrue(named.getList("changes.protected.protectedBecause", String.class).get(0).startsWith("a session of another database"));
+        JsonPath done = apply("{\"pids\":[" + impostor + "]}", dryRun("{\"pids\":[" + impostor + "]}").getString("planId"));
+        assertEquals(List.of(impostor), done.getList("terminated", Integer.class));
+        assertTrue(sessions.alive(elsewhere), "the other database's session lives");
+    }
 }

@@ -258,4 +258,25 @@ class VerifyPaymentFunctionTest {
         assertFalse(log.contains(FakeProviders.PAYSTACK_KEY));
         assertFalse(log.contains(FakeProviders.FLUTTERWAVE_KEY));
     }
+
+    @Test
+    void anAmountNoPaymentCouldHaveIsAFindingOnThatPaymentOnly() {
+        target.payment("AMT-OK", "paystack", 500000, "NGN", "pending", 90);
+        target.payment("AMT-HUGE", "paystack", 500000, "NGN", "pending", 90);
+        target.payment("AMT-FRACTION", "paystack", 50000, "NGN", "pending", 90);
+        target.payment("AMT-FLW", "flutterwave", 500000, "NGN", "pending", 90);
+        paystack("AMT-OK", 200, FakeProviders.paystackBody("AMT-OK", "success", 500000, "NGN"));
+        paystack("AMT-HUGE", 200, FakeProviders.paystackBody("AMT-HUGE", "success", 500000, "NGN").replace("500000", "1e30"));
+        // 50000.9 kobo: a fraction of a minor unit must not be truncated into a match.
+        paystack("AMT-FRACTION", 200, FakeProviders.paystackBody("AMT-FRACTION", "success", 50000, "NGN")
+                .replace("\"amount\":50000", "\"amount\":50000.9"));
+        flutterwave("AMT-FLW", 200, FakeProviders.flutterwaveBody("AMT-FLW", "successful", "1e30", "NGN"));
+        call("{\"sweep\":true}").statusCode(200)
+                .body("changes.findings.provider_amount_invalid", is(3))
+                .body("changes.findings.verified", is(1))
+                .body("changes.moves.size()", is(1))
+                .body("changes.moves[0].reference", is("AMT-OK"));
+        call("{\"reference\":\"AMT-FRACTION\"}").statusCode(200).body("changes.finding", is("provider_amount_invalid"))
+                .body("planId", nullValue());
+    }
 }
