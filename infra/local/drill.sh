@@ -58,7 +58,11 @@ Try:
 Starting firebreak on $BASE (Ctrl-C to stop)...
 TRY
 
-export OPS_DATABASE_URL="$PG/$OPS_DB"
+# Two roles on the ops database, as in production: the owner migrates, a role that owns nothing
+# runs (it can append to the audit trail but never change it; README "The ops database").
+psql -q -d "$PG/postgres" -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'firebreak_drill_app') THEN CREATE ROLE firebreak_drill_app LOGIN; END IF; END \$\$"
+export OPS_DATABASE_URL="${PG/postgres@/firebreak_drill_app@}/$OPS_DB"
+export OPS_MIGRATION_DATABASE_URL="${PG/postgres@/postgres:drill@}/$OPS_DB"
 export TARGET_DATABASE_URL="$PG/$TARGET_DB"
 export FIREBREAK_API_KEYS="responder:$HASH"
 export QUARKUS_HTTP_PORT=$PORT

@@ -64,7 +64,7 @@ class FunctionsManifestTest {
     @Test
     void theReadmeTableListsEveryFunctionWithItsRoleAndTriggers() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
-        Pattern row = Pattern.compile("^\\| `([a-z-]+)` \\| (\\w+) \\| ([^|]+) \\| ([^|]+) \\|", Pattern.MULTILINE);
+        Pattern row = Pattern.compile("^\\| `([a-z-]+)` \\| (\\w+) \\| ([^|]+) \\| ([^|]+) \\| ([^|]+) \\|", Pattern.MULTILINE);
         Matcher m = row.matcher(readme);
         Set<String> listed = new TreeSet<>();
         while (m.find()) {
@@ -75,7 +75,8 @@ class FunctionsManifestTest {
             String triggers = "HTTP " + String.join("/", f.httpMethods())
                     + f.schedule().map(s -> ", schedule `" + s.cron() + "`").orElse("");
             assertEquals(triggers, m.group(3).trim(), f.id() + " triggers");
-            assertEquals(f.description(), m.group(4).trim(), f.id() + " description");
+            assertEquals(f.changes().isEmpty() ? "—" : String.join(", ", f.changes()), m.group(4).trim(), f.id() + " changes");
+            assertEquals(f.description(), m.group(5).trim(), f.id() + " description");
         }
         assertEquals(new TreeSet<>(manifest().all().keySet()), listed, "README function table");
     }
@@ -129,6 +130,17 @@ class FunctionsManifestTest {
             assertTrue(env.path(secret).path("Fn::Sub").asText().startsWith("{{resolve:secretsmanager:${RuntimeSecret}"),
                     secret + " comes from Secrets Manager");
         }
+        // The owner's URL reaches the migrate function alone: every other function runs as the runtime role.
+        JsonNode resources = new ObjectMapper(new YAMLFactory()).readTree(Path.of("infra/template.yaml").toFile()).path("Resources");
+        assertTrue(env.path("OPS_MIGRATION_DATABASE_URL").isMissingNode(), "no global migration URL");
+        resources.fields().forEachRemaining(r -> {
+            JsonNode migration = r.getValue().path("Properties").path("Environment").path("Variables")
+                    .path("OPS_MIGRATION_DATABASE_URL");
+            assertEquals(r.getKey().equals("MigrateFunction"), !migration.isMissingNode(), r.getKey() + " and the migration URL");
+            if (!migration.isMissingNode()) {
+                assertTrue(migration.path("Fn::Sub").asText().startsWith("{{resolve:secretsmanager:${MigrationSecret}"));
+            }
+        });
     }
 
     @Inject

@@ -87,7 +87,7 @@ public class GuardedPool {
 
     /** Runs work on one connection within the deadline; past it the connection is closed under the work. */
     public <T> Uni<T> withConnection(Duration limit, Function<SqlConnection, Uni<T>> work) {
-        return pool.getConnection().onFailure().transform(this::classify).flatMap(conn -> {
+        return acquire().onFailure().transform(this::classify).flatMap(conn -> {
             AtomicBoolean abandoned = new AtomicBoolean();
             Connection raw = raw(conn);
             if (raw != null) {
@@ -102,10 +102,14 @@ public class GuardedPool {
                         return new DatabaseUnavailable(database, "no answer within " + limit.toMillis() + " ms", false);
                     })
                     .onFailure().transform(this::classify)
-                    // An abandoned connection is not given back: its socket is closing, the pool drops it.
-                    .eventually(() -> {
+                    // An abandoned connection is not given back: its socket is closing, the pool drops it. A
+                    // caller that gave up (cancelled) leaves a command in flight: that connection is abandoned too.
+                    .onTermination().call((item, failure, cancelled) -> {
                         if (raw != null) {
                             inUse.remove(raw);
+                        }
+                        if (cancelled && !abandoned.getAndSet(true)) {
+                            abandon(conn);
                         }
                         return abandoned.get() ? Uni.createFrom().voidItem() : conn.close().onFailure().recoverWithNull();
                     });
@@ -114,6 +118,26 @@ public class GuardedPool {
 
     public <T> Uni<T> withTransaction(Function<SqlConnection, Uni<T>> work) {
         return withTransaction(deadline, work);
+    }
+
+    /**
+     * A connection from the pool. A caller that gives up while waiting for one must not leak it:
+     * a connection that arrives after the wait was cancelled goes straight back to the pool.
+     */
+    Uni<SqlConnection> acquire() {
+        return Uni.createFrom().emitter(emitter -> {
+            java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+            emitter.onTermination(() -> over.set(true));
+            pool.getDelegate().getConnection().onComplete(ar -> {
+                if (ar.failed()) {
+                    emitter.fail(ar.cause());
+                } else if (over.get()) {
+                    ar.result().close();
+                } else {
+                    emitter.complete(SqlConnection.newInstance(ar.result()));
+                }
+            });
+        });
     }
 
     /**

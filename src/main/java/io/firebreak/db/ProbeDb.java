@@ -17,6 +17,7 @@ public class ProbeDb extends GuardedPool {
     @Inject
     public ProbeDb(@ReactiveDataSource("probe") Pool pool,
             @ConfigProperty(name = "firebreak.confirm.check-timeout", defaultValue = "1800ms") Duration deadline) {
-        super(pool, "probe", "target", deadline);
+        // Just inside the check's own deadline, so the pool (which closes the connection) gives up first.
+        super(pool, "probe", "target", deadline.minusMillis(100));
     }
 }
