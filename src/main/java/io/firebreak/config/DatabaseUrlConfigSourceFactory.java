@@ -37,17 +37,20 @@ public class DatabaseUrlConfigSourceFactory implements ConfigSourceFactory {
     }
 
     static void derive(ConfigSourceContext context, String key, String datasource, boolean jdbc, Map<String, String> out) {
+        url(context, key).ifPresent(url -> out.putAll(properties(datasource, url, jdbc)));
+    }
+
+    /** The URL set under a key (e.g. ops.database.url, from OPS_DATABASE_URL), refused with the env var's name when malformed. */
+    static java.util.Optional<DatabaseUrl> url(ConfigSourceContext context, String key) {
         ConfigValue value = context.getValue(key);
         if (value == null || value.getValue() == null || value.getValue().isBlank()) {
-            return;
+            return java.util.Optional.empty();
         }
-        DatabaseUrl url;
         try {
-            url = DatabaseUrl.parse(value.getValue());
+            return java.util.Optional.of(DatabaseUrl.parse(value.getValue()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key.toUpperCase().replace('.', '_') + ": " + e.getMessage());
         }
-        out.putAll(properties(datasource, url, jdbc));
     }
 
     /**
@@ -55,24 +58,13 @@ public class DatabaseUrlConfigSourceFactory implements ConfigSourceFactory {
      * OPS_DATABASE_URL is then the runtime role, granted by the migrations only what it needs.
      */
     static void migration(ConfigSourceContext context, Map<String, String> out) {
-        ConfigValue ops = context.getValue("ops.database.url");
-        if (ops != null && ops.getValue() != null && !ops.getValue().isBlank()) {
-            try {
-                out.put("quarkus.flyway.ops.placeholders.runtimeRole", DatabaseUrl.parse(ops.getValue()).user().orElse("-"));
-            } catch (IllegalArgumentException e) {
-                // reported by derive
-            }
-        }
-        ConfigValue value = context.getValue("ops.migration.database.url");
-        if (value == null || value.getValue() == null || value.getValue().isBlank()) {
+        url(context, "ops.database.url").ifPresent(ops -> out.put("quarkus.flyway.ops.placeholders.runtimeRole",
+                ops.user().orElse("-")));
+        java.util.Optional<DatabaseUrl> owner = url(context, "ops.migration.database.url");
+        if (owner.isEmpty()) {
             return;
         }
-        DatabaseUrl url;
-        try {
-            url = DatabaseUrl.parse(value.getValue());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("OPS_MIGRATION_DATABASE_URL: " + e.getMessage());
-        }
+        DatabaseUrl url = owner.get();
         if (url.user().isEmpty() || url.password().isEmpty()) {
             // Flyway takes its own credentials only as a pair; with trust or peer authentication any password does.
             throw new IllegalArgumentException("OPS_MIGRATION_DATABASE_URL needs a user and a password (postgresql://owner:password@host/db)");

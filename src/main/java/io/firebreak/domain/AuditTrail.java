@@ -208,6 +208,17 @@ public class AuditTrail {
         });
     }
 
+    /** Refuses (409 already_undone) to plan the undo of a record an applied undo already restored. */
+    public Uni<Void> notUndone(long id) {
+        return undoneBy(id).map(undone -> {
+            if (undone.isPresent()) {
+                throw new FunctionError(409, "already_undone", "audit record " + id + " was undone by audit record "
+                        + undone.get(), "auditId", java.util.Map.of("auditId", undone.get()), true);
+            }
+            return null;
+        });
+    }
+
     /** The audit id of the applied undo of a record, if it was undone. */
     public Uni<Optional<Long>> undoneBy(long id) {
         return ops.preparedQuery(UNDONE).execute(Tuple.of(id)).map(rows -> {

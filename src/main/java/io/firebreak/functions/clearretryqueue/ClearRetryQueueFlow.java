@@ -119,11 +119,7 @@ public class ClearRetryQueueFlow {
                 && (changedIntegrations == null || changedIntegrations.contains(integration.toString()));
         List<Long> dismissed = changedLogs == null ? ids(before.path("syncLogs").path("ids"))
                 : changedLogs.stream().map(Long::valueOf).sorted().toList();
-        return audit.undoneBy(applied.id()).flatMap(undone -> {
-            if (undone.isPresent()) {
-                throw new FunctionError(409, "already_undone",
-                        "audit record " + applied.id() + " was undone by audit record " + undone.get(), "auditId");
-            }
+        return audit.notUndone(applied.id()).flatMap(notUndone -> {
             return queue.integration(integration);
         }).flatMap(found -> queue.inStatus(dismissed, "dismissed").map(still -> {
             actions.bounded(still.size());

@@ -177,11 +177,7 @@ public class RequeueFlow {
                 before.put(row.path("id").asText(), row.path("before"));
             }
         });
-        return audit.undoneBy(applied.id()).flatMap(undone -> {
-            if (undone.isPresent()) {
-                throw new FunctionError(409, "already_undone",
-                        "audit record " + applied.id() + " was undone by audit record " + undone.get(), "auditId");
-            }
+        return audit.notUndone(applied.id()).flatMap(notUndone -> {
             return before.isEmpty() ? Uni.createFrom().item(List.<QueueTables.Before>of())
                     : queues.inStatus(q, List.copyOf(before.keySet()), r.to());
         }).map(still -> {

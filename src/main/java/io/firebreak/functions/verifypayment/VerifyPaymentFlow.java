@@ -246,11 +246,7 @@ public class VerifyPaymentFlow {
                 settled.add(m);
             }
         });
-        return audit.undoneBy(applied.id()).flatMap(undone -> {
-            if (undone.isPresent()) {
-                throw new FunctionError(409, "already_undone",
-                        "audit record " + applied.id() + " was undone by audit record " + undone.get(), "auditId");
-            }
+        return audit.notUndone(applied.id()).flatMap(notUndone -> {
             return io.smallrye.mutiny.Multi.createFrom().iterable(settled)
                     .onItem().transformToUniAndConcatenate(m -> payments.find(m.path("reference").asText())
                             .map(found -> java.util.Map.entry(m, found)))
