@@ -102,6 +102,13 @@ public class GuardedPool {
                         return new DatabaseUnavailable(database, "no answer within " + limit.toMillis() + " ms", false);
                     })
                     .onFailure().transform(this::classify)
+                    // A connection that was lost or killed (57P01) is never given back either: the pool could hand
+                    // it out again before it notices the socket closing, failing call after call.
+                    .onFailure(DatabaseUnavailable.class).invoke(e -> {
+                        if (!abandoned.getAndSet(true)) {
+                            abandon(conn);
+                        }
+                    })
                     // An abandoned connection is not given back: its socket is closing, the pool drops it. A
                     // caller that gave up (cancelled) leaves a command in flight: that connection is abandoned too.
                     .onTermination().call((item, failure, cancelled) -> {

@@ -130,8 +130,11 @@ public class PlannedActions {
                 }
                 return audit.unclaimed(List.of(planClaim(input))).flatMap(free -> current.apply(plan)).flatMap(now -> {
                     if (!now.digest().equals(plan.digest())) {
-                        throw new FunctionError(409, "stale_plan", "what this would change differs from plan " + planId
-                                + " (" + now.rows() + " rows now): nothing was changed; run the dry run again", "planId");
+                        // A racing apply of this very plan may be what changed the world: then say that.
+                        return audit.unclaimed(List.of(planClaim(input))).map(free -> {
+                            throw new FunctionError(409, "stale_plan", "what this would change differs from plan " + planId
+                                    + " (" + now.rows() + " rows now): nothing was changed; run the dry run again", "planId");
+                        });
                     }
                     return apply.apply(plan).call(answer -> link(function, input, incidentId, answer));
                 });

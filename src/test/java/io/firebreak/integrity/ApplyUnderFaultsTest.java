@@ -136,8 +136,8 @@ class ApplyUnderFaultsTest {
         Set<String> settled = new HashSet<>();
         Sql.rows(db.target(), "SELECT transaction_reference AS r FROM payment_transactions WHERE status = 'success'")
                 .forEach(r -> settled.add(r.get("r").toString()));
-        System.out.printf("sweep under kills: %d backends killed, %d of 300 settled, answer %d%n", killed.get(),
-                settled.size(), answer.statusCode());
+        System.out.printf("sweep under kills: %d backends killed, %d of 300 settled, answer %d %s%n", killed.get(),
+                settled.size(), answer.statusCode(), answer.statusCode() == 200 ? "" : answer.path("error.message"));
 
         List<Map<String, Object>> records = ops.query("SELECT id, action, outcome, rows_affected FROM audit_records "
                 + "WHERE function = 'verify-payment' AND input->>'planId' = '" + planId + "' ORDER BY id");
