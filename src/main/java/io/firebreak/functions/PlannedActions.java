@@ -128,10 +128,11 @@ public class PlannedActions {
                     return Uni.createFrom().failure(new FunctionError(409, "expired_plan",
                             "plan " + planId + " expired at " + plan.expiresAt() + ": run the dry run again", "planId"));
                 }
-                return audit.unclaimed(List.of(planClaim(input))).flatMap(free -> current.apply(plan)).flatMap(now -> {
+                List<String> claim = List.of(planClaim(input));
+                return audit.unclaimed(claim).flatMap(free -> current.apply(plan)).flatMap(now -> {
                     if (!now.digest().equals(plan.digest())) {
                         // A racing apply of this very plan may be what changed the world: then say that.
-                        return audit.unclaimed(List.of(planClaim(input))).map(free -> {
+                        return audit.unclaimed(claim).map(free -> {
                             throw new FunctionError(409, "stale_plan", "what this would change differs from plan " + planId
                                     + " (" + now.rows() + " rows now): nothing was changed; run the dry run again", "planId");
                         });
