@@ -125,6 +125,19 @@ public class AuditTrail {
     @ConfigProperty(name = "firebreak.audit.verify-timeout", defaultValue = "30s")
     Duration verifyTimeout;
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AuditTrail.class);
+
+    /** At start: a runtime role that could rewrite the trail is worth a warning in the log (verify-audit says it too). */
+    void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        protection().subscribe().with(p -> {
+            if (p.canRewrite()) {
+                LOG.warn(p.warning());
+            }
+        }, unreachable -> {
+            // the ops database is not up yet: verify-audit reports it when asked
+        });
+    }
+
     public Uni<Long> record(Entry e) {
         return ops.withConnection(conn -> record(conn, e));
     }
