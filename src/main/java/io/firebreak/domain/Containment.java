@@ -84,7 +84,7 @@ public class Containment {
     Clock clock;
 
     public Uni<Long> evidenceCount(UUID tenant) {
-        return target.read(tx -> tx.preparedQuery(EVIDENCE_COUNT).execute(Tuple.of(tenant)))
+        return evidenceContract().flatMap(v -> target.read(tx -> tx.preparedQuery(EVIDENCE_COUNT).execute(Tuple.of(tenant))))
                 .map(rows -> rows.iterator().next().getLong("n"));
     }
 
@@ -109,6 +109,19 @@ public class Containment {
                             OffsetDateTime.now(clock), ids.toArray(new Long[0]), data.toArray(new String[0]))))
                             .flatMap(x -> page(plan, scope, tenant, ids.get(ids.size() - 1), kept + ids.size()));
                 });
+    }
+
+    @Inject
+    TargetCatalog catalog;
+
+    /** Whether the target has Supabase's auth.sessions (and profiles to scope it by): else there is nothing to sign out. */
+    public Uni<Boolean> hasSessions() {
+        return catalog.columns("auth.sessions").map(c -> c.contains("id") && c.contains("user_id"));
+    }
+
+    /** Evidence reads audit_logs by id, tenant and time (the contract's columns, checked first). */
+    public Uni<Void> evidenceContract() {
+        return catalog.require("public.audit_logs", "id", "tenant_id", "created_at");
     }
 
     public Uni<Long> sessionCount(UUID tenant) {

@@ -33,13 +33,14 @@ public class Payments {
             FROM public.payment_transactions WHERE transaction_reference = $1""";
 
     /** Only a row still pending moves: a second verification of the same row changes nothing. */
+    /** %s: ", updated_at = now()" where the application has that column (it is not in the contract). */
     static final String SETTLE = """
-            UPDATE public.payment_transactions SET status = $2, updated_at = now()
+            UPDATE public.payment_transactions SET status = $2%s
             WHERE transaction_reference = $1 AND status = 'pending'
             RETURNING transaction_reference""";
 
     static final String REOPEN = """
-            UPDATE public.payment_transactions SET status = 'pending', updated_at = now()
+            UPDATE public.payment_transactions SET status = 'pending'%s
             WHERE transaction_reference = $1 AND status = $2
             RETURNING transaction_reference""";
 
@@ -54,13 +55,28 @@ public class Payments {
     @Inject
     TargetWrites target;
 
+    @Inject
+    TargetCatalog catalog;
+
+    static final String TABLE = "public.payment_transactions";
+
+    /** The contract's columns, checked before anything is read or planned. */
+    public Uni<Void> contract() {
+        return catalog.require(TABLE, "id", "transaction_reference", "provider", "amount", "currency", "status",
+                "created_at", "tenant_id");
+    }
+
+    private Uni<String> touch() {
+        return catalog.has(TABLE, "updated_at").map(has -> has ? ", updated_at = now()" : "");
+    }
+
     public Uni<List<Payment>> stuck(int limit) {
-        return reads.readOnly(STUCK.formatted(limit)).map(Payments::payments);
+        return contract().flatMap(v -> reads.readOnly(STUCK.formatted(limit))).map(Payments::payments);
     }
 
     /** One payment by reference, read-only (the reference is the caller's: it travels as a parameter). */
     public Uni<Optional<Payment>> find(String reference) {
-        return target.read(tx -> tx.preparedQuery(BY_REFERENCE).execute(Tuple.of(reference)))
+        return contract().flatMap(v -> target.read(tx -> tx.preparedQuery(BY_REFERENCE).execute(Tuple.of(reference))))
                 .map(rows -> payments(rows).stream().findFirst());
     }
 
@@ -69,14 +85,14 @@ public class Payments {
 
     /** Puts a payment back from {@code from} (what a verification set) to pending; 1 if it moved. */
     public Uni<Integer> reopen(io.firebreak.functions.Applying apply, String reference, String from) {
-        return target.write(apply, KIND, List.of(reference), tx -> TargetWrites.keys(tx, REOPEN, Tuple.of(reference, from)))
-                .map(List::size);
+        return touch().flatMap(touch -> target.write(apply, KIND, List.of(reference),
+                tx -> TargetWrites.keys(tx, REOPEN.formatted(touch), Tuple.of(reference, from))).map(List::size));
     }
 
     /** Moves a pending payment to its verified status; 1 if it moved, 0 if it was no longer pending. */
     public Uni<Integer> settle(io.firebreak.functions.Applying apply, String reference, String status) {
-        return target.write(apply, KIND, List.of(reference), tx -> TargetWrites.keys(tx, SETTLE, Tuple.of(reference, status)))
-                .map(List::size);
+        return touch().flatMap(touch -> target.write(apply, KIND, List.of(reference),
+                tx -> TargetWrites.keys(tx, SETTLE.formatted(touch), Tuple.of(reference, status))).map(List::size));
     }
 
     private static List<Payment> payments(RowSet<Row> rows) {

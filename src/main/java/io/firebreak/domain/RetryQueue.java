@@ -62,16 +62,19 @@ public class RetryQueue {
     static final String IN_STATUS = """
             SELECT id FROM public.erp_sync_logs WHERE id = ANY('{%s}'::bigint[]) AND sync_status = '%s' ORDER BY id""";
 
+    /** %s: ", updated_at = now()" where the application has that column (it is not in the contract). */
     static final String SET_ACTIVE = """
-            UPDATE public.erp_integrations SET is_active = $2, updated_at = now()
+            UPDATE public.erp_integrations SET is_active = $2%s
             WHERE id = $1 AND is_active = $3
             RETURNING id::text""";
 
     /** The seed's UPDATE, limited to the planned rows that are still in the state the plan saw. */
     static final String MOVE = """
-            UPDATE public.erp_sync_logs SET sync_status = $3, updated_at = now()
+            UPDATE public.erp_sync_logs SET sync_status = $3%s
             WHERE id = ANY($1) AND sync_status = $2
             RETURNING id::text""";
+
+    static final String TOUCH = ", updated_at = now()";
 
     public record DeadLetters(String integrationId, String name, String erpSystem, boolean active, long deadLetters,
             Instant lastAt) {
@@ -89,8 +92,22 @@ public class RetryQueue {
     @Inject
     ActionConfig config;
 
+    @Inject
+    TargetCatalog catalog;
+
+    /** The contract's columns of both tables, checked before anything is read or planned. */
+    public Uni<Void> contract() {
+        return catalog.require("public.erp_integrations", "id", "tenant_id", "name", "erp_system", "is_active")
+                .flatMap(v -> catalog.require("public.erp_sync_logs", "id", "integration_id", "sync_status", "created_at"));
+    }
+
+    /** SET fragment that also stamps updated_at, where the table has it. */
+    private Uni<String> touch(String table) {
+        return catalog.has(table, "updated_at").map(has -> has ? TOUCH : "");
+    }
+
     public Uni<List<DeadLetters>> deadLetters() {
-        return reads.readOnly(DEAD_LETTERS).map(rows -> {
+        return contract().flatMap(v -> reads.readOnly(DEAD_LETTERS)).map(rows -> {
             List<DeadLetters> out = new ArrayList<>();
             for (Row r : rows) {
                 out.add(new DeadLetters(r.getString("id"), r.getString("name"), r.getString("erp_system"),
@@ -101,7 +118,8 @@ public class RetryQueue {
     }
 
     public Uni<List<DeadLetterWindow>> deadLetterWindows(int windowMinutes) {
-        return reads.readOnly(DEAD_LETTER_WINDOW.formatted(windowMinutes, windowMinutes, windowMinutes)).map(rows -> {
+        return contract().flatMap(v -> reads.readOnly(DEAD_LETTER_WINDOW.formatted(windowMinutes, windowMinutes,
+                windowMinutes))).map(rows -> {
             List<DeadLetterWindow> out = new ArrayList<>();
             for (Row r : rows) {
                 out.add(new DeadLetterWindow(r.getString("id"), r.getString("name"), r.getString("erp_system"),
@@ -112,7 +130,7 @@ public class RetryQueue {
     }
 
     public Uni<Optional<Integration>> integration(UUID id) {
-        return reads.readOnly(INTEGRATION.formatted(id)).map(rows -> {
+        return contract().flatMap(v -> reads.readOnly(INTEGRATION.formatted(id))).map(rows -> {
             var it = rows.iterator();
             if (!it.hasNext()) {
                 return Optional.empty();
@@ -150,8 +168,9 @@ public class RetryQueue {
 
     /** Sets is_active where it is still {@code from}, inside an audited apply; 1 if it changed, 0 if not. */
     public Uni<Integer> setActive(io.firebreak.functions.Applying apply, UUID integrationId, boolean from, boolean to) {
-        return writes.write(apply, INTEGRATIONS, List.of(integrationId.toString()),
-                tx -> TargetWrites.keys(tx, SET_ACTIVE, Tuple.of(integrationId, to, from))).map(List::size);
+        return touch("public.erp_integrations").flatMap(touch -> writes.write(apply, INTEGRATIONS,
+                List.of(integrationId.toString()), tx -> TargetWrites.keys(tx, SET_ACTIVE.formatted(touch),
+                        Tuple.of(integrationId, to, from))).map(List::size));
     }
 
     /** The kinds of keys an apply records: integration ids, sync log ids. */
@@ -169,14 +188,17 @@ public class RetryQueue {
         for (int i = 0; i < ids.size(); i += config.batchSize()) {
             batches.add(ids.subList(i, Math.min(ids.size(), i + config.batchSize())));
         }
-        Uni<Integer> moved = Uni.createFrom().item(0);
-        for (List<Long> batch : batches) {
-            List<String> attempted = batch.stream().map(String::valueOf).toList();
-            moved = moved.flatMap(total -> writes.write(apply, SYNC_LOGS, attempted,
-                    tx -> TargetWrites.keys(tx, MOVE, Tuple.of(batch.toArray(new Long[0]), from, to)))
-                    .map(changed -> total + changed.size()));
-        }
-        return moved;
+        return touch("public.erp_sync_logs").flatMap(touch -> {
+            String sql = MOVE.formatted(touch);
+            Uni<Integer> moved = Uni.createFrom().item(0);
+            for (List<Long> batch : batches) {
+                List<String> attempted = batch.stream().map(String::valueOf).toList();
+                moved = moved.flatMap(total -> writes.write(apply, SYNC_LOGS, attempted,
+                        tx -> TargetWrites.keys(tx, sql, Tuple.of(batch.toArray(new Long[0]), from, to)))
+                        .map(changed -> total + changed.size()));
+            }
+            return moved;
+        });
     }
 
 }

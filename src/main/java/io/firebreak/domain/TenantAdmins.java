@@ -28,16 +28,25 @@ public class TenantAdmins {
     @Inject
     TargetDiagnostics reads;
 
+    @Inject
+    TargetCatalog catalog;
+
+    /** The contract's columns of both tables (profiles.full_name included), checked before they are read. */
+    Uni<Void> contract() {
+        return catalog.require("public.tenants", "id", "name")
+                .flatMap(v -> catalog.require("public.profiles", "id", "tenant_id", "full_name", "email", "phone", "role"));
+    }
+
     /** The tenant's name, or null when there is no such tenant. */
     public Uni<String> tenantName(UUID tenant) {
-        return reads.readOnly(TENANT.formatted(tenant)).map(rows -> {
+        return contract().flatMap(v -> reads.readOnly(TENANT.formatted(tenant))).map(rows -> {
             var it = rows.iterator();
             return it.hasNext() ? it.next().getString("name") : null;
         });
     }
 
     public Uni<List<Admin>> admins(UUID tenant) {
-        return reads.readOnly(ADMINS.formatted(tenant)).map(rows -> {
+        return contract().flatMap(v -> reads.readOnly(ADMINS.formatted(tenant))).map(rows -> {
             List<Admin> out = new ArrayList<>();
             for (Row r : rows) {
                 out.add(new Admin(r.getString("id"), r.getString("full_name"), r.getString("email"), r.getString("phone")));

@@ -168,7 +168,10 @@ public class FunctionAdmission {
         return admitted(f, caller, call.hasBody() ? new String(call.body(), StandardCharsets.UTF_8) : null, null, true);
     }
 
-    /** Bearer header always; the query string only where the manifest allows it (UptimeRobot's free plan). */
+    /**
+     * Bearer header always; where the manifest allows it (monitors that cannot send one), basic auth's
+     * password (Alertmanager) or the query string (UptimeRobot's free plan).
+     */
     private static String token(FunctionCall call, FunctionManifest.Function f) {
         String header = call.authorization();
         if (header != null && header.length() > InputText.MAX_AUTHORIZATION) {
@@ -177,6 +180,15 @@ public class FunctionAdmission {
         }
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return header.substring(7).trim();
+        }
+        // Alertmanager's http_config.basic_auth: the password is the token (any user name).
+        if (f.queryToken() && header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String pair = new String(java.util.Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                return pair.contains(":") ? pair.substring(pair.indexOf(':') + 1) : null;
+            } catch (IllegalArgumentException notBase64) {
+                return null;
+            }
         }
         return f.queryToken() ? call.query().get("token") : null;
     }

@@ -208,7 +208,7 @@ public class IncidentMessages {
                                 + " failed for good: " + d.error(), Map.of("messageId", m.id(), "attempts", m.attempts())))
                         .replaceWith(new Attempt(m.id(), m.channel(), target, "dead", d.error()));
             }
-            return outbox.retry(m.id(), d.error(), delivery.retryAfter(m.attempts()))
+            return outbox.retry(m.id(), d.error(), d.waitOr(delivery.retryAfter(m.attempts())))
                     .replaceWith(new Attempt(m.id(), m.channel(), target, "retrying", d.error()));
         });
     }

@@ -19,7 +19,7 @@ public final class InputText {
             "description", "summary", "message");
 
     /** What a provider's webhook is read for; the rest of its payload is kept as it came. */
-    static final Set<String> PROVIDER_FIELDS = Set.of("event", "data.reference", "data.tx_ref", "data.txRef");
+    static final Set<String> PROVIDER_FIELDS = Set.of("event", "event.type", "txRef", "data.reference", "data.tx_ref");
 
     public static final int MAX_IDEMPOTENCY_KEY = 255;
     public static final int MAX_AUTHORIZATION = 4096;

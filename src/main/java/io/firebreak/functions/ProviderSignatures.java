@@ -19,8 +19,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Checks that a webhook came from the provider it claims (providers.md): Paystack signs the raw
  * body with HMAC-SHA512 and the secret key (x-paystack-signature, lower-case hex); Flutterwave
- * sends the dashboard's secret hash (verif-hash) or, newer, a base64 HMAC-SHA256 of the body
- * (flutterwave-signature). Every comparison is constant-time.
+ * sends the dashboard's secret hash (verif-hash) or, newer, flutterwave-signature: a base64
+ * HMAC-SHA256 of the body, or the secret hash itself (sources disagree: both are accepted). Every
+ * comparison is constant-time.
  */
 @ApplicationScoped
 public class ProviderSignatures {
@@ -51,8 +52,11 @@ public class ProviderSignatures {
         }
         String signature = headers.get("flutterwave-signature");
         if (signature != null) {
-            if (flutterwaveHash.isPresent() && equal(Base64.getEncoder().encodeToString(
-                    hmac("HmacSHA256", flutterwaveHash.get(), raw)), signature.trim())) {
+            // Public material conflicts: the plain secret hash in one copy of the docs, a base64
+            // HMAC-SHA256 of the raw body in the SDKs. Both are accepted, each compared in constant time.
+            if (flutterwaveHash.isPresent() && (equal(Base64.getEncoder().encodeToString(
+                    hmac("HmacSHA256", flutterwaveHash.get(), raw)), signature.trim())
+                    | equal(flutterwaveHash.get(), signature.trim()))) {
                 return "flutterwave";
             }
             throw refused();

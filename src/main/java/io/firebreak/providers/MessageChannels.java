@@ -26,9 +26,38 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class MessageChannels {
 
-    /** The outcome of one send. */
-    public record Delivery(boolean sent, boolean permanent, String providerId, String error) {
+    /**
+     * The outcome of one send; {@code retryAfter} is the provider's own wait (Retry-After) for a
+     * failure worth retrying, null when it said none.
+     */
+    public record Delivery(boolean sent, boolean permanent, String providerId, String error, java.time.Duration retryAfter) {
+        public Delivery(boolean sent, boolean permanent, String providerId, String error) {
+            this(sent, permanent, providerId, error, null);
+        }
+
+        /** When to try again: the provider's wait, or the outbox's own backoff if that is longer. */
+        public java.time.Duration waitOr(java.time.Duration backoff) {
+            return retryAfter == null || retryAfter.compareTo(backoff) < 0 ? backoff : retryAfter;
+        }
     }
+
+    /**
+     * Meta's error codes worth retrying (branch on error.code, not the HTTP status): throughput and
+     * pair-rate limits (130429, 131056, 80007, 4, 613), temporary errors (1, 2, 131000, 133004), and
+     * its own outages. Throttling arrives as HTTP 400.
+     */
+    static final java.util.Set<Integer> WHATSAPP_RETRYABLE = java.util.Set.of(1, 2, 4, 613, 80007, 130429, 131000, 131056,
+            133004);
+
+    /** Slack's errors worth retrying: rate limits and its own outages (HTTP 200 with ok:false). */
+    static final java.util.Set<String> SLACK_RETRYABLE = java.util.Set.of("ratelimited", "rate_limited", "fatal_error",
+            "internal_error", "service_unavailable", "request_timeout");
+
+    /** Resend's default limit: 2 requests per second per team; every sender waits its turn. */
+    private final ProviderPacer pacer = new ProviderPacer(System::nanoTime);
+
+    @ConfigProperty(name = "firebreak.providers.resend.max-rate", defaultValue = "2")
+    double resendRate;
 
     @Inject
     @RestClient
@@ -80,7 +109,7 @@ public class MessageChannels {
         t.putObject("language").put("code", language);
         t.putArray("components").addObject().put("type", "body").putArray("parameters").addObject()
                 .put("type", "text").put("text", text);
-        return read(whatsapp.send(phoneNumberId.get(), "Bearer " + whatsappToken.get(), body.toString()),
+        return whatsapp(whatsapp.send(phoneNumberId.get(), "Bearer " + whatsappToken.get(), body.toString()),
                 json -> json.path("messages").path(0).path("id").asText(null),
                 json -> json.path("error").path("message").asText(""));
     }
@@ -93,10 +122,17 @@ public class MessageChannels {
         body.put("from", emailFrom.get());
         body.putArray("to").add(to);
         // A subject is one header line: whatever reached it, no line break can start another header.
-        body.put("subject", subject == null ? null : subject.replaceAll("[\\r\\n]+", " ").strip());
-        body.put("text", text);
-        return read(resend.send("Bearer " + resendKey.get(), idempotencyKey, body.toString()),
-                json -> json.path("id").asText(null), json -> json.path("message").asText(""));
+        body.put("subject", subject == null || subject.isBlank() ? "(no subject)" : subject.replaceAll("[\\r\\n]+", " ").strip());
+        body.put("text", text == null ? "" : text);
+        return pacer.slot("resend", resendRate).flatMap(ready -> read(resend.send("Bearer " + resendKey.get(),
+                idempotencyKey, body.toString()), json -> json.path("id").asText(null), json -> json.path("message").asText(""),
+                // 409 concurrent_idempotent_requests: the same key is still in flight at Resend; try again.
+                json -> "concurrent_idempotent_requests".equals(json.path("name").asText())))
+                .invoke(d -> {
+                    if (d.retryAfter() != null) {
+                        pacer.pause("resend", d.retryAfter());
+                    }
+                });
     }
 
     /**
@@ -119,7 +155,7 @@ public class MessageChannels {
         }
         ObjectNode body = mapper.createObjectNode();
         body.put("channel", channel);
-        body.put("text", slackText(text));
+        body.put("text", text == null || text.isBlank() ? "(empty)" : slackText(text));
         return slack(slack.postMessage("Bearer " + slackToken.get(), body.toString()), json -> json.path("ts").asText(null));
     }
 
@@ -140,18 +176,35 @@ public class MessageChannels {
                 return new Delivery(false, false, null, answer.failure());
             }
             if (answer.status() == 429 || answer.status() >= 500) {
-                return new Delivery(false, false, null, "HTTP " + answer.status());
+                return new Delivery(false, false, null, "HTTP " + answer.status(), retryAfter(answer.retryAfter()));
             }
             JsonNode json = answer.body();
             if (answer.ok() && json != null && json.path("ok").asBoolean(false)) {
                 return new Delivery(true, false, id.apply(json), null);
             }
             String error = json == null ? "HTTP " + answer.status() : json.path("error").asText("HTTP " + answer.status());
-            return new Delivery(false, !error.equals("ratelimited") && !error.equals("internal_error"), null, error);
+            boolean retry = SLACK_RETRYABLE.contains(error);
+            return new Delivery(false, !retry, null, error, retry ? retryAfter(answer.retryAfter()) : null);
         });
     }
 
     private Uni<Delivery> read(Uni<Response> call, java.util.function.Function<JsonNode, String> id,
+            java.util.function.Function<JsonNode, String> error, java.util.function.Predicate<JsonNode> alsoRetry) {
+        return calls.call(call).map(answer -> {
+            if (answer.ok()) {
+                return new Delivery(true, false, id.apply(answer.body()), null);
+            }
+            if (answer.status() == 0) {
+                return new Delivery(false, false, null, answer.failure());
+            }
+            boolean retry = answer.status() == 429 || answer.status() >= 500 || alsoRetry.test(answer.body());
+            return new Delivery(false, !retry, null, "HTTP " + answer.status() + " " + error.apply(answer.body()),
+                    retry ? retryAfter(answer.retryAfter()) : null);
+        });
+    }
+
+    /** WhatsApp: retryable or not by Meta's error.code, whatever the HTTP status. */
+    private Uni<Delivery> whatsapp(Uni<Response> call, java.util.function.Function<JsonNode, String> id,
             java.util.function.Function<JsonNode, String> error) {
         return calls.call(call).map(answer -> {
             if (answer.ok()) {
@@ -160,8 +213,23 @@ public class MessageChannels {
             if (answer.status() == 0) {
                 return new Delivery(false, false, null, answer.failure());
             }
-            boolean retry = answer.status() == 429 || answer.status() >= 500;
-            return new Delivery(false, !retry, null, "HTTP " + answer.status() + " " + error.apply(answer.body()));
+            int code = answer.body().path("error").path("code").asInt(-1);
+            boolean retry = WHATSAPP_RETRYABLE.contains(code) || answer.status() >= 500 || answer.status() == 429;
+            return new Delivery(false, !retry, null, "HTTP " + answer.status() + " code " + code + " "
+                    + error.apply(answer.body()), retry ? retryAfter(answer.retryAfter()) : null);
         });
+    }
+
+    /** A Retry-After header in seconds (the form these providers send), at most 10 minutes; null when absent. */
+    static java.time.Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return java.time.Duration.ofSeconds(Math.max(0, Math.min(seconds, 600)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

@@ -133,8 +133,12 @@ public class PaymentProviders {
         String currency = data.path("currency").asText(null);
         Long amount = null;
         boolean invalid = false;
-        if (data.hasNonNull("amount") && currency != null) {
-            JsonNode a = data.get("amount");
+        // When the customer bears Paystack's fees, amount is what was charged and requested_amount what
+        // the merchant asked for: the latter is what the application stored.
+        JsonNode charged = provider.equals(PAYSTACK) && data.hasNonNull("requested_amount") ? data.get("requested_amount")
+                : data.get("amount");
+        if (charged != null && !charged.isNull() && currency != null) {
+            JsonNode a = charged;
             // Paystack answers in minor units, Flutterwave in major units.
             amount = !a.isNumber() ? null : provider.equals(FLUTTERWAVE) ? minorUnits(a.decimalValue(), currency)
                     : minorUnits(a.decimalValue(), null);
@@ -142,7 +146,9 @@ public class PaymentProviders {
         }
         ProviderVerdict.Outcome o = switch (outcome) {
             case "success", "successful" -> ProviderVerdict.Outcome.SUCCESS;
-            case "failed", "abandoned", "reversed" -> ProviderVerdict.Outcome.FAILED;
+            case "failed", "reversed" -> ProviderVerdict.Outcome.FAILED;
+            // "The customer has not completed the transaction": not final, the payment stays pending.
+            case "abandoned" -> ProviderVerdict.Outcome.ABANDONED;
             default -> ProviderVerdict.Outcome.PENDING;
         };
         return new ProviderVerdict(provider, reference, o, amount, currency,

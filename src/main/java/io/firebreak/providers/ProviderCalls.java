@@ -21,8 +21,15 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ProviderCalls {
 
-    /** A provider's answer: HTTP status (0: none came), JSON body (empty when not JSON), Retry-After, or why none. */
-    public record Answer(int status, JsonNode body, String retryAfter, String failure) {
+    /**
+     * A provider's answer: HTTP status (0: none came), JSON body (empty when not JSON), Retry-After,
+     * the rate limit's reset (x-ratelimit-reset, seconds), or why none came.
+     */
+    public record Answer(int status, JsonNode body, String retryAfter, String failure, String rateLimitReset) {
+        public Answer(int status, JsonNode body, String retryAfter, String failure) {
+            this(status, body, retryAfter, failure, null);
+        }
+
         public boolean ok() {
             return status >= 200 && status < 300;
         }
@@ -50,6 +57,7 @@ public class ProviderCalls {
         } catch (Exception notJson) {
             body = mapper.createObjectNode();
         }
-        return new Answer(response.getStatus(), body, response.getHeaderString("Retry-After"), null);
+        return new Answer(response.getStatus(), body, response.getHeaderString("Retry-After"), null,
+                response.getHeaderString("x-ratelimit-reset"));
     }
 }

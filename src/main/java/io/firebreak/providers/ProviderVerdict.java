@@ -16,7 +16,7 @@ public record ProviderVerdict(String provider, String reference, Outcome outcome
 
     /** The provider's answer, reduced to what firebreak acts on. */
     public enum Outcome {
-        SUCCESS, FAILED, PENDING, NOT_FOUND, RATE_LIMITED, ERROR
+        SUCCESS, FAILED, PENDING, ABANDONED, NOT_FOUND, RATE_LIMITED, ERROR
     }
 
     public static ProviderVerdict error(String provider, String reference, int status, String message) {

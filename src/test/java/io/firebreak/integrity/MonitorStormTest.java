@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,8 +59,6 @@ class MonitorStormTest {
     @TestDatabases.Inject
     TestDatabases db;
 
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
 
     @Test
     void twoHundredClientsForTwentySecondsOnAHealthyTargetSeeOnlyTheTruth() throws Exception {
@@ -74,6 +71,7 @@ class MonitorStormTest {
         long incidentsBefore = ops.count("incidents");
         long confirmationsBefore = ops.count("confirmations");
 
+        int port = io.restassured.RestAssured.port;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(8))
                 .build();
         ObjectMapper json = new ObjectMapper();

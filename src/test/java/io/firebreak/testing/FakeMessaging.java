@@ -15,12 +15,19 @@ public class FakeMessaging implements QuarkusTestResourceLifecycleManager {
     public static final String RESEND_KEY = "re_fbfake_0d9e";
 
     private static WireMockServer whatsapp;
+    /** The providers' published contracts (contracts/whatsapp, contracts/resend), enforced on every request. */
+    private static ContractFilter whatsappContract;
+    private static ContractFilter resendContract;
     private static WireMockServer resend;
 
     @Override
     public Map<String, String> start() {
-        whatsapp = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-        resend = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        whatsappContract = new ContractFilter("whatsapp", "messages-template");
+        whatsapp = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .extensions(whatsappContract));
+        resendContract = new ContractFilter("resend", "emails-send");
+        resend = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .extensions(resendContract));
         whatsapp.start();
         resend.start();
         return Map.ofEntries(Map.entry("quarkus.rest-client.whatsapp.url", whatsapp.baseUrl()),
@@ -29,6 +36,14 @@ public class FakeMessaging implements QuarkusTestResourceLifecycleManager {
                 Map.entry("resend.api-key", RESEND_KEY), Map.entry("notify.email-from", "status@firebreak.example"),
                 // Fast retries, so a test sees the backoff without waiting half a minute.
                 Map.entry("firebreak.notify.backoff", "200ms"), Map.entry("firebreak.notify.max-attempts", "3"));
+    }
+
+    public static ContractFilter whatsappContract() {
+        return whatsappContract;
+    }
+
+    public static ContractFilter resendContract() {
+        return resendContract;
     }
 
     public static WireMockServer whatsapp() {

@@ -18,12 +18,19 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
     public static final String FLUTTERWAVE_HASH = "fb-flw-webhook-hash-51d0";
 
     private static WireMockServer paystack;
+    /** Paystack's and Flutterwave's published contracts (contracts/paystack, contracts/flutterwave), enforced. */
+    private static ContractFilter paystackContract;
+    private static ContractFilter flutterwaveContract;
     private static WireMockServer flutterwave;
 
     @Override
     public Map<String, String> start() {
-        paystack = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-        flutterwave = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        paystackContract = new ContractFilter("paystack", "verify");
+        paystack = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .extensions(paystackContract));
+        flutterwaveContract = new ContractFilter("flutterwave", "verify");
+        flutterwave = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .extensions(flutterwaveContract));
         paystack.start();
         flutterwave.start();
         return Map.ofEntries(Map.entry("quarkus.rest-client.paystack.url", paystack.baseUrl()),
@@ -31,6 +38,14 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                 Map.entry("paystack.secret-key", PAYSTACK_KEY), Map.entry("flutterwave.secret-key", FLUTTERWAVE_KEY),
                 Map.entry("flutterwave.webhook-hash", FLUTTERWAVE_HASH),
                 Map.entry("firebreak.providers.timeout", "1s"), Map.entry("firebreak.providers.max-retry-after", "2s"));
+    }
+
+    public static ContractFilter paystackContract() {
+        return paystackContract;
+    }
+
+    public static ContractFilter flutterwaveContract() {
+        return flutterwaveContract;
     }
 
     public static WireMockServer paystack() {

@@ -25,10 +25,14 @@ public class FakeSlack implements QuarkusTestResourceLifecycleManager {
     public static final String CHANNEL_ID = "C07INC0001";
 
     private static WireMockServer slack;
+    /** Slack's published Web API contract (contracts/slack), enforced on every request. */
+    private static ContractFilter contract;
 
     @Override
     public Map<String, String> start() {
-        slack = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        contract = new ContractFilter("slack", "conversations-create", "chat-postMessage");
+        slack = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .extensions(contract));
         slack.start();
         answerNormally();
         return Map.ofEntries(Map.entry("quarkus.rest-client.slack.url", slack.baseUrl()),
@@ -49,6 +53,10 @@ public class FakeSlack implements QuarkusTestResourceLifecycleManager {
         slack.stubFor(post(urlEqualTo("/chat.postMessage")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"ok\":true,\"channel\":\"" + CHANNEL_ID + "\",\"ts\":\"1732363200.000100\"}")));
+    }
+
+    public static ContractFilter contract() {
+        return contract;
     }
 
     public static WireMockServer server() {

@@ -14,10 +14,14 @@ public class FakeSupabase implements QuarkusTestResourceLifecycleManager {
     public static final String REF = "rophutqdblgkasdooxtg";
 
     private static WireMockServer server;
+    /** Supabase Management API's published contract (contracts/supabase), enforced on every request. */
+    private static ContractFilter contract;
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        contract = new ContractFilter("supabase", "api-keys-list", "api-keys-create", "api-keys-delete", "api-keys-legacy-disable", "signing-keys-list", "signing-keys-create", "signing-keys-update");
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .extensions(contract));
         server.start();
         return Map.of("quarkus.rest-client.supabase.url", server.baseUrl(), "supabase.access-token", TOKEN,
                 "supabase.project-ref", REF);
@@ -25,6 +29,11 @@ public class FakeSupabase implements QuarkusTestResourceLifecycleManager {
 
     public static WireMockServer server() {
         return server;
+    }
+
+    /** What the fake refused as the real API would have: a test asserts firebreak sent nothing of the kind. */
+    public static ContractFilter contract() {
+        return contract;
     }
 
     @Override

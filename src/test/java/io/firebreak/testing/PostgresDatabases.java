@@ -34,6 +34,14 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
         opsMode = args.getOrDefault("ops", "real");
     }
 
+    /**
+     * The target's tables: exactly the contract (db/target-contract/exact.sql) unless
+     * -Dfirebreak.test.target-fixture=full (the packaged-jar tests), the fuller schema an
+     * application with more columns has (the drill's).
+     */
+    static final String CONTRACT_FIXTURE = "full".equals(System.getProperty("firebreak.test.target-fixture"))
+            ? "db/target-contract/V1__contract.sql" : "db/target-contract/exact.sql";
+
     public static final String ADMIN_URL = System.getenv().getOrDefault("FIREBREAK_TEST_POSTGRES_URL",
             "postgresql://postgres@127.0.0.1:5432/postgres");
 
@@ -76,7 +84,7 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
         Sql.exec(ADMIN_URL, "CREATE DATABASE " + target);
         Sql.exec(ADMIN_URL, ROLES);
         boolean seed = targetMode.startsWith("seed-");
-        Sql.exec(url(target), resource(seed ? "db/seeds/" + targetMode + ".sql" : "db/target-contract/V1__contract.sql"));
+        Sql.exec(url(target), resource(seed ? "db/seeds/" + targetMode + ".sql" : CONTRACT_FIXTURE));
         Map<String, String> config = new HashMap<>();
         if (seed) {
             if (targetMode.equals("seed-004")) {
@@ -123,6 +131,8 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
         config.put("firebreak.actions.batch-size", "100");
         // Short leases, so a crashed sweeper's payments come back within a test.
         config.put("firebreak.payments.lease", "2s");
+        // Tests change the target's tables between calls; a cached catalog would hide that.
+        config.put("firebreak.target.catalog-ttl", "0s");
         // Tests change the audit log between calls; a cached baseline would hide that.
         config.put("firebreak.confirm.audit.baseline-ttl", "0s");
         return config;

@@ -23,8 +23,8 @@ public final class TargetData {
 
     /** {@code count} sync log rows of an integration in a status, created {@code minutesAgo}. */
     public void syncLogs(String integrationId, String status, int count, int minutesAgo) {
-        Sql.exec(url, "INSERT INTO public.erp_sync_logs (integration_id, entity_type, sync_status, created_at) "
-                + "SELECT '" + integrationId + "', 'invoice', '" + status + "', now() - make_interval(mins => "
+        Sql.exec(url, "INSERT INTO public.erp_sync_logs (integration_id, sync_status, created_at) "
+                + "SELECT '" + integrationId + "', '" + status + "', now() - make_interval(mins => "
                 + minutesAgo + ") FROM generate_series(1, " + count + ")");
     }
 

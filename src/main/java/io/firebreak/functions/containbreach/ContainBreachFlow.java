@@ -129,7 +129,7 @@ public class ContainBreachFlow {
                         return Uni.createFrom().item(list);
                     }
                     return run(apply, step, planId, tenant, input, plan.content())
-                            .map(detail -> outcome(step, "done", detail))
+                            .map(detail -> outcome(step, detail.hasNonNull("skipped") ? "skipped" : "done", detail))
                             .onFailure().recoverWithItem(e -> outcome(step, "failed",
                                     mapper.createObjectNode().put("error", e instanceof FunctionError f ? f.getMessage()
                                             : String.valueOf(e.getMessage()))))
@@ -207,12 +207,17 @@ public class ContainBreachFlow {
             case "api-keys" -> management(api -> api.apiKeys(ref(), auth())).map(keys -> {
                 ObjectNode p = mapper.createObjectNode();
                 ArrayNode delete = p.putArray("deleteAsCompromised");
+                ArrayNode warnings = p.putArray("warnings");
                 keys.forEach(k -> {
-                    if (k.path("type").asText().equals("secret")) {
+                    if (k.path("type").asText().equals("secret") && UUID_TEXT.matcher(k.path("id").asText()).matches()) {
                         delete.add(k.path("id").asText());
+                        if (k.path("name").asText().equals("default")) {
+                            warnings.add("this deletes the secret key named default: Edge Functions that check "
+                                    + "withSupabase({auth:'secret'}) accept only that name; give them the new key's value");
+                        }
                     }
                 });
-                p.put("create", "a new secret key");
+                p.put("create", "a new secret key (" + API_KEY_PREFIX + "<plan>)");
                 p.put("disableLegacy", true);
                 return (JsonNode) p;
             });
@@ -225,10 +230,14 @@ public class ContainBreachFlow {
                     }
                 });
                 p.put("create", "ES256 standby, then in_use");
+                if (revoke.isEmpty()) {
+                    p.putArray("warnings").add(NO_SIGNING_KEY);
+                }
                 return (JsonNode) p;
             });
-            case "sign-out" -> containment.sessionCount(tenant).map(n -> (JsonNode) mapper.createObjectNode()
-                    .put("sessions", n));
+            case "sign-out" -> containment.hasSessions().flatMap(has -> has
+                    ? containment.sessionCount(tenant).map(n -> (JsonNode) mapper.createObjectNode().put("sessions", n))
+                    : Uni.createFrom().item((JsonNode) mapper.createObjectNode().put("sessions", 0).put("skipped", NO_SESSIONS)));
             case "erp" -> containment.activeIntegrations(tenant).map(ids -> {
                 ObjectNode p = mapper.createObjectNode();
                 p.set("integrations", mapper.valueToTree(ids));
@@ -248,7 +257,9 @@ public class ContainBreachFlow {
                     .map(n -> (JsonNode) mapper.createObjectNode().put("rows", n));
             case "api-keys" -> rotateApiKeys(apply, planId, reason);
             case "signing-keys" -> rotateSigningKeys(apply);
-            case "sign-out" -> containment.signOut(apply, tenant).map(n -> (JsonNode) mapper.createObjectNode().put("rows", n));
+            case "sign-out" -> containment.hasSessions().flatMap(has -> has
+                    ? containment.signOut(apply, tenant).map(n -> (JsonNode) mapper.createObjectNode().put("rows", n))
+                    : Uni.createFrom().item((JsonNode) mapper.createObjectNode().put("rows", 0).put("skipped", NO_SESSIONS)));
             case "erp" -> {
                 List<String> ids = new ArrayList<>();
                 plan.path("steps").path("erp").path("integrations").forEach(n -> ids.add(n.asText()));
@@ -266,9 +277,28 @@ public class ContainBreachFlow {
         };
     }
 
+    /** Supabase's rule for an API key's name (CreateApiKeyBody): ^[a-z_][a-z0-9_]+$, 4 to 64 characters. */
+    static final String API_KEY_PREFIX = "firebreak_";
+
+    /** Key ids in paths are uuids; the legacy keys (anon, service_role) go with the legacy switch instead. */
+    static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    static final String NO_SESSIONS = "the target has no auth.sessions (it is not a Supabase database): nothing to sign "
+            + "out here; end the sessions where the application keeps them";
+
+    static final String NO_SIGNING_KEY = "no signing key is in use: the project still signs with the legacy JWT "
+            + "secret, which cannot be revoked; import it first (POST /v1/projects/{ref}/config/auth/signing-keys/legacy), "
+            + "then this step rotates away from it. Tokens signed with it stay valid until they expire";
+
+    /** The new key's name: the plan's id without its dashes, so a resumed step finds its own key. */
+    static String keyName(UUID planId) {
+        return API_KEY_PREFIX + planId.toString().replace("-", "");
+    }
+
     /** A new secret key (named after the plan, so a resumed step does not make a second), old ones deleted, legacy off. */
     private Uni<JsonNode> rotateApiKeys(io.firebreak.functions.Applying apply, UUID planId, String reason) {
-        String name = "firebreak-" + planId;
+        String name = keyName(planId);
         return management(api -> api.apiKeys(ref(), auth())).flatMap(keys -> {
             Optional<JsonNode> mine = stream(keys).filter(k -> name.equals(k.path("name").asText())).findFirst();
             Uni<String> created = mine.isPresent() ? Uni.createFrom().item(mine.get().path("id").asText())
@@ -277,17 +307,22 @@ public class ContainBreachFlow {
                             .map(k -> k.path("id").asText()).invoke(apply::external);
             return created.flatMap(newId -> {
                 List<String> old = stream(keys).filter(k -> k.path("type").asText().equals("secret")
-                        && !k.path("id").asText().equals(newId)).map(k -> k.path("id").asText()).toList();
+                        && !k.path("id").asText().equals(newId) && UUID_TEXT.matcher(k.path("id").asText()).matches())
+                        .map(k -> k.path("id").asText()).toList();
                 Uni<Void> deleted = Uni.createFrom().voidItem();
                 for (String id : old) {
                     deleted = deleted.flatMap(v -> management(api -> api.deleteApiKey(ref(), id, true, reason, auth()))
                             .invoke(x -> apply.external(id)).replaceWithVoid());
                 }
-                return deleted.flatMap(v -> management(api -> api.legacyKeys(ref(), false, auth()))).map(x -> {
+                // "Will be removed in the future, check for HTTP 404": a 404 means there is nothing legacy left to disable.
+                return deleted.flatMap(v -> management(api -> api.legacyKeys(ref(), false, auth()), 404)).map(x -> {
                     ObjectNode d = mapper.createObjectNode();
                     d.put("created", newId);
                     d.set("deleted", mapper.valueToTree(old));
                     d.put("legacyDisabled", true);
+                    if (x.path("status").asInt() == 404) {
+                        d.put("legacy", "the legacy switch is gone (404): no legacy keys to disable");
+                    }
                     ArrayNode ids = d.putArray("externalIds").add(newId);
                     old.forEach(ids::add);
                     return (JsonNode) d;
@@ -298,8 +333,8 @@ public class ContainBreachFlow {
 
     private Uni<JsonNode> rotateSigningKeys(io.firebreak.functions.Applying apply) {
         return management(api -> api.signingKeys(ref(), auth())).flatMap(keys -> {
-            List<String> inUse = stream(keysOf(keys)).filter(k -> k.path("status").asText().equals("in_use"))
-                    .map(k -> k.path("id").asText()).toList();
+            List<String> inUse = stream(keysOf(keys)).filter(k -> k.path("status").asText().equals("in_use")
+                    && UUID_TEXT.matcher(k.path("id").asText()).matches()).map(k -> k.path("id").asText()).toList();
             return management(api -> api.createSigningKey(ref(), auth(),
                     mapper.createObjectNode().put("algorithm", "ES256").put("status", "standby").toString()))
                     .flatMap(created -> {
@@ -315,6 +350,9 @@ public class ContainBreachFlow {
                             ObjectNode d = mapper.createObjectNode();
                             d.put("inUse", id);
                             d.set("revoked", mapper.valueToTree(inUse));
+                            if (inUse.isEmpty()) {
+                                d.put("warning", NO_SIGNING_KEY);
+                            }
                             ArrayNode ids = d.putArray("externalIds").add(id);
                             inUse.forEach(ids::add);
                             return (JsonNode) d;
@@ -325,18 +363,50 @@ public class ContainBreachFlow {
 
     /** One Management API call; anything but 2xx fails the step with the API's own message. */
     private Uni<JsonNode> management(java.util.function.Function<SupabaseManagementApi, Uni<Response>> call) {
+        return management(call, -1);
+    }
+
+    /**
+     * One Management API call: 429 (120 requests a minute) waits for the limit's reset and tries
+     * again, a few times; {@code alsoFine} is a status that is an answer, not a failure (it comes back
+     * as {"status": n}); anything else but 2xx fails the step with the API's own message.
+     */
+    private Uni<JsonNode> management(java.util.function.Function<SupabaseManagementApi, Uni<Response>> call, int alsoFine) {
+        return management(call, alsoFine, 1);
+    }
+
+    private Uni<JsonNode> management(java.util.function.Function<SupabaseManagementApi, Uni<Response>> call, int alsoFine,
+            int attempt) {
         if (accessToken.isEmpty() || projectRef.isEmpty()) {
             return Uni.createFrom().failure(new FunctionError(503, "supabase_not_configured",
                     "SUPABASE_ACCESS_TOKEN and SUPABASE_PROJECT_REF are needed for key rotation", null));
         }
-        return calls.call(call.apply(supabase)).map(answer -> {
-            if (!answer.ok()) {
-                throw new FunctionError(502, "supabase_refused", "Supabase answered " + (answer.status() == 0
-                        ? answer.failure() : "HTTP " + answer.status() + " " + answer.body().path("message").asText("")),
-                        null);
+        return calls.call(call.apply(supabase)).flatMap(answer -> {
+            if (answer.status() == 429 && attempt < 4) {
+                java.time.Duration wait = java.time.Duration.ofSeconds(Math.max(1, Math.min(10,
+                        parseSeconds(answer.rateLimitReset() != null ? answer.rateLimitReset() : answer.retryAfter()))));
+                return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+                        .flatMap(v -> management(call, alsoFine, attempt + 1));
             }
-            return answer.body();
+            if (answer.status() == alsoFine) {
+                return Uni.createFrom().item((JsonNode) mapper.createObjectNode().put("status", alsoFine));
+            }
+            return Uni.createFrom().item(answer).map(a -> {
+                if (!a.ok()) {
+                    throw new FunctionError(502, "supabase_refused", "Supabase answered " + (a.status() == 0
+                            ? a.failure() : "HTTP " + a.status() + " " + a.body().path("message").asText("")), null);
+                }
+                return a.body();
+            });
         });
+    }
+
+    static long parseSeconds(String header) {
+        try {
+            return header == null ? 1 : Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     private static JsonNode keysOf(JsonNode answer) {

@@ -31,23 +31,31 @@ public record MonitorAlert(String provider, String monitor, String name, String 
         if (in.alerts != null || in.groupKey != null || in.version != null) {
             return fromAlertmanager(in);
         }
-        if (in.alertType != null || in.monitorID != null) {
+        if (in.alertType != null || in.monitorID != null || in.monitorURL != null || in.monitorFriendlyName != null) {
             return fromUptimeRobot(in);
         }
         throw FunctionError.badInput("unknown_alert_format", null,
                 "neither an UptimeRobot alert (monitorID, alertType) nor an Alertmanager webhook (version, status, alerts)");
     }
 
+    /**
+     * UptimeRobot may leave out any field, and sends a variable it could not fill as its literal
+     * placeholder ({@code *alertDateTime*}): both count as absent. A monitor is named by its ID, or
+     * failing that its URL or friendly name; an alert type other than 1 (down), 2 (up) or 3
+     * (SSL/domain expiry) is stored and ignored, never refused (UptimeRobot would resend it).
+     */
     static MonitorAlert fromUptimeRobot(MonitorAlertInput in) {
-        if (blank(in.monitorID)) {
-            throw FunctionError.badInput("missing_field", "monitorID", "monitorID is required");
+        String id = value(in.monitorID) != null ? value(in.monitorID)
+                : value(in.monitorURL) != null ? value(in.monitorURL) : value(in.monitorFriendlyName);
+        if (id == null) {
+            throw FunctionError.badInput("missing_field", "monitorID",
+                    "an UptimeRobot alert names its monitor (monitorID, monitorURL or monitorFriendlyName)");
         }
-        String state = switch (in.alertType == null ? "" : in.alertType.trim()) {
+        String type = value(in.alertType) == null ? "" : value(in.alertType);
+        String state = switch (type) {
             case "1" -> "down";
             case "2" -> "up";
-            case "3" -> "other";
-            default -> throw FunctionError.badInput("invalid_value", "alertType",
-                    "alertType must be 1 (down), 2 (up) or 3 (SSL/domain expiry), got '" + in.alertType + "'");
+            default -> "other";
         };
         Map<String, Object> details = new LinkedHashMap<>();
         put(details, "monitorID", in.monitorID);
@@ -58,11 +66,11 @@ public record MonitorAlert(String provider, String monitor, String name, String 
         put(details, "alertDetails", in.alertDetails);
         put(details, "alertDuration", in.alertDuration);
         put(details, "alertDateTime", in.alertDateTime);
-        String name = blank(in.monitorFriendlyName) ? in.monitorID : in.monitorFriendlyName;
+        String name = value(in.monitorFriendlyName) == null ? id : value(in.monitorFriendlyName);
         // UptimeRobot stamps each alert with its own time: a retry of the same alert carries the same one.
-        String key = in.alertDateTime != null && in.alertDateTime.trim().matches("\\d{1,12}")
-                ? UPTIMEROBOT + ":" + in.monitorID.trim() + ":" + in.alertType.trim() + ":" + in.alertDateTime.trim() : null;
-        return new MonitorAlert(UPTIMEROBOT, in.monitorID.trim(), name, in.monitorURL, state, details, key);
+        String time = value(in.alertDateTime);
+        String key = time != null && time.matches("\\d{1,12}") ? UPTIMEROBOT + ":" + id + ":" + type + ":" + time : null;
+        return new MonitorAlert(UPTIMEROBOT, id, name, value(in.monitorURL), state, details, key);
     }
 
     static MonitorAlert fromAlertmanager(MonitorAlertInput in) {
@@ -123,6 +131,15 @@ public record MonitorAlert(String provider, String monitor, String name, String 
         if (value != null) {
             map.put(key, value);
         }
+    }
+
+    /** A field's value, or null when absent, blank or an unreplaced placeholder like *monitorURL*. */
+    static String value(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        String v = s.trim();
+        return v.matches("\\*[A-Za-z]+\\*") ? null : v;
     }
 
     private static boolean blank(String s) {

@@ -84,7 +84,7 @@ public class NotificationOutbox implements ScheduledJob {
                         Map.of("notificationId", n.id(), "attempts", n.attempts())))
                         .replaceWith(new Attempt(n.id(), n.channel(), n.recipient(), "dead", n.attempts(), d.error()));
             }
-            return outbox.retry(n.id(), d.error(), config.retryAfter(n.attempts()))
+            return outbox.retry(n.id(), d.error(), d.waitOr(config.retryAfter(n.attempts())))
                     .replaceWith(new Attempt(n.id(), n.channel(), n.recipient(), "retrying", n.attempts(), d.error()));
         });
     }

@@ -31,6 +31,7 @@ public record PaymentDecision(String reference, String provider, String before, 
                 case SUCCESS, FAILED -> v.amountInvalid() ? "provider_amount_invalid"
                         : same ? "verified" : "amount_or_currency_mismatch";
                 case PENDING -> "still_pending_at_provider";
+                case ABANDONED -> "abandoned_at_provider";
                 case NOT_FOUND -> "unknown_reference";
                 case RATE_LIMITED -> "rate_limited";
                 case ERROR -> "provider_error: " + v.message();

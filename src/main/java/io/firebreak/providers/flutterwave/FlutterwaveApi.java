@@ -15,8 +15,10 @@ import io.smallrye.mutiny.Uni;
 @Path("/v3/transactions")
 public interface FlutterwaveApi {
 
+    /** Flutterwave's v3 reference marks Content-Type: application/json as required on this GET too. */
     @GET
     @Path("/verify_by_reference")
+    @org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam(name = "Content-Type", value = "application/json")
     Uni<Response> verifyByReference(@QueryParam("tx_ref") String reference,
             @HeaderParam("Authorization") String authorization);
 }

@@ -67,14 +67,15 @@ class ContainBreachFunctionTest {
         target.integration("Xero", true);
         WireMockServer api = FakeSupabase.server();
         api.resetAll();
-        api.stubFor(get(KEYS).willReturn(json(200, "[{\"id\":\"k-anon\",\"type\":\"legacy\",\"name\":\"anon\"},"
-                + "{\"id\":\"k-old\",\"type\":\"secret\",\"name\":\"default\",\"prefix\":\"sb_secret_ab\"}]")));
-        api.stubFor(post(KEYS).willReturn(json(201, "{\"id\":\"k-new\",\"type\":\"secret\",\"name\":\"firebreak\"}")));
-        api.stubFor(delete(urlPathMatching(KEYS + "/k-.*")).willReturn(json(200, "{\"id\":\"k-old\"}")));
+        FakeSupabase.contract().reset();
+        api.stubFor(get(KEYS).willReturn(json(200, "[{\"id\":\"anon\",\"type\":\"legacy\",\"name\":\"anon\"},"
+                + "{\"id\":\"4b0a5e0c-6f43-4d1e-9b2a-0f1e2d3c4b5a\",\"type\":\"secret\",\"name\":\"default\",\"prefix\":\"sb_secret_ab\"}]")));
+        api.stubFor(post(KEYS).willReturn(json(201, "{\"id\":\"7c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e\",\"type\":\"secret\",\"name\":\"firebreak\"}")));
+        api.stubFor(delete(urlPathMatching(KEYS + "/[0-9a-f-]{36}")).willReturn(json(200, "{\"id\":\"4b0a5e0c-6f43-4d1e-9b2a-0f1e2d3c4b5a\"}")));
         api.stubFor(put(urlPathEqualTo(KEYS + "/legacy")).willReturn(json(200, "{\"enabled\":false}")));
-        api.stubFor(get(SIGNING).willReturn(json(200, "{\"keys\":[{\"id\":\"sk-1\",\"algorithm\":\"HS256\",\"status\":\"in_use\"}]}")));
-        api.stubFor(post(SIGNING).willReturn(json(201, "{\"id\":\"sk-2\",\"algorithm\":\"ES256\",\"status\":\"standby\"}")));
-        api.stubFor(patch(urlPathMatching(SIGNING + "/sk-.*")).willReturn(json(200, "{\"id\":\"sk-2\"}")));
+        api.stubFor(get(SIGNING).willReturn(json(200, "{\"keys\":[{\"id\":\"1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b\",\"algorithm\":\"HS256\",\"status\":\"in_use\"}]}")));
+        api.stubFor(post(SIGNING).willReturn(json(201, "{\"id\":\"9e8d7c6b-5a49-4382-a716-0f9e8d7c6b5a\",\"algorithm\":\"ES256\",\"status\":\"standby\"}")));
+        api.stubFor(patch(urlPathMatching(SIGNING + "/[0-9a-f-]{36}")).willReturn(json(200, "{\"id\":\"9e8d7c6b-5a49-4382-a716-0f9e8d7c6b5a\"}")));
     }
 
     static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
@@ -97,8 +98,8 @@ class ContainBreachFunctionTest {
     void theDryRunPreviewsEveryStepAndChangesNothing() {
         call("{\"scope\":\"project\"}", null).statusCode(200)
                 .body("changes.steps.evidence.auditLogs", is(40))
-                .body("changes.steps.api-keys.deleteAsCompromised", is(List.of("k-old")))
-                .body("changes.steps.signing-keys.revoke", is(List.of("sk-1")))
+                .body("changes.steps.api-keys.deleteAsCompromised", is(List.of("4b0a5e0c-6f43-4d1e-9b2a-0f1e2d3c4b5a")))
+                .body("changes.steps.signing-keys.revoke", is(List.of("1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b")))
                 .body("changes.steps.sign-out.sessions", is(6))
                 .body("changes.steps.erp.integrations.size()", is(1))
                 .body("changes.steps.incident.fingerprint", is("breach/project"));
@@ -125,18 +126,18 @@ class ContainBreachFunctionTest {
         assertEquals("breach/project", incident.get("fingerprint"));
         WireMockServer api = FakeSupabase.server();
         api.verify(postRequestedFor(urlPathEqualTo(KEYS)).withRequestBody(equalToJson(
-                "{\"type\":\"secret\",\"name\":\"firebreak-" + planId + "\"}")));
-        api.verify(deleteRequestedFor(urlPathEqualTo(KEYS + "/k-old")).withQueryParam("was_compromised", equalTo("true"))
+                "{\"type\":\"secret\",\"name\":\"firebreak_" + planId.replace("-", "") + "\"}")));
+        api.verify(deleteRequestedFor(urlPathEqualTo(KEYS + "/4b0a5e0c-6f43-4d1e-9b2a-0f1e2d3c4b5a")).withQueryParam("was_compromised", equalTo("true"))
                 .withQueryParam("reason", equalTo("service key leaked"))
                 .withHeader("Authorization", equalTo("Bearer " + FakeSupabase.TOKEN)));
         api.verify(putRequestedFor(urlPathEqualTo(KEYS + "/legacy")).withQueryParam("enabled", equalTo("false")));
-        api.verify(patchRequestedFor(urlPathEqualTo(SIGNING + "/sk-2")).withRequestBody(equalToJson("{\"status\":\"in_use\"}")));
-        api.verify(patchRequestedFor(urlPathEqualTo(SIGNING + "/sk-1")).withRequestBody(equalToJson("{\"status\":\"revoked\"}")));
+        api.verify(patchRequestedFor(urlPathEqualTo(SIGNING + "/9e8d7c6b-5a49-4382-a716-0f9e8d7c6b5a")).withRequestBody(equalToJson("{\"status\":\"in_use\"}")));
+        api.verify(patchRequestedFor(urlPathEqualTo(SIGNING + "/1f2e3d4c-5b6a-4978-8a6b-5c4d3e2f1a0b")).withRequestBody(equalToJson("{\"status\":\"revoked\"}")));
         assertEquals(6, ops.count("audit_records WHERE function = 'contain-breach' AND action = 'step' AND input->>'planId' = '" + planId + "'"));
         assertEquals(List.of("apply-started", "apply"), ops.query("SELECT action FROM audit_records WHERE function = "
                 + "'contain-breach' AND action LIKE 'apply%' AND input->>'planId' = '" + planId + "' ORDER BY id").stream()
                 .map(r -> r.get("action")).toList(), "the whole apply is framed by its started and outcome records");
-        assertEquals("[\"k-new\", \"k-old\"]", ops.query("SELECT external_ids::text AS e FROM audit_records WHERE "
+        assertEquals("[\"7c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e\", \"4b0a5e0c-6f43-4d1e-9b2a-0f1e2d3c4b5a\"]", ops.query("SELECT external_ids::text AS e FROM audit_records WHERE "
                 + "input->>'step' = 'api-keys' AND input->>'planId' = '" + planId + "'").get(0).get("e"));
     }
 
@@ -155,7 +156,7 @@ class ContainBreachFunctionTest {
 
     @Test
     void aFailedStepDoesNotHideTheOthersAndTheSameKeyResumes() {
-        FakeSupabase.server().stubFor(delete(urlPathMatching(KEYS + "/k-.*"))
+        FakeSupabase.server().stubFor(delete(urlPathMatching(KEYS + "/[0-9a-f-]{36}"))
                 .willReturn(json(500, "{\"message\":\"internal error\"}")));
         String planId = call("{\"scope\":\"project\"}", null).statusCode(200).extract().path("planId");
         String apply = "{\"scope\":\"project\",\"apply\":true,\"planId\":\"" + planId + "\",\"reason\":\"leak\"}";
@@ -164,9 +165,9 @@ class ContainBreachFunctionTest {
                 .body("steps.state", is(List.of("done", "failed", "done", "done", "done", "done")));
         assertEquals(0, sessions(), "the failed key step did not stop the sign-out");
 
-        FakeSupabase.server().stubFor(delete(urlPathMatching(KEYS + "/k-.*")).willReturn(json(200, "{}")));
-        FakeSupabase.server().stubFor(get(KEYS).willReturn(json(200, "[{\"id\":\"k-old\",\"type\":\"secret\"},"
-                + "{\"id\":\"k-new\",\"type\":\"secret\",\"name\":\"firebreak-" + planId + "\"}]")));
+        FakeSupabase.server().stubFor(delete(urlPathMatching(KEYS + "/[0-9a-f-]{36}")).willReturn(json(200, "{}")));
+        FakeSupabase.server().stubFor(get(KEYS).willReturn(json(200, "[{\"id\":\"4b0a5e0c-6f43-4d1e-9b2a-0f1e2d3c4b5a\",\"type\":\"secret\"},"
+                + "{\"id\":\"7c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e\",\"type\":\"secret\",\"name\":\"firebreak_" + planId.replace("-", "") + "\"}]")));
         call(apply, "breach-1").statusCode(200)
                 .body("applied", is(true))
                 .body("steps.state", is(List.of("already_done", "done", "already_done", "already_done", "already_done",
@@ -185,5 +186,51 @@ class ContainBreachFunctionTest {
         call("{\"scope\":\"project\",\"apply\":true,\"planId\":\"0b4f7a3e-2d0f-4c38-9a7e-1d2c3b4a5f60\"}", null)
                 .statusCode(400).body("error.field", is("reason"));
         assertEquals(6, sessions());
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void firebreakSentOnlyWhatSupabaseAccepts() {
+        assertEquals(List.of(), FakeSupabase.contract().refusals(), "requests Supabase's published contract refuses");
+    }
+
+    @Test
+    void theDryRunWarnsWhatTheRealApiWouldSurpriseAnEngineerWith() {
+        // The compromised key is the one named default (Edge Functions with withSupabase({auth:'secret'}) take only it),
+        // and the project still signs with its legacy JWT secret: no signing key in use.
+        FakeSupabase.server().stubFor(get(SIGNING).willReturn(json(200, "{\"keys\":[]}")));
+        call("{\"scope\":\"project\"}", null).statusCode(200)
+                .body("changes.steps.api-keys.warnings[0]", org.hamcrest.Matchers.containsString("named default"))
+                .body("changes.steps.signing-keys.warnings[0]", org.hamcrest.Matchers.containsString("legacy JWT secret"))
+                .body("changes.steps.api-keys.deleteAsCompromised", is(List.of("4b0a5e0c-6f43-4d1e-9b2a-0f1e2d3c4b5a")));
+    }
+
+    @Test
+    void aRateLimitIsWaitedOutAndAGoneLegacySwitchIsNotAFailure() {
+        WireMockServer api = FakeSupabase.server();
+        api.stubFor(delete(urlPathMatching(KEYS + "/[0-9a-f-]{36}")).inScenario("limit").whenScenarioStateIs(
+                com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("free")
+                .willReturn(json(429, "{\"message\":\"Rate limit exceeded\"}").withHeader("X-RateLimit-Reset", "1")));
+        api.stubFor(delete(urlPathMatching(KEYS + "/[0-9a-f-]{36}")).inScenario("limit").whenScenarioStateIs("free")
+                .willReturn(json(200, "{}")));
+        // "Will be removed in the future, check for HTTP 404".
+        api.stubFor(put(urlPathEqualTo(KEYS + "/legacy")).willReturn(json(404, "{\"message\":\"Not Found\"}")));
+        String planId = call("{\"scope\":\"project\",\"steps\":[\"api-keys\"]}", null).statusCode(200).extract().path("planId");
+        call("{\"scope\":\"project\",\"steps\":[\"api-keys\"],\"apply\":true,\"planId\":\"" + planId
+                + "\",\"reason\":\"leak\"}", null).statusCode(200)
+                .body("steps.state", is(List.of("done", "done")))
+                .body("steps[1].detail.legacy", org.hamcrest.Matchers.containsString("404"));
+        assertEquals(2, api.findAll(deleteRequestedFor(urlPathMatching(KEYS + "/[0-9a-f-]{36}"))).size(),
+                "the 429 was waited out and the deletion done");
+    }
+
+    @Test
+    void aTargetWithoutAuthSessionsSkipsTheSignOutWithWhy() {
+        io.firebreak.testing.Sql.exec(db.target(), "DROP TABLE auth.sessions");
+        String planId = call("{\"scope\":\"tenant\",\"tenantId\":\"" + tenant + "\",\"steps\":[\"sign-out\"]}", null)
+                .statusCode(200).body("changes.steps.sign-out.skipped", org.hamcrest.Matchers.containsString("auth.sessions"))
+                .extract().path("planId");
+        call("{\"scope\":\"tenant\",\"tenantId\":\"" + tenant + "\",\"steps\":[\"sign-out\"],\"apply\":true,"
+                + "\"planId\":\"" + planId + "\",\"reason\":\"phished\"}", null).statusCode(200)
+                .body("steps.state", is(List.of("done", "skipped")));
     }
 }

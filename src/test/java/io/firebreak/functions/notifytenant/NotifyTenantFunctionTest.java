@@ -139,9 +139,14 @@ class NotifyTenantFunctionTest {
         call(",\"channels\":[\"email\",\"whatsapp\"],\"apply\":true,\"planId\":\"" + planId + "\",\"reason\":\"notice\"")
                 .statusCode(200);
 
-        // The expired token is permanent: dead at once. One email hit the rate limit: retried after the backoff.
+        // The expired token is permanent: dead at once. One email hit the rate limit: retried after Resend's
+        // Retry-After (1 s), which is longer than the outbox's own first backoff.
         assertEquals(1, ops.count("notifications WHERE channel = 'whatsapp' AND state = 'dead' AND incident_id = '" + incident + "'"));
         Thread.sleep(400);
+        outbox.deliver().await().atMost(Duration.ofSeconds(10));
+        assertEquals(1, ops.count("notifications WHERE channel = 'email' AND state = 'sent' AND incident_id = '" + incident + "'"),
+                "not before the provider's Retry-After");
+        Thread.sleep(800);
         outbox.deliver().await().atMost(Duration.ofSeconds(10));
         assertEquals(2, ops.count("notifications WHERE channel = 'email' AND state = 'sent' AND incident_id = '" + incident + "'"));
         Map<String, Object> dead = ops.query("SELECT * FROM notifications WHERE state = 'dead' AND incident_id = '" + incident + "'").get(0);
