@@ -121,6 +121,33 @@ class FunctionsManifestTest {
     }
 
     @Test
+    void everyScheduledFunctionSendsItsFailedRunsToAQueue() throws IOException {
+        JsonNode resources = new ObjectMapper(new YAMLFactory()).readTree(Path.of("infra/template.yaml").toFile()).path("Resources");
+        Set<String> scheduled = new TreeSet<>();
+        resources.fields().forEachRemaining(r -> r.getValue().path("Properties").path("Events").forEach(e -> {
+            if (e.path("Type").asText().equals("ScheduleV2")) {
+                scheduled.add(r.getKey());
+            }
+        }));
+        Set<String> manifest = new TreeSet<>();
+        manifest().all().values().stream().filter(f -> f.schedule().isPresent()).forEach(f -> manifest.add(
+                Pattern.compile("(^|-)([a-z])").matcher(f.id()).replaceAll(m -> m.group(2).toUpperCase()) + "Function"));
+        assertEquals(manifest, scheduled, "the functions with a schedule");
+        for (String name : scheduled) {
+            // The scheduler invokes asynchronously: a run that throws is retried by Lambda, then sent here.
+            JsonNode config = resources.path(name).path("Properties").path("EventInvokeConfig");
+            JsonNode onFailure = config.path("DestinationConfig").path("OnFailure");
+            assertEquals("SQS", onFailure.path("Type").asText(), name + " has an on-failure destination");
+            JsonNode queue = onFailure.path("Destination").path("Fn::GetAtt");
+            assertEquals("Arn", queue.path(1).asText(), name + "'s destination is a queue's ARN");
+            assertEquals("AWS::SQS::Queue", resources.path(queue.path(0).asText()).path("Type").asText(),
+                    name + "'s destination " + queue.path(0) + " is a queue of this template");
+            assertTrue(config.path("MaximumRetryAttempts").isInt() && config.path("MaximumRetryAttempts").asInt() >= 0
+                    && config.path("MaximumRetryAttempts").asInt() <= 2, name + " says how often Lambda retries (0-2)");
+        }
+    }
+
+    @Test
     void theTemplateHoldsNoSecretOnlyWhereToFindThem() throws IOException {
         JsonNode env = new ObjectMapper(new YAMLFactory()).readTree(Path.of("infra/template.yaml").toFile())
                 .path("Globals").path("Function").path("Environment").path("Variables");

@@ -6,15 +6,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * The severity scale people see, chosen by configuration: the ops database keeps the canonical
  * rank (P0 most severe .. P3) and this writes and reads it as P0-P3, SEV1-SEV4 or P1-P4, each level
  * with its response time and update cadence from the seeds.
+ *
+ * <p>{@code @Singleton}, not {@code @ApplicationScoped}: it is immutable, so it needs no client proxy,
+ * and without one Arc has no reason to add a no-args constructor to this class at build time. A
+ * transformed application class is written twice into the Lambda build's legacy jar and function.zip
+ * (Quarkus 3.32, quarkusio/quarkus#53185), and a Lambda extraction that keeps the first copy fails at
+ * init. FunctionZipIT checks that no entry of the zip is written twice.
  */
-@ApplicationScoped
+@Singleton
 public class SeverityScale {
 
     /** One level of the scale. updateEvery empty: no status-update cadence at this level. */

@@ -28,7 +28,8 @@ import io.firebreak.functions.ScheduledJobs;
 /**
  * The one Lambda handler of every function. API Gateway / Function URL events (payload 2.0) go
  * through the same admission as Funqy HTTP and answer with the same status codes and error shape;
- * EventBridge Scheduler events run the named job exactly as the in-process scheduler does.
+ * EventBridge Scheduler events run the named job exactly as the in-process scheduler does, and a job
+ * that fails fails the invocation ({@link ScheduledJobFailed}).
  */
 public class LambdaDispatcher implements RequestStreamHandler {
 
@@ -91,7 +92,12 @@ public class LambdaDispatcher implements RequestStreamHandler {
         return response;
     }
 
-    /** A schedule event: the job's result as JSON, or the error shape. Invocation rights are IAM's to grant. */
+    /**
+     * A schedule event: the job's result as JSON. A job that fails (or is unknown) fails the invocation:
+     * it throws, so the runtime reports an invocation error, which Lambda's asynchronous retries, its
+     * Errors metric and the on-failure destination see (an HTTP event's 4xx/5xx is an answer, not that).
+     * Invocation rights are IAM's to grant.
+     */
     JsonNode schedule(String name) {
         try {
             ScheduledJob job = jobs.find(name).orElseThrow(
@@ -99,7 +105,20 @@ public class LambdaDispatcher implements RequestStreamHandler {
             Object result = job.run().await().indefinitely();
             return mapper.valueToTree(result);
         } catch (RuntimeException e) {
-            return readTree(ErrorJson.of(refusal(e)));
+            throw new ScheduledJobFailed(name, refusal(e), e);
+        }
+    }
+
+    /**
+     * A scheduled job that did not complete: the invocation's error. Its message carries the error
+     * shape's code and message (an internal error's names the log reference), so the error Lambda
+     * records (and passes to the on-failure destination) says what went wrong.
+     */
+    public static final class ScheduledJobFailed extends RuntimeException {
+
+        ScheduledJobFailed(String job, FunctionError error, Throwable cause) {
+            super("scheduled job " + job + " failed: " + error.code() + " (" + error.status() + "): " + error.getMessage(),
+                    cause == error ? null : cause);
         }
     }
 

@@ -2,9 +2,9 @@ package io.firebreak.lambda;
 
 import static io.firebreak.lambda.LambdaEvents.event;
 import static io.firebreak.lambda.LambdaEvents.invoke;
+import static io.firebreak.lambda.LambdaEvents.invokeFailing;
 import static io.firebreak.lambda.LambdaEvents.invokeHttp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.Sql;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.Tokens;
@@ -146,10 +147,34 @@ class LambdaDispatcherTest {
         String id = second.path("incidentId").asText();
         assertEquals("schedule:confirm-outage", ops.timeline(id).get(0).get("source"));
         assertEquals("schedule", ops.query("SELECT trigger FROM confirmations ORDER BY id DESC LIMIT 1").get(0).get("trigger"));
+    }
 
-        // A plain EventBridge rule event works too when the Lambda exports a scheduled function.
-        assertNotNull(invoke(LambdaEvents.JSON.createObjectNode().put("firebreak", "schedule").put("job", "nope"))
-                .path("error").path("code").asText(null));
+    @Test
+    void aScheduledJobThatFailsFailsTheInvocation() {
+        // Unknown: the invocation fails (Lambda's retries, Errors metric and on-failure destination see it).
+        JsonNode unknown = invokeFailing(LambdaEvents.JSON.createObjectNode().put("firebreak", "schedule").put("job", "nope"));
+        assertEquals(LambdaDispatcher.ScheduledJobFailed.class.getName(), unknown.path("errorType").asText(), unknown.toString());
+        assertTrue(unknown.path("errorMessage").asText().startsWith("scheduled job nope failed: unknown_job (404)"),
+                unknown.toString());
+
+        // A job that exists and fails: the target lost a table the sweep reads.
+        long incidents = ops.count("incidents");
+        Sql.exec(db.target(), "ALTER TABLE public.erp_sync_logs RENAME TO erp_sync_logs_away");
+        try {
+            JsonNode failed = invokeFailing(LambdaEvents.JSON.createObjectNode().put("firebreak", "schedule")
+                    .put("job", "dead-letter-sweep"));
+            assertEquals(LambdaDispatcher.ScheduledJobFailed.class.getName(), failed.path("errorType").asText(), failed.toString());
+            assertTrue(failed.path("errorMessage").asText().startsWith("scheduled job dead-letter-sweep failed: "),
+                    failed.toString());
+        } finally {
+            Sql.exec(db.target(), "ALTER TABLE public.erp_sync_logs_away RENAME TO erp_sync_logs");
+        }
+        assertEquals(incidents, ops.count("incidents"));
+
+        // HTTP events keep answering their error status: a 4xx is an answer, not a failed invocation.
+        ObjectNode noToken = event("confirm-outage.json", as(Tokens.MONITOR));
+        ((ObjectNode) noToken.get("headers")).remove("authorization");
+        assertEquals(401, invokeHttp(noToken).status());
     }
 
     @Test

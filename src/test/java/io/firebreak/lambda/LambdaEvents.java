@@ -51,6 +51,20 @@ final class LambdaEvents {
         }
     }
 
+    /**
+     * Invokes the handler with an event that must fail the invocation, and returns the error the
+     * runtime reported ({"errorType","errorMessage"}: the mock event server answers it as a 500).
+     */
+    static JsonNode invokeFailing(JsonNode event) {
+        String error = given().port(MOCK_EVENT_SERVER).contentType(ContentType.JSON).body(event.toString())
+                .post("/_lambda_").then().statusCode(500).extract().asString();
+        try {
+            return JSON.readTree(error);
+        } catch (IOException e) {
+            throw new IllegalStateException(error, e);
+        }
+    }
+
     /** An API Gateway answer: its status code and its body parsed as JSON. */
     record HttpAnswer(int status, String contentType, JsonPath body) {
     }
