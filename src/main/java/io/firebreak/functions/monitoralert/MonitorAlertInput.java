@@ -34,6 +34,40 @@ public class MonitorAlertInput {
     public String externalURL;
     public List<Alert> alerts;
 
+    // Setters: Funqy binds a GET's query string (UptimeRobot can deliver that way) through them.
+
+    public void setMonitorID(String value) {
+        this.monitorID = value;
+    }
+
+    public void setMonitorURL(String value) {
+        this.monitorURL = value;
+    }
+
+    public void setMonitorFriendlyName(String value) {
+        this.monitorFriendlyName = value;
+    }
+
+    public void setAlertType(String value) {
+        this.alertType = value;
+    }
+
+    public void setAlertTypeFriendlyName(String value) {
+        this.alertTypeFriendlyName = value;
+    }
+
+    public void setAlertDetails(String value) {
+        this.alertDetails = value;
+    }
+
+    public void setAlertDuration(String value) {
+        this.alertDuration = value;
+    }
+
+    public void setAlertDateTime(String value) {
+        this.alertDateTime = value;
+    }
+
     /** One alert of an Alertmanager group. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public static class Alert {

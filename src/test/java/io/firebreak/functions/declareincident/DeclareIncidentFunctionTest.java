@@ -207,4 +207,17 @@ class DeclareIncidentFunctionTest {
         assertTrue(text.contains("&lt;!channel&gt; pay at &lt;https://evil.example|log in&gt;"), text);
         assertTrue(!text.contains("<!channel>") && !text.contains("<https://"), text);
     }
+
+    @Test
+    void slacksThrottlingAtHttp200IsRetriedNotDeadLettered() {
+        // Slack answers rate_limited (and fatal_error) with HTTP 200 and ok:false: both are worth another try.
+        FakeSlack.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/chat.postMessage"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withBody("{\"ok\":false,\"error\":\"rate_limited\"}")));
+        String id = io.firebreak.testing.Lifecycle.declare("Search slow", "P2", null);
+        assertEquals(0, ops.count("team_messages WHERE state = 'dead' AND incident_id = '" + id + "'"));
+        assertTrue(ops.count("team_messages WHERE state = 'pending' AND incident_id = '" + id + "'") > 0);
+        assertEquals(List.of(), FakeSlack.contract().refusals(), "firebreak sent Slack nothing its contract refuses");
+    }
 }

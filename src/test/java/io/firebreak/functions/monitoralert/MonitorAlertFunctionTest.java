@@ -233,4 +233,37 @@ class MonitorAlertFunctionTest {
         assertEquals(1, ops.timeline(id).stream().filter(e -> "monitor-alert".equals(e.get("kind"))).count(),
                 "the alert is on the timeline once");
     }
+
+    @Test
+    void uptimeRobotAsItReallySendsItIsNeverRefused() {
+        FakeApp.answer(200, 0);
+        // An alert type UptimeRobot added after this code was written: stored and ignored, not refused (no resend loop).
+        post("{\"monitorID\":\"793456\",\"alertType\":\"9\",\"alertDateTime\":\"1735822800\"}").then().statusCode(200)
+                .body("action", is("ignored"));
+        // Unreplaced placeholders and absent fields: the monitor is named by what is there.
+        postAsIs("{\"monitorID\":\"*monitorID*\",\"monitorURL\":\"https://app.example.com/health\",\"alertType\":\"2\","
+                + "\"alertFriendlyDuration\":\"*alertFriendlyDuration*\",\"alertDateTime\":\"*alertDateTime*\"}").then()
+                .statusCode(200).body("monitor", is("https://app.example.com/health")).body("action", is("recorded"));
+        // A GET with a query string, the token in it, as UptimeRobot's webhook can be set up.
+        given().queryParam("token", Tokens.MONITOR).queryParam("monitorID", "793457").queryParam("alertType", "2")
+                .queryParam("alertDateTime", String.valueOf(ALERT_TIME.incrementAndGet()))
+                .get("/monitor-alert").then().statusCode(200).body("provider", is("uptimerobot")).body("monitor", is("793457"));
+    }
+
+    @Test
+    void alertmanagerAsItReallyPostsWithBasicAuth() {
+        FakeApp.answer(200, 0);
+        String body = """
+                {"version":"4","groupKey":"{}/{}:{}","truncatedAlerts":0,"status":"firing","receiver":"firebreak",
+                 "groupLabels":{},"commonLabels":{"alertname":"AppDown"},"commonAnnotations":{},
+                 "externalURL":"http://alertmanager:9093",
+                 "alerts":[{"status":"firing","labels":{"alertname":"AppDown","instance":"web-1"},"annotations":{},
+                   "startsAt":"2026-12-01T10:00:00.000Z","endsAt":"0001-01-01T00:00:00Z",
+                   "generatorURL":"http://prometheus:9090/graph?g0.expr=up%7Bjob%3D%22app%22%7D+%3D%3D+0&g0.tab=1",
+                   "fingerprint":"8b2e1f0c2a5d7e9b"}]}""";
+        given().auth().preemptive().basic("alertmanager", Tokens.MONITOR).contentType(ContentType.JSON).body(body)
+                .post("/monitor-alert").then().statusCode(200).body("provider", is("alertmanager")).body("verdict", is("healthy"));
+        given().auth().preemptive().basic("alertmanager", "wrong").contentType(ContentType.JSON).body(body)
+                .post("/monitor-alert").then().statusCode(401);
+    }
 }

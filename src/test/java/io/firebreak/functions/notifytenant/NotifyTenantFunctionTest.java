@@ -61,6 +61,8 @@ class NotifyTenantFunctionTest {
         target.reset();
         target.tenants(1);
         ops.quiet();
+        // Another test's retries must not be delivered in this one.
+        io.firebreak.testing.Sql.exec(db.ops(), "UPDATE notifications SET state = 'dead' WHERE state = 'pending'");
         tenant = target.admin("Ada Obi", "ada@tenant.example", "+2348012345678");
         target.admin("Bola Ade", "bola@tenant.example", null);
         FakeApp.answer(503, 0);
@@ -171,5 +173,28 @@ class NotifyTenantFunctionTest {
                 .post("/notify-tenant").then().statusCode(403);
         assertEquals(before, ops.count("notifications"));
         assertFalse(FakeMessaging.resend().getAllServeEvents().size() > 0);
+    }
+
+    @Test
+    void throttlingIsRetriedWhateverTheStatusItArrivesWith() {
+        // Meta: branch on error.code, not the HTTP status; the pair-rate limit arrives as HTTP 400.
+        FakeMessaging.whatsapp().resetAll();
+        FakeMessaging.whatsapp().stubFor(post(urlEqualTo("/" + FakeMessaging.PHONE_NUMBER_ID + "/messages"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody(
+                        "{\"error\":{\"message\":\"(#131056) (Business Account, Consumer Account) pair rate limit hit\","
+                                + "\"type\":\"OAuthException\",\"code\":131056,\"fbtrace_id\":\"Az8or2yhqkZfEZ-_4Qn_Bam\"}}")));
+        // Resend: the same Idempotency-Key still in flight there.
+        FakeMessaging.resend().resetAll();
+        FakeMessaging.resend().stubFor(post("/emails").willReturn(aResponse().withStatus(409)
+                .withHeader("Content-Type", "application/json").withBody("{\"statusCode\":409,\"message\":\"Same idempotency "
+                        + "key is already being processed\",\"name\":\"concurrent_idempotent_requests\"}")));
+        String planId = call(",\"channels\":[\"email\",\"whatsapp\"]").statusCode(200).extract().path("planId");
+        call(",\"channels\":[\"email\",\"whatsapp\"],\"apply\":true,\"planId\":\"" + planId + "\",\"reason\":\"notice\"")
+                .statusCode(200);
+        assertEquals(0, ops.count("notifications WHERE state = 'dead' AND incident_id = '" + incident + "'"),
+                "throttled, not dead-lettered");
+        assertEquals(3, ops.count("notifications WHERE state = 'pending' AND attempts = 1 AND incident_id = '" + incident + "'"));
+        assertEquals(java.util.List.of(), FakeMessaging.resendContract().refusals());
+        assertEquals(java.util.List.of(), FakeMessaging.whatsappContract().refusals());
     }
 }

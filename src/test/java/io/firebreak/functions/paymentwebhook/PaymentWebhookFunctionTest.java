@@ -144,4 +144,49 @@ class PaymentWebhookFunctionTest {
         post("{\"event\":\"charge.completed\",\"data\":{}}", "verif-hash", FakeProviders.FLUTTERWAVE_HASH)
                 .statusCode(200).body("action", is("ignored")).body("why", is("the event names no payment reference"));
     }
+
+    /** Paystack sends every event type to the one URL; all but charge.success are answered 200 and recorded as ignored. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"event\":\"subscription.create\",\"data\":{\"subscription_code\":\"SUB_vsyqdmlzble3uii\",\"amount\":50000}}",
+            "{\"event\":\"invoice.update\",\"data\":{\"invoice_code\":\"INV_thy2vrmj2y4ph2h\",\"amount\":50000,\"paid\":true}}",
+            "{\"event\":\"refund.processed\",\"data\":{\"transaction_reference\":\"WH-9\",\"amount\":\"10000\",\"status\":\"processed\"}}",
+            "{\"event\":\"charge.dispute.create\",\"data\":{\"id\":358950,\"status\":\"awaiting-merchant-feedback\"}}",
+            "{\"event\":\"transfer.success\",\"data\":{\"reference\":\"WH-9\",\"amount\":30000,\"status\":\"success\"}}",
+            "{\"event\":\"dedicatedaccount.assign.success\",\"data\":{\"customer\":{\"id\":100110}}}",
+            "{\"event\":\"customeridentification.success\",\"data\":{\"customer_code\":\"CUS_XXXXXXXX\"}}",
+            "{\"event\":\"paymentrequest.pending\",\"data\":{\"request_code\":\"PRQ_y0paeo93jh99mho\",\"metadata\":0}}",
+            "{\"event\":\"charge.success\",\"data\":{\"metadata\":\"\"}}" })
+    void everyVerifiedPaystackEventIsAnswered200AndOnlyACharge(String body) throws Exception {
+        target.payment("WH-9", "paystack", 30000, "NGN", "pending", 5);
+        long ignored = ops.count("provider_events WHERE action = 'ignored'");
+        post(body, "x-paystack-signature", sign(body, FakeProviders.PAYSTACK_KEY)).statusCode(200)
+                .body("action", is("ignored")).body("received", is(true));
+        assertEquals(ignored + 1, ops.count("provider_events WHERE action = 'ignored'"), "recorded, with its type");
+        assertEquals("pending", target.status("WH-9"), "nothing settles on an event that is not a charge");
+        assertEquals(0, FakeProviders.paystack().getAllServeEvents().size(), "the provider was not even asked");
+    }
+
+    @Test
+    void flutterwavesFlatLegacyPayloadAndBothSignatureFormsAreUnderstood() throws Exception {
+        target.payment("FLW-OLD", "flutterwave", 250000, "NGN", "pending", 5);
+        FakeProviders.flutterwave().stubFor(get(urlPathEqualTo("/v3/transactions/verify_by_reference"))
+                .withQueryParam("tx_ref", equalTo("FLW-OLD")).willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(FakeProviders.flutterwaveBody("FLW-OLD", "successful", "2500", "NGN"))));
+        // The older webhook version: flat, txRef and "event.type" at the top, no data.
+        String legacy = "{\"id\":288200108,\"txRef\":\"FLW-OLD\",\"flwRef\":\"FLW-MOCK-1\",\"amount\":2500,"
+                + "\"currency\":\"NGN\",\"status\":\"successful\",\"event.type\":\"CARD_TRANSACTION\"}";
+        // flutterwave-signature as the plain secret hash (one copy of the docs)...
+        post(legacy, "flutterwave-signature", FakeProviders.FLUTTERWAVE_HASH).statusCode(200).body("settled", is(true))
+                .body("event", is("CARD_TRANSACTION"));
+        assertEquals("success", target.status("FLW-OLD"));
+        // ...and as a base64 HMAC-SHA256 of the raw body (the SDKs). A transfer event names no tx_ref: ignored.
+        String transfer = "{\"event\":\"transfer.completed\",\"data\":{\"id\":33286,\"reference\":\"TRF-1\",\"status\":\"SUCCESSFUL\"}}";
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(FakeProviders.FLUTTERWAVE_HASH.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String hmac = java.util.Base64.getEncoder().encodeToString(mac.doFinal(transfer.getBytes(StandardCharsets.UTF_8)));
+        post(transfer, "flutterwave-signature", hmac).statusCode(200).body("action", is("ignored"));
+        post(transfer, "flutterwave-signature", "d3Jvbmc=").statusCode(401).body("error.code", is("bad_signature"));
+    }
 }

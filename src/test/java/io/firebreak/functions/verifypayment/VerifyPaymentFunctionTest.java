@@ -279,4 +279,21 @@ class VerifyPaymentFunctionTest {
         call("{\"reference\":\"AMT-FRACTION\"}").statusCode(200).body("changes.finding", is("provider_amount_invalid"))
                 .body("planId", nullValue());
     }
+
+    @Test
+    void aFeeBearingPaystackPaymentMatchesOnWhatWasRequestedAndAbandonedIsNotFinal() {
+        // Paystack's own verify sample: the customer bore the fees, so amount (charged) is 40333 and
+        // requested_amount (what the application asked for, and stored) is 30050.
+        target.payment("FEE-1", "paystack", 30050, "NGN", "pending", 90);
+        paystack("FEE-1", 200, FakeProviders.paystackBody("FEE-1", "success", 40333, "NGN")
+                .replace("\"amount\":40333", "\"amount\":40333,\"requested_amount\":30050,\"fees\":10283"));
+        call("{\"reference\":\"FEE-1\"}").statusCode(200).body("changes.finding", is("verified"))
+                .body("changes.after", is("success"));
+        // "The customer has not completed the transaction": the payment stays pending, with why.
+        target.payment("ABN-1", "paystack", 5000, "NGN", "pending", 90);
+        paystack("ABN-1", 200, FakeProviders.paystackBody("ABN-1", "abandoned", 5000, "NGN"));
+        call("{\"reference\":\"ABN-1\"}").statusCode(200).body("changes.finding", is("abandoned_at_provider"))
+                .body("planId", nullValue());
+        assertEquals("pending", target.status("ABN-1"));
+    }
 }
