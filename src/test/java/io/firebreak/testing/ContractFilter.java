@@ -44,7 +44,7 @@ public final class ContractFilter implements StubRequestFilterV2 {
             JsonSchema body, JsonNode invalid, JsonNode unauthorized, JsonNode rateLimit) {
     }
 
-    /** A token bucket per endpoint: the documented rate, with the documented burst (default: the rate). */
+    /** A token bucket per endpoint (or per the field the limit counts by): the documented rate and burst (default: the rate). */
     private static final class Bucket {
         final double capacity;
         final double perNano;
@@ -150,13 +150,27 @@ public final class ContractFilter implements StubRequestFilterV2 {
         if (rateLimits && !limit.isMissingNode()) {
             double rate = limit.path("requests").asDouble() / limit.path("perSeconds").asDouble(1);
             double burst = limit.path("burst").asDouble(limit.path("requests").asDouble());
-            Bucket bucket = buckets.computeIfAbsent(c.name(), k -> new Bucket(burst, rate / 1_000_000_000d));
+            Bucket bucket = buckets.computeIfAbsent(c.name() + scope(limit, request),
+                    k -> new Bucket(burst, rate / 1_000_000_000d));
             if (!bucket.take()) {
                 return refuse(c, "over the documented rate limit (" + limit.path("requests").asText() + " per "
                         + limit.path("perSeconds").asText() + " s)", limit);
             }
         }
         return RequestFilterAction.continueWith(request);
+    }
+
+    // A limit counted per something (Slack: per channel) names the body field that tells them apart.
+    private static String scope(JsonNode limit, Request request) {
+        String field = limit.path("per").asText("");
+        if (field.isEmpty()) {
+            return "";
+        }
+        try {
+            return ":" + JSON.readTree(request.getBodyAsString()).path(field).asText();
+        } catch (IOException | RuntimeException e) {
+            return ":";
+        }
     }
 
     private RequestFilterAction refuse(Contract c, String why, JsonNode answer) {

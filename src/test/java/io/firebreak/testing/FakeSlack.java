@@ -45,8 +45,10 @@ public class FakeSlack implements QuarkusTestResourceLifecycleManager {
                 Map.entry("firebreak.incidents.escalation.levels[3].email", "cto@team.example"));
     }
 
+    /** A fresh workspace: normal answers, nothing refused yet, every channel's rate-limit bucket full. */
     public static void answerNormally() {
         slack.resetAll();
+        contract.reset();
         slack.stubFor(post(urlEqualTo("/conversations.create")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"ok\":true,\"channel\":{\"id\":\"" + CHANNEL_ID + "\",\"name\":\"incident\",\"is_channel\":true}}")));
