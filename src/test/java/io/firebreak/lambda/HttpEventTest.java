@@ -37,7 +37,7 @@ class HttpEventTest {
         String body = java.util.Base64.getEncoder().encodeToString("monitorID=79&alertType=1".getBytes());
         var event = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
                 {"version":"2.0","routeKey":"POST /monitor-alert","rawPath":"/monitor-alert",
-                 "rawQueryString":"token=t1&token=t2&x=a%20b","cookies":["session=abc"],
+                 "rawQueryString":"token=t1&token=t2&x=a%%20b","cookies":["session=abc"],
                  "headers":{"content-type":"application/x-www-form-urlencoded","x-forwarded-for":"1.2.3.4,5.6.7.8",
                             "authorization":"Bearer abc"},
                  "queryStringParameters":{"token":"t1,t2","x":"a b"},

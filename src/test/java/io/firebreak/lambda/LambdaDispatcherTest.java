@@ -99,8 +99,11 @@ class LambdaDispatcherTest {
         assertEquals("invalid_window", invokeHttp(outOfRange).body().getString("error.code"));
 
         ObjectNode wrongMethod = event("monitor-alert.json", as(Tokens.MONITOR));
-        ((ObjectNode) wrongMethod.get("requestContext").get("http")).put("method", "GET");
-        assertEquals(405, invokeHttp(wrongMethod).status());
+        // monitor-alert takes GET and POST (UptimeRobot sends either); nothing takes DELETE.
+        ((ObjectNode) wrongMethod.get("requestContext").get("http")).put("method", "DELETE");
+        var notAllowed = invokeHttp(wrongMethod);
+        assertEquals(405, notAllowed.status());
+        assertEquals("method_not_allowed", notAllowed.body().getString("error.code"));
 
         ObjectNode unknown = event("confirm-outage.json", as(Tokens.MONITOR));
         unknown.put("rawPath", "/no-such-function");

@@ -53,6 +53,12 @@ public final class CheckRules {
     }
 
     public CheckResult databaseFailed(double latencyMs, Throwable error) {
+        // It answered: a schema that lacks the contract's tenants table (or firebreak pointed at the
+        // wrong database) is for an engineer to look at, not a P0 that pages everyone.
+        if (error instanceof io.firebreak.functions.FunctionError f && f.code().equals("target_contract_mismatch")) {
+            return new CheckResult(DATABASE, CheckStatus.FAIL, latencyMs, "responding, but " + describe(error),
+                    Map.of("error", describe(error)), Severity.P2);
+        }
         return new CheckResult(DATABASE, CheckStatus.FAIL, latencyMs, "not responding: " + describe(error),
                 Map.of("error", describe(error)), Severity.P0);
     }

@@ -2,6 +2,7 @@ package io.firebreak.functions.confirmoutage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -104,6 +105,11 @@ class CheckRulesTest {
         CheckResult dead = rules.databaseFailed(1800, new TimeoutException("no answer within 1800 ms"));
         assertEquals(Severity.P0, dead.severity());
         assertEquals("not responding: no answer within 1800 ms", dead.summary());
+        CheckResult mismatch = rules.databaseFailed(4, new io.firebreak.functions.FunctionError(409,
+                "target_contract_mismatch", "the target database does not match firebreak's contract: relation "
+                        + "\"public.tenants\" does not exist", null));
+        assertEquals(Severity.P2, mismatch.severity(), "it answered: not an outage");
+        assertTrue(mismatch.summary().startsWith("responding, but the target database does not match"), mismatch.summary());
     }
 
     @Test
