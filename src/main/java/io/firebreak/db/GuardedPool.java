@@ -133,7 +133,7 @@ public class GuardedPool {
      */
     Uni<SqlConnection> acquire() {
         return Uni.createFrom().emitter(emitter -> {
-            java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean over = new AtomicBoolean();
             emitter.onTermination(() -> over.set(true));
             pool.getDelegate().getConnection().onComplete(ar -> {
                 if (ar.failed()) {
@@ -168,6 +168,12 @@ public class GuardedPool {
      * not there is the application's schema differing from firebreak's contract: a 409 naming it.
      * Anything else the server answered (SQL errors) stays as it is.
      */
+    /** Undefined table, column, function, object or schema: the target's schema is not the contract's. */
+    static final java.util.Set<String> CONTRACT_STATES = java.util.Set.of("42P01", "42703", "42883", "42704", "3F000");
+
+    /** A value the caller gave does not fit the target column's type (22P02 text, 22003 range, 22007/8 dates). */
+    static final java.util.Set<String> VALUE_STATES = java.util.Set.of("22P02", "22003", "22007", "22008");
+
     Throwable classify(Throwable e) {
         if (e instanceof io.firebreak.functions.FunctionError) {
             return e;
@@ -175,16 +181,15 @@ public class GuardedPool {
         if (unreachable(e)) {
             return new DatabaseUnavailable(database, describe(e), false);
         }
-        if (database.equals("target") && e instanceof PgException pg && pg.getSqlState() != null
-                && java.util.Set.of("42P01", "42703", "42883", "42704", "3F000").contains(pg.getSqlState())) {
-            return new io.firebreak.functions.FunctionError(409, "target_contract_mismatch", "the target database does not "
-                    + "match firebreak's contract: " + pg.getErrorMessage() + " (README, Target contract)", null);
-        }
-        // A value the caller gave does not fit the target column's type (22P02 text, 22003 range, 22007/8 dates).
-        if (database.equals("target") && e instanceof PgException pg && pg.getSqlState() != null
-                && java.util.Set.of("22P02", "22003", "22007", "22008").contains(pg.getSqlState())) {
-            return io.firebreak.functions.FunctionError.badInput("invalid_value", null,
-                    "a value does not fit the target's column type: " + pg.getErrorMessage());
+        if (database.equals("target") && e instanceof PgException pg && pg.getSqlState() != null) {
+            if (CONTRACT_STATES.contains(pg.getSqlState())) {
+                return new io.firebreak.functions.FunctionError(409, "target_contract_mismatch", "the target database does "
+                        + "not match firebreak's contract: " + pg.getErrorMessage() + " (README, Target contract)", null);
+            }
+            if (VALUE_STATES.contains(pg.getSqlState())) {
+                return io.firebreak.functions.FunctionError.badInput("invalid_value", null,
+                        "a value does not fit the target's column type: " + pg.getErrorMessage());
+            }
         }
         return e;
     }
@@ -225,50 +230,41 @@ public class GuardedPool {
         java.util.Set<Connection> open = BoundedPools.OPEN.getOrDefault(name, java.util.Set.of());
         for (Connection c : open) {
             if (!inUse.contains(c) && c.isValid()) {
-                Channel channel = channel(c);
-                if (channel != null) {
-                    channel.eventLoop().execute(() -> channel.unsafe().close(channel.voidPromise()));
-                }
+                closeSocket(socket(c));
             }
         }
         open.removeIf(c -> !c.isValid());
     }
 
+    /** The socket-level connection under a pooled one, or null when the client wraps it in a way not known here. */
     static Connection raw(SqlConnection conn) {
-        if (!(conn.getDelegate() instanceof SqlConnectionBase<?> base)) {
-            return null;
-        }
-        Connection c = base.unwrap();
+        return conn.getDelegate() instanceof SqlConnectionBase<?> base ? socket(base.unwrap()) : null;
+    }
+
+    static Connection socket(Connection connection) {
+        Connection c = connection;
         while (c != null && !(c instanceof SocketConnectionBase) && c.unwrap() != c) {
             c = c.unwrap();
         }
-        return c;
+        return c instanceof SocketConnectionBase ? c : null;
     }
 
     /** Closes the connection's socket at once, whatever is in flight: the pool then frees its slot. */
     static void abandon(SqlConnection conn) {
-        Channel channel = channel(conn);
-        if (channel == null) {
+        Connection socket = raw(conn);
+        if (socket == null) {
             conn.close().subscribe().with(ok -> {
             }, failed -> {
             });
             return;
         }
-        channel.eventLoop().execute(() -> channel.unsafe().close(channel.voidPromise()));
+        closeSocket(socket);
     }
 
-    static Channel channel(SqlConnection conn) {
-        if (conn.getDelegate() instanceof SqlConnectionBase<?> base) {
-            return channel(base.unwrap());
+    private static void closeSocket(Connection socket) {
+        if (socket instanceof SocketConnectionBase s) {
+            Channel channel = s.socket().channelHandlerContext().channel();
+            channel.eventLoop().execute(() -> channel.unsafe().close(channel.voidPromise()));
         }
-        return null;
-    }
-
-    static Channel channel(Connection connection) {
-        Connection raw = connection;
-        while (!(raw instanceof SocketConnectionBase) && raw != null && raw.unwrap() != raw) {
-            raw = raw.unwrap();
-        }
-        return raw instanceof SocketConnectionBase socket ? socket.socket().channelHandlerContext().channel() : null;
     }
 }

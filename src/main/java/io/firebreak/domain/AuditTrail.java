@@ -51,7 +51,10 @@ public class AuditTrail {
             INSERT INTO action_claims (claim, audit_id, claimed_at) SELECT c, $2, $3 FROM unnest($1::text[]) AS c
             ON CONFLICT (claim) DO NOTHING RETURNING claim""";
 
-    static final String HOLDER = "SELECT audit_id FROM action_claims WHERE claim = $1";
+    /** The first of these claims that a record holds, and that record. */
+    static final String HOLDER = """
+            SELECT claim, audit_id FROM action_claims WHERE claim = ANY($1::text[]) ORDER BY array_position($1::text[], claim)
+            LIMIT 1""";
 
     static final String RELEASE = "DELETE FROM action_claims WHERE audit_id = $1 AND claim = ANY($2::text[])";
 
@@ -166,12 +169,11 @@ public class AuditTrail {
                             }
                             java.util.Set<String> got = new java.util.HashSet<>();
                             taken.forEach(r -> got.add(r.getString("claim")));
-                            String lost = claims.stream().filter(c -> !got.contains(c)).findFirst().orElseThrow();
-                            return tx.preparedQuery(HOLDER).execute(Tuple.of(lost))
-                                    .map(rows -> {
-                                        throw claimed(lost, rows.iterator().hasNext()
-                                                ? rows.iterator().next().getLong("audit_id") : null);
-                                    });
+                            List<String> lost = claims.stream().filter(c -> !got.contains(c)).toList();
+                            // The holder may have given its claim back since: then it is "another apply".
+                            return refuseHeld(tx, lost).map(v -> {
+                                throw claimed(lost.get(0), null);
+                            });
                         })));
     }
 
@@ -183,16 +185,18 @@ public class AuditTrail {
 
     /** Refuses, before any work, a change whose claim another record already holds. */
     public Uni<Void> unclaimed(List<String> claims) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String claim : claims) {
-            chain = chain.flatMap(v -> ops.preparedQuery(HOLDER).execute(Tuple.of(claim)).map(rows -> {
-                if (rows.iterator().hasNext()) {
-                    throw claimed(claim, rows.iterator().next().getLong("audit_id"));
-                }
-                return null;
-            }));
-        }
-        return chain;
+        return ops.withConnection(conn -> refuseHeld(conn, claims));
+    }
+
+    /** Fails with the refusal naming the holder when a record holds any of the claims. */
+    private static Uni<Void> refuseHeld(SqlClient client, List<String> claims) {
+        return client.preparedQuery(HOLDER).execute(Tuple.of(claims.toArray(new String[0]))).map(rows -> {
+            if (rows.iterator().hasNext()) {
+                Row held = rows.iterator().next();
+                throw claimed(held.getString("claim"), held.getLong("audit_id"));
+            }
+            return null;
+        });
     }
 
     static FunctionError claimed(String claim, Long holder) {

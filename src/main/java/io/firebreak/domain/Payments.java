@@ -32,8 +32,10 @@ public class Payments {
                    tenant_id::text AS tenant_id
             FROM public.payment_transactions WHERE transaction_reference = $1""";
 
-    /** Only a row still pending moves: a second verification of the same row changes nothing. */
-    /** %s: ", updated_at = now()" where the application has that column (it is not in the contract). */
+    /**
+     * Only a row still pending moves: a second verification of the same row changes nothing. %s:
+     * ", updated_at = now()" where the application has that column (it is not in the contract).
+     */
     static final String SETTLE = """
             UPDATE public.payment_transactions SET status = $2%s
             WHERE transaction_reference = $1 AND status = 'pending'
@@ -66,10 +68,6 @@ public class Payments {
                 "created_at", "tenant_id");
     }
 
-    private Uni<String> touch() {
-        return catalog.has(TABLE, "updated_at").map(has -> has ? ", updated_at = now()" : "");
-    }
-
     public Uni<List<Payment>> stuck(int limit) {
         return contract().flatMap(v -> reads.readOnly(STUCK.formatted(limit))).map(Payments::payments);
     }
@@ -85,13 +83,13 @@ public class Payments {
 
     /** Puts a payment back from {@code from} (what a verification set) to pending; 1 if it moved. */
     public Uni<Integer> reopen(io.firebreak.functions.Applying apply, String reference, String from) {
-        return touch().flatMap(touch -> target.write(apply, KIND, List.of(reference),
+        return catalog.touchUpdatedAt(TABLE).flatMap(touch -> target.write(apply, KIND, List.of(reference),
                 tx -> TargetWrites.keys(tx, REOPEN.formatted(touch), Tuple.of(reference, from))).map(List::size));
     }
 
     /** Moves a pending payment to its verified status; 1 if it moved, 0 if it was no longer pending. */
     public Uni<Integer> settle(io.firebreak.functions.Applying apply, String reference, String status) {
-        return touch().flatMap(touch -> target.write(apply, KIND, List.of(reference),
+        return catalog.touchUpdatedAt(TABLE).flatMap(touch -> target.write(apply, KIND, List.of(reference),
                 tx -> TargetWrites.keys(tx, SETTLE.formatted(touch), Tuple.of(reference, status))).map(List::size));
     }
 

@@ -74,8 +74,6 @@ public class RetryQueue {
             WHERE id = ANY($1) AND sync_status = $2
             RETURNING id::text""";
 
-    static final String TOUCH = ", updated_at = now()";
-
     public record DeadLetters(String integrationId, String name, String erpSystem, boolean active, long deadLetters,
             Instant lastAt) {
     }
@@ -99,11 +97,6 @@ public class RetryQueue {
     public Uni<Void> contract() {
         return catalog.require("public.erp_integrations", "id", "tenant_id", "name", "erp_system", "is_active")
                 .flatMap(v -> catalog.require("public.erp_sync_logs", "id", "integration_id", "sync_status", "created_at"));
-    }
-
-    /** SET fragment that also stamps updated_at, where the table has it. */
-    private Uni<String> touch(String table) {
-        return catalog.has(table, "updated_at").map(has -> has ? TOUCH : "");
     }
 
     public Uni<List<DeadLetters>> deadLetters() {
@@ -168,7 +161,7 @@ public class RetryQueue {
 
     /** Sets is_active where it is still {@code from}, inside an audited apply; 1 if it changed, 0 if not. */
     public Uni<Integer> setActive(io.firebreak.functions.Applying apply, UUID integrationId, boolean from, boolean to) {
-        return touch("public.erp_integrations").flatMap(touch -> writes.write(apply, INTEGRATIONS,
+        return catalog.touchUpdatedAt("public.erp_integrations").flatMap(touch -> writes.write(apply, INTEGRATIONS,
                 List.of(integrationId.toString()), tx -> TargetWrites.keys(tx, SET_ACTIVE.formatted(touch),
                         Tuple.of(integrationId, to, from))).map(List::size));
     }
@@ -188,7 +181,7 @@ public class RetryQueue {
         for (int i = 0; i < ids.size(); i += config.batchSize()) {
             batches.add(ids.subList(i, Math.min(ids.size(), i + config.batchSize())));
         }
-        return touch("public.erp_sync_logs").flatMap(touch -> {
+        return catalog.touchUpdatedAt("public.erp_sync_logs").flatMap(touch -> {
             String sql = MOVE.formatted(touch);
             Uni<Integer> moved = Uni.createFrom().item(0);
             for (List<Long> batch : batches) {

@@ -62,6 +62,11 @@ public class TargetCatalog {
         return columns(table).map(c -> c.contains(column));
     }
 
+    /** The SET fragment that also stamps updated_at where the table has one (it is not in the contract), else "". */
+    public Uni<String> touchUpdatedAt(String table) {
+        return has(table, "updated_at").map(has -> has ? ", updated_at = now()" : "");
+    }
+
     /** Refuses (409) when the table, or any of the columns, is not on the target. */
     public Uni<Void> require(String table, String... columns) {
         return columns(table).map(found -> {

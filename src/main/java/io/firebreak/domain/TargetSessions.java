@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.firebreak.db.BoundedPools;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -45,8 +44,6 @@ public class TargetSessions {
                    left(a.query, 300) AS query, %s AS protected
             FROM pg_stat_activity a LEFT JOIN pg_roles r ON r.oid = a.usesysid
             """.formatted(PROTECTION);
-
-
 
     /** Seed 002: state = 'idle' AND older than $2 seconds (since the session went idle). */
     static final String IDLE = COLUMNS + """

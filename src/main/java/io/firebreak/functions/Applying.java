@@ -85,6 +85,21 @@ public final class Applying {
         return result;
     }
 
+    /** Whether a stored result lists anything committed or in doubt, of any kind. */
+    public static boolean listsChanges(JsonNode result) {
+        if (result == null || result.isNull() || result.isMissingNode()) {
+            return false;
+        }
+        for (String part : new String[] { "committed", "inDoubt" }) {
+            for (JsonNode keys : result.path(part)) {
+                if (keys.size() > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /**
      * What an audited apply may have changed of one kind, from its stored result: the keys that
      * committed and those in doubt; null when the record predates results (its plan is all there is).

@@ -239,8 +239,8 @@ public class FunctionAdmission {
         if (node.hasNonNull("idempotencyKey")) {
             InputText.idempotencyKey(node.get("idempotencyKey").asText());
         }
+        // The header was checked at admission, before the body was read.
         if (idempotencyKey != null && !idempotencyKey.isBlank()) {
-            InputText.idempotencyKey(idempotencyKey);
             if (node.hasNonNull("idempotencyKey") && !node.get("idempotencyKey").asText().equals(idempotencyKey)) {
                 throw FunctionError.badInput("conflicting_idempotency_key", "idempotencyKey",
                         "the Idempotency-Key header and the idempotencyKey field differ");

@@ -153,12 +153,11 @@ public class PlannedActions {
             return Uni.createFrom().voidItem();
         }
         long auditId = answer.get("auditId").asLong();
-        return audit.find(auditId).flatMap(record -> incidents.transaction(tx -> tx.addEvent(incidentId, clock.instant(),
-                "action", IncidentActions.source(input.getActor()),
-                function + " applied: " + record.map(AuditTrail.Record::rowsAffected).orElse(0) + " rows (" + input.getReason()
-                        + ")",
-                java.util.Map.of("function", function, "auditId", auditId, "rows",
-                        record.map(AuditTrail.Record::rowsAffected).orElse(0), "planId", input.getPlanId()))));
+        return audit.find(auditId).map(record -> record.map(AuditTrail.Record::rowsAffected).orElse(0))
+                .flatMap(rows -> incidents.transaction(tx -> tx.addEvent(incidentId, clock.instant(), "action",
+                        IncidentActions.source(input.getActor()), function + " applied: " + rows + " rows ("
+                                + input.getReason() + ")",
+                        Map.of("function", function, "auditId", auditId, "rows", rows, "planId", input.getPlanId()))));
     }
 
     /**

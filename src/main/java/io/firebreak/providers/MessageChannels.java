@@ -109,9 +109,11 @@ public class MessageChannels {
         t.putObject("language").put("code", language);
         t.putArray("components").addObject().put("type", "body").putArray("parameters").addObject()
                 .put("type", "text").put("text", text);
-        return whatsapp(whatsapp.send(phoneNumberId.get(), "Bearer " + whatsappToken.get(), body.toString()),
+        // Meta's guidance: retryable or not by error.code, whatever the HTTP status (throttling is a 400).
+        return read(whatsapp.send(phoneNumberId.get(), "Bearer " + whatsappToken.get(), body.toString()),
                 json -> json.path("messages").path(0).path("id").asText(null),
-                json -> json.path("error").path("message").asText(""));
+                json -> "code " + whatsappCode(json) + " " + json.path("error").path("message").asText(""),
+                json -> WHATSAPP_RETRYABLE.contains(whatsappCode(json)));
     }
 
     public Uni<Delivery> email(String to, String subject, String text, String idempotencyKey) {
@@ -188,6 +190,10 @@ public class MessageChannels {
         });
     }
 
+    /**
+     * A provider that answers by HTTP status: 2xx is sent; no answer, 429, 5xx or what
+     * {@code alsoRetry} recognises in the body is worth another try; anything else fails for good.
+     */
     private Uni<Delivery> read(Uni<Response> call, java.util.function.Function<JsonNode, String> id,
             java.util.function.Function<JsonNode, String> error, java.util.function.Predicate<JsonNode> alsoRetry) {
         return calls.call(call).map(answer -> {
@@ -203,33 +209,13 @@ public class MessageChannels {
         });
     }
 
-    /** WhatsApp: retryable or not by Meta's error.code, whatever the HTTP status. */
-    private Uni<Delivery> whatsapp(Uni<Response> call, java.util.function.Function<JsonNode, String> id,
-            java.util.function.Function<JsonNode, String> error) {
-        return calls.call(call).map(answer -> {
-            if (answer.ok()) {
-                return new Delivery(true, false, id.apply(answer.body()), null);
-            }
-            if (answer.status() == 0) {
-                return new Delivery(false, false, null, answer.failure());
-            }
-            int code = answer.body().path("error").path("code").asInt(-1);
-            boolean retry = WHATSAPP_RETRYABLE.contains(code) || answer.status() >= 500 || answer.status() == 429;
-            return new Delivery(false, !retry, null, "HTTP " + answer.status() + " code " + code + " "
-                    + error.apply(answer.body()), retry ? retryAfter(answer.retryAfter()) : null);
-        });
+    private static int whatsappCode(JsonNode json) {
+        return json.path("error").path("code").asInt(-1);
     }
 
     /** A Retry-After header in seconds (the form these providers send), at most 10 minutes; null when absent. */
     static java.time.Duration retryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            long seconds = Long.parseLong(header.trim());
-            return java.time.Duration.ofSeconds(Math.max(0, Math.min(seconds, 600)));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        java.time.Duration wait = ProviderCalls.seconds(header);
+        return wait == null ? null : wait.compareTo(java.time.Duration.ofMinutes(10)) > 0 ? java.time.Duration.ofMinutes(10) : wait;
     }
 }

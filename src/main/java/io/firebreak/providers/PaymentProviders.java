@@ -180,11 +180,7 @@ public class PaymentProviders {
     }
 
     private Duration retryAfter(String header) {
-        try {
-            Duration d = Duration.ofSeconds(Long.parseLong(header.trim()));
-            return d.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : d;
-        } catch (RuntimeException e) {
-            return Duration.ofSeconds(1);
-        }
+        Duration d = ProviderCalls.seconds(header);
+        return d == null ? Duration.ofSeconds(1) : d.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : d;
     }
 }

@@ -35,6 +35,18 @@ public class ProviderCalls {
         }
     }
 
+    /** A header counting seconds (Retry-After, x-ratelimit-reset), never negative; null when absent or not a number. */
+    public static Duration seconds(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     @Inject
     ObjectMapper mapper;
 

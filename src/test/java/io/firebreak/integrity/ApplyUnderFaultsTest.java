@@ -1,5 +1,6 @@
 package io.firebreak.integrity;
 
+import static io.firebreak.testing.SampleCalls.applying;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -77,11 +78,6 @@ class ApplyUnderFaultsTest {
         return r.path("planId");
     }
 
-    static String apply(String body, String planId, String reason) {
-        return body.substring(0, body.length() - 1) + (body.length() > 2 ? "," : "") + "\"apply\":true,\"planId\":\""
-                + planId + "\",\"reason\":\"" + reason + "\"}";
-    }
-
     /** The keys an audit record's result lists as committed or in doubt, of one kind. */
     Set<String> changed(long auditId, String kind) {
         Set<String> keys = new HashSet<>();
@@ -106,7 +102,7 @@ class ApplyUnderFaultsTest {
                 .withStatus(200).withHeader("Content-Type", "application/json")
                 .withBody(FakeProviders.paystackBody("KILL", "success", 500000, "NGN"))));
         String planId = plan("verify-payment", "{\"sweep\":true}");
-        String body = apply("{\"sweep\":true}", planId, "provider outage over");
+        String body = applying("{\"sweep\":true}", planId, "provider outage over");
 
         // Kill firebreak's target backends while they are inside a settlement (never during COMMIT:
         // those would be in doubt, which the next test's held lock covers as a clean failure instead).
@@ -167,7 +163,7 @@ class ApplyUnderFaultsTest {
 
         // Undo restores exactly what the apply committed.
         String undoPlan = plan("undo", "{\"auditId\":" + outcome + "}");
-        Response undone = post("undo", apply("{\"auditId\":" + outcome + "}", undoPlan, "test"), null);
+        Response undone = post("undo", applying("{\"auditId\":" + outcome + "}", undoPlan, "test"), null);
         assertEquals(200, undone.statusCode(), undone.asString());
         assertEquals(settled.size(), (int) undone.path("paymentsReopened"));
         assertEquals(0, target.count("SELECT count(*) FROM payment_transactions WHERE status = 'success'"));
@@ -188,7 +184,7 @@ class ApplyUnderFaultsTest {
             holder.setAutoCommit(false);
             try (Statement s = holder.createStatement()) {
                 s.execute("SELECT 1 FROM erp_sync_logs WHERE id = " + blocked + " FOR UPDATE");
-                answer = post("clear-retry-queue", apply(body, dry.getString("planId"), "storm"), null);
+                answer = post("clear-retry-queue", applying(body, dry.getString("planId"), "storm"), null);
             }
             holder.rollback();
         }
@@ -207,7 +203,7 @@ class ApplyUnderFaultsTest {
 
         JsonPath undo = post("undo", "{\"auditId\":" + auditId + "}", null).then().statusCode(200).extract().jsonPath();
         assertEquals(100, undo.getInt("changes.syncLogs.count"));
-        post("undo", apply("{\"auditId\":" + auditId + "}", undo.getString("planId"), "partial storm fix"), null)
+        post("undo", applying("{\"auditId\":" + auditId + "}", undo.getString("planId"), "partial storm fix"), null)
                 .then().statusCode(200);
         assertEquals(250, target.count("SELECT count(*) FROM erp_sync_logs WHERE sync_status = 'retrying'"));
         assertEquals(1, target.count("SELECT count(*) FROM erp_integrations WHERE is_active AND id = '" + storm + "'"));
@@ -219,7 +215,7 @@ class ApplyUnderFaultsTest {
         target.syncLogs(storm, "retrying", 120, 5);
         String body = "{\"integrationId\":\"" + storm + "\"}";
         String planId = plan("clear-retry-queue", body);
-        String applyBody = apply(body, planId, "race");
+        String applyBody = applying(body, planId, "race");
         List<Response> answers = race(20, i -> post("clear-retry-queue", applyBody, "racer-" + i));
         long ok = answers.stream().filter(r -> r.statusCode() == 200).count();
         assertEquals(1, ok, "exactly one apply: " + answers.stream().map(Response::statusCode).toList());
@@ -240,12 +236,12 @@ class ApplyUnderFaultsTest {
         String storm = target.integration("Xero (storm)", true);
         target.syncLogs(storm, "retrying", 50, 5);
         String body = "{\"integrationId\":\"" + storm + "\"}";
-        long auditId = ((Number) post("clear-retry-queue", apply(body, plan("clear-retry-queue", body), "storm"), null)
+        long auditId = ((Number) post("clear-retry-queue", applying(body, plan("clear-retry-queue", body), "storm"), null)
                 .then().statusCode(200).extract().path("auditId")).longValue();
         String undo = "{\"auditId\":" + auditId + "}";
         String first = plan("undo", undo);
         String second = plan("undo", undo);
-        List<Response> answers = race(2, i -> post("undo", apply(undo, i == 0 ? first : second, "undo " + i), null));
+        List<Response> answers = race(2, i -> post("undo", applying(undo, i == 0 ? first : second, "undo " + i), null));
         assertEquals(1, answers.stream().filter(r -> r.statusCode() == 200).count(),
                 answers.stream().map(Response::asString).toList().toString());
         Response refused = answers.stream().filter(r -> r.statusCode() != 200).findFirst().orElseThrow();
@@ -268,7 +264,7 @@ class ApplyUnderFaultsTest {
                 CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the app'; END $$;
                 CREATE TRIGGER refuse BEFORE UPDATE ON payment_transactions FOR EACH ROW EXECUTE FUNCTION refuse()""");
         try {
-            Response failed = post("verify-payment", apply(body, planId, "customer paid"), "pay-1");
+            Response failed = post("verify-payment", applying(body, planId, "customer paid"), "pay-1");
             assertEquals(503, failed.statusCode(), failed.asString());
             assertEquals("apply_failed", failed.path("error.code"));
             assertEquals(0, (int) failed.path("error.details.committed"));
@@ -278,7 +274,7 @@ class ApplyUnderFaultsTest {
         assertEquals(List.of("apply-started", "apply"), ops.query("SELECT action FROM audit_records WHERE input->>'planId' = '"
                 + planId + "' ORDER BY id").stream().map(r -> r.get("action")).toList());
         // The same key and plan run again at once: nothing had changed, so nothing was kept.
-        post("verify-payment", apply(body, planId, "customer paid"), "pay-1").then().statusCode(200);
+        post("verify-payment", applying(body, planId, "customer paid"), "pay-1").then().statusCode(200);
         assertEquals("success", target.status("REFUSED-1"));
     }
 

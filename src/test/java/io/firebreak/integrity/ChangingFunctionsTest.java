@@ -1,5 +1,6 @@
 package io.firebreak.integrity;
 
+import static io.firebreak.testing.SampleCalls.applying;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -110,10 +111,6 @@ class ChangingFunctionsTest {
         return r.path("planId");
     }
 
-    static String applying(String body, String planId) {
-        return body.substring(0, body.length() - 1) + ",\"apply\":true,\"planId\":\"" + planId + "\",\"reason\":\"proof\"}";
-    }
-
     /** The target refuses every write to every table, as a read-only replica or the app's own trigger would. */
     void refusingWrites(Runnable during) {
         Sql.exec(db.target(), """
@@ -160,7 +157,7 @@ class ChangingFunctionsTest {
         String body = "{\"integrationId\":\"" + storm + "\"}";
         String plan = planOf("clear-retry-queue", body);
         long before = lastAuditId();
-        refusingWrites(() -> refusedCleanly(post("clear-retry-queue", Tokens.RESPONDER, applying(body, plan))));
+        refusingWrites(() -> refusedCleanly(post("clear-retry-queue", Tokens.RESPONDER, applying(body, plan, "proof"))));
         assertEquals(List.of("apply-started:started", "apply:failed"), records("clear-retry-queue", before));
         assertEquals(30, target.count("SELECT count(*) FROM erp_sync_logs WHERE sync_status = 'retrying'"));
     }
@@ -171,12 +168,13 @@ class ChangingFunctionsTest {
         String storm = target.integration("Xero", true);
         target.syncLogs(storm, "retrying", 20, 5);
         String body = "{\"integrationId\":\"" + storm + "\"}";
-        long applied = ((Number) post("clear-retry-queue", Tokens.RESPONDER, applying(body, planOf("clear-retry-queue", body)))
+        long applied = ((Number) post("clear-retry-queue", Tokens.RESPONDER,
+                applying(body, planOf("clear-retry-queue", body), "proof"))
                 .then().statusCode(200).extract().path("auditId")).longValue();
         String undo = "{\"auditId\":" + applied + "}";
         String plan = planOf("undo", undo);
         long before = lastAuditId();
-        refusingWrites(() -> refusedCleanly(post("undo", Tokens.RESPONDER, applying(undo, plan))));
+        refusingWrites(() -> refusedCleanly(post("undo", Tokens.RESPONDER, applying(undo, plan, "proof"))));
         assertEquals(List.of("undo-started:started", "undo:failed"), records("undo", before));
         assertEquals(20, target.count("SELECT count(*) FROM erp_sync_logs WHERE sync_status = 'dismissed'"));
     }
@@ -195,7 +193,7 @@ class ChangingFunctionsTest {
         String body = "{\"reference\":\"PROOF-1\"}";
         String plan = planOf("verify-payment", body);
         long before = lastAuditId();
-        refusingWrites(() -> refusedCleanly(post("verify-payment", Tokens.RESPONDER, applying(body, plan))));
+        refusingWrites(() -> refusedCleanly(post("verify-payment", Tokens.RESPONDER, applying(body, plan, "proof"))));
         assertEquals(List.of("apply-started:started", "apply:failed"), records("verify-payment", before));
         assertEquals("pending", target.status("PROOF-1"));
     }
@@ -229,7 +227,7 @@ class ChangingFunctionsTest {
         String body = "{\"name\":\"email-retry\"}";
         String plan = planOf("requeue", body);
         long before = lastAuditId();
-        refusingWrites(() -> refusedCleanly(post("requeue", Tokens.RESPONDER, applying(body, plan))));
+        refusingWrites(() -> refusedCleanly(post("requeue", Tokens.RESPONDER, applying(body, plan, "proof"))));
         assertEquals(List.of("apply-started:started", "apply:failed"), records("requeue", before));
         assertEquals(5, target.count("SELECT count(*) FROM email_log WHERE status = 'failed'"));
     }
@@ -245,7 +243,7 @@ class ChangingFunctionsTest {
             try (Statement s = holder.createStatement()) {
                 // Conflicts with ANALYZE (and VACUUM) but not with the plan's catalog reads.
                 s.execute("LOCK TABLE public.erp_sync_logs IN SHARE UPDATE EXCLUSIVE MODE");
-                Response r = post("vacuum-analyze", Tokens.RESPONDER, applying(body, plan));
+                Response r = post("vacuum-analyze", Tokens.RESPONDER, applying(body, plan, "proof"));
                 assertEquals(200, r.statusCode(), r.asString());
                 assertEquals(0, (int) r.path("tablesDone"), "the held lock stopped the statement");
             }
@@ -270,7 +268,7 @@ class ChangingFunctionsTest {
                 seenWhenEnded.set(records("terminate-sessions", before));
             });
             watcher.start();
-            post("terminate-sessions", Tokens.RESPONDER, applying(body, plan)).then().statusCode(200);
+            post("terminate-sessions", Tokens.RESPONDER, applying(body, plan, "proof")).then().statusCode(200);
             watcher.join(10_000);
             assertTrue(seenWhenEnded.get().contains("apply-started:started"),
                     "the record of ending the session was there when it ended: " + seenWhenEnded.get());
@@ -299,7 +297,7 @@ class ChangingFunctionsTest {
         String plan = planOf("contain-breach", body);
         long before = lastAuditId();
         refusingWrites(() -> {
-            Response r = post("contain-breach", Tokens.RESPONDER, applying(body, plan));
+            Response r = post("contain-breach", Tokens.RESPONDER, applying(body, plan, "proof"));
             assertEquals(200, r.statusCode(), r.asString());
             assertEquals(true, r.path("resumable"));
         });
@@ -371,7 +369,7 @@ class ChangingFunctionsTest {
         String plan = planOf("notify-tenant", body);
         FakeMessaging.resend().resetRequests();
         long before = lastAuditId();
-        post("notify-tenant", Tokens.RESPONDER, applying(body, plan)).then().statusCode(200);
+        post("notify-tenant", Tokens.RESPONDER, applying(body, plan, "proof")).then().statusCode(200);
         messagesAfterTheirRecord("notify-tenant", before, FakeMessaging.resend());
     }
 }

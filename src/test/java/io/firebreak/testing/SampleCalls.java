@@ -68,6 +68,12 @@ public final class SampleCalls {
     private SampleCalls() {
     }
 
+    /** A dry run's body turned into the apply of its plan: apply, planId and reason added. */
+    public static String applying(String body, String planId, String reason) {
+        String fields = "\"apply\":true,\"planId\":\"" + planId + "\",\"reason\":\"" + reason + "\"}";
+        return body.substring(0, body.length() - 1) + (body.strip().equals("{}") ? "" : ",") + fields;
+    }
+
     /** Sends a body (any bytes) to a function the way its caller does: a bearer token, or a provider's signature. */
     public static Response send(String function, String body) {
         Call call = CALLS.get(function);

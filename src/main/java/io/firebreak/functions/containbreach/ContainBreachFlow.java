@@ -209,7 +209,7 @@ public class ContainBreachFlow {
                 ArrayNode delete = p.putArray("deleteAsCompromised");
                 ArrayNode warnings = p.putArray("warnings");
                 keys.forEach(k -> {
-                    if (k.path("type").asText().equals("secret") && UUID_TEXT.matcher(k.path("id").asText()).matches()) {
+                    if (deletableSecret(k)) {
                         delete.add(k.path("id").asText());
                         if (k.path("name").asText().equals("default")) {
                             warnings.add("this deletes the secret key named default: Edge Functions that check "
@@ -225,7 +225,7 @@ public class ContainBreachFlow {
                 ObjectNode p = mapper.createObjectNode();
                 ArrayNode revoke = p.putArray("revoke");
                 keysOf(keys).forEach(k -> {
-                    if (k.path("status").asText().equals("in_use")) {
+                    if (revocable(k)) {
                         revoke.add(k.path("id").asText());
                     }
                 });
@@ -284,6 +284,16 @@ public class ContainBreachFlow {
     static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+    /** A secret API key the rotation deletes (the dry run lists the same ones). */
+    static boolean deletableSecret(JsonNode key) {
+        return key.path("type").asText().equals("secret") && UUID_TEXT.matcher(key.path("id").asText()).matches();
+    }
+
+    /** A signing key the rotation revokes: the one in use (the dry run lists the same ones). */
+    static boolean revocable(JsonNode key) {
+        return key.path("status").asText().equals("in_use") && UUID_TEXT.matcher(key.path("id").asText()).matches();
+    }
+
     static final String NO_SESSIONS = "the target has no auth.sessions (it is not a Supabase database): nothing to sign "
             + "out here; end the sessions where the application keeps them";
 
@@ -306,8 +316,7 @@ public class ContainBreachFlow {
                             mapper.createObjectNode().put("type", "secret").put("name", name).toString()))
                             .map(k -> k.path("id").asText()).invoke(apply::external);
             return created.flatMap(newId -> {
-                List<String> old = stream(keys).filter(k -> k.path("type").asText().equals("secret")
-                        && !k.path("id").asText().equals(newId) && UUID_TEXT.matcher(k.path("id").asText()).matches())
+                List<String> old = stream(keys).filter(k -> deletableSecret(k) && !k.path("id").asText().equals(newId))
                         .map(k -> k.path("id").asText()).toList();
                 Uni<Void> deleted = Uni.createFrom().voidItem();
                 for (String id : old) {
@@ -333,8 +342,8 @@ public class ContainBreachFlow {
 
     private Uni<JsonNode> rotateSigningKeys(io.firebreak.functions.Applying apply) {
         return management(api -> api.signingKeys(ref(), auth())).flatMap(keys -> {
-            List<String> inUse = stream(keysOf(keys)).filter(k -> k.path("status").asText().equals("in_use")
-                    && UUID_TEXT.matcher(k.path("id").asText()).matches()).map(k -> k.path("id").asText()).toList();
+            List<String> inUse = stream(keysOf(keys)).filter(ContainBreachFlow::revocable).map(k -> k.path("id").asText())
+                    .toList();
             return management(api -> api.createSigningKey(ref(), auth(),
                     mapper.createObjectNode().put("algorithm", "ES256").put("status", "standby").toString()))
                     .flatMap(created -> {
@@ -383,8 +392,10 @@ public class ContainBreachFlow {
         }
         return calls.call(call.apply(supabase)).flatMap(answer -> {
             if (answer.status() == 429 && attempt < 4) {
+                java.time.Duration reset = io.firebreak.providers.ProviderCalls.seconds(
+                        answer.rateLimitReset() != null ? answer.rateLimitReset() : answer.retryAfter());
                 java.time.Duration wait = java.time.Duration.ofSeconds(Math.max(1, Math.min(10,
-                        parseSeconds(answer.rateLimitReset() != null ? answer.rateLimitReset() : answer.retryAfter()))));
+                        reset == null ? 1 : reset.toSeconds())));
                 return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
                         .flatMap(v -> management(call, alsoFine, attempt + 1));
             }
@@ -399,14 +410,6 @@ public class ContainBreachFlow {
                 return a.body();
             });
         });
-    }
-
-    static long parseSeconds(String header) {
-        try {
-            return header == null ? 1 : Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            return 1;
-        }
     }
 
     private static JsonNode keysOf(JsonNode answer) {

@@ -88,13 +88,10 @@ public class PaymentWebhookFunction {
                     .replaceWith(answer);
         }
         return flow.webhook(provider, event.reference(), event.type(), input.getActor())
-                .call(answer -> events.record(provider, event.type(), event.reference(),
-                        answer.path("settled").asBoolean() ? "settled" : "verified", answer.path("finding").asText(null),
-                        answer.hasNonNull("auditId") ? answer.get("auditId").asLong() : null))
-                .map(answer -> {
-                    ((ObjectNode) answer).put("event", event.type()).put("action",
-                            answer.path("settled").asBoolean() ? "settled" : "verified");
-                    return answer;
-                });
+                .map(answer -> (JsonNode) ((ObjectNode) answer).put("event", event.type())
+                        .put("action", answer.path("settled").asBoolean() ? "settled" : "verified"))
+                .call(answer -> events.record(provider, event.type(), event.reference(), answer.path("action").asText(),
+                        answer.path("finding").asText(null),
+                        answer.hasNonNull("auditId") ? answer.get("auditId").asLong() : null));
     }
 }

@@ -27,21 +27,6 @@ public class UndoFunction {
     @Inject
     RequeueFlow requeues;
 
-    static boolean changedSomething(AuditTrail.Record record) {
-        JsonNode result = record.result();
-        if (result == null) {
-            return false;
-        }
-        for (String part : new String[] { "committed", "inDoubt" }) {
-            for (JsonNode keys : result.path(part)) {
-                if (keys.size() > 0) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     @Funq("undo")
     public Uni<JsonNode> undo(UndoInput input) {
         if (input == null || input.getAuditId() == null) {
@@ -57,7 +42,7 @@ public class UndoFunction {
                                 + "), not the outcome of an apply", "auditId");
             }
             // An apply that failed part-way is undone too: its record lists what committed.
-            if (!record.outcome().equals("applied") && !changedSomething(record)) {
+            if (!record.outcome().equals("applied") && !io.firebreak.functions.Applying.listsChanges(record.result())) {
                 throw new FunctionError(409, "not_undoable",
                         "audit record " + id + " (" + record.outcome() + ") changed nothing: there is nothing to undo",
                         "auditId");

@@ -122,9 +122,8 @@ public class StuckPaymentSweep implements ScheduledJob {
             if (found.isEmpty() || !"pending".equals(found.get().status())) {
                 return Uni.createFrom().item(new Outcome(item.item(), "not_pending", null));
             }
-            return providers.verify(found.get().provider(), item.item())
-                    .map(v -> new Outcome(item.item(), PaymentDecision.of(found.get(), v).finding(),
-                            PaymentDecision.of(found.get(), v)));
+            return providers.verify(found.get().provider(), item.item()).map(v -> PaymentDecision.of(found.get(), v))
+                    .map(d -> new Outcome(item.item(), d.finding(), d));
         }).onFailure().recoverWithItem(e -> {
             // The item stays leased: another run takes it up when the lease runs out.
             LOG.warnf("stuck-payment sweep: %s left for a later run (%s)", Identifiers.loggable(item.item()), Identifiers.firstLine(e.getMessage()));

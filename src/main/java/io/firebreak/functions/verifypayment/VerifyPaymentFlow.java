@@ -67,21 +67,15 @@ public class VerifyPaymentFlow {
             String after = plan.content().path("after").asText();
             Map<String, Object> in = Map.of("reference", reference, "planId", input.getPlanId());
             String providerId = plan.content().path("providerId").asText(null);
-            return actions.audited(FUNCTION, input, in, plan.content(), apply -> payments.settle(apply, reference, after)
-                    .invoke(moved -> {
-                        // The provider's id of the settled payment, kept with the record (nothing changed there).
-                        if (moved == 1 && providerId != null) {
-                            apply.external(providerId);
-                        }
-                    })
-                    .map(moved -> new PlannedActions.Done<>(moved, moved, moved == 1 ? "applied" : "no_change"))).map(done -> {
-                ObjectNode answer = mapper.createObjectNode();
-                answer.put("applied", done.rows() == 1);
-                answer.put("auditId", done.auditId());
-                answer.put("reference", reference);
-                answer.put("status", after);
-                return (JsonNode) answer;
-            });
+            return actions.audited(FUNCTION, input, in, plan.content(), apply -> settleOne(apply, reference, after, providerId))
+                    .map(done -> {
+                        ObjectNode answer = mapper.createObjectNode();
+                        answer.put("applied", done.rows() == 1);
+                        answer.put("auditId", done.auditId());
+                        answer.put("reference", reference);
+                        answer.put("status", after);
+                        return (JsonNode) answer;
+                    });
         });
     }
 
@@ -110,13 +104,7 @@ public class VerifyPaymentFlow {
                 PlannedActions.Change change = new PlannedActions.Change(actor, "payment-webhook", "apply",
                         "provider event " + event, Map.of("reference", reference, "event", String.valueOf(event)),
                         mapper.valueToTree(d), null, List.of());
-                return actions.audited(change, apply -> payments.settle(apply, reference, d.after())
-                        .invoke(moved -> {
-                            if (moved == 1 && d.providerId() != null) {
-                                apply.external(d.providerId());
-                            }
-                        })
-                        .map(moved -> new PlannedActions.Done<>(moved, moved, moved == 1 ? "applied" : "no_change"))).map(done -> {
+                return actions.audited(change, apply -> settleOne(apply, reference, d.after(), d.providerId())).map(done -> {
                     answer.put("settled", done.rows() == 1);
                     answer.put("status", done.rows() == 1 ? d.after() : found.get().status());
                     answer.put("auditId", done.auditId());
@@ -156,17 +144,32 @@ public class VerifyPaymentFlow {
     }
 
     /**
+     * Moves one pending payment; when it moved, the provider's id of it is kept with the record
+     * (nothing changed at the provider). 1 if it moved, 0 if it was no longer pending.
+     */
+    private Uni<Integer> settle(io.firebreak.functions.Applying apply, String reference, String after, String providerId) {
+        return payments.settle(apply, reference, after).invoke(moved -> {
+            if (moved == 1 && providerId != null && !providerId.isEmpty()) {
+                apply.external(providerId);
+            }
+        });
+    }
+
+    /** One payment settled as a whole audited change: "no_change" when it was no longer pending. */
+    private Uni<PlannedActions.Done<Integer>> settleOne(io.firebreak.functions.Applying apply, String reference,
+            String after, String providerId) {
+        return settle(apply, reference, after, providerId)
+                .map(moved -> new PlannedActions.Done<>(moved, moved, moved == 1 ? "applied" : "no_change"));
+    }
+
+    /**
      * Moves each planned payment, a few at a time, never cancelling a move in flight: the first
      * failure is raised only once every move has ended (each one's outcome is then in the ledger).
      */
     Uni<Integer> settleAll(io.firebreak.functions.Applying apply, List<JsonNode> moves) {
         return io.smallrye.mutiny.Multi.createFrom().iterable(moves)
-                .onItem().transformToUni(m -> payments.settle(apply, m.path("reference").asText(), m.path("after").asText())
-                        .invoke(moved -> {
-                            if (moved == 1 && !m.path("providerId").asText("").isEmpty()) {
-                                apply.external(m.path("providerId").asText());
-                            }
-                        })
+                .onItem().transformToUni(m -> settle(apply, m.path("reference").asText(), m.path("after").asText(),
+                        m.path("providerId").asText(null))
                         .map(moved -> (Object) moved).onFailure().recoverWithItem(e -> e))
                 .merge(4).collect().asList()
                 .map(results -> {

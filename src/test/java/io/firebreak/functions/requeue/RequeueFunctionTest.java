@@ -1,5 +1,6 @@
 package io.firebreak.functions.requeue;
 
+import static io.firebreak.testing.SampleCalls.applying;
 import static io.firebreak.testing.Lifecycle.call;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
@@ -44,10 +45,6 @@ class RequeueFunctionTest {
         return call("requeue", Tokens.RESPONDER, body).statusCode(200).body("dryRun", is(true)).extract().jsonPath();
     }
 
-    static String apply(String body, String planId, String reason) {
-        return body.replaceFirst("\\}$", ",\"apply\":true,\"planId\":\"" + planId + "\",\"reason\":\"" + reason + "\"}");
-    }
-
     List<Map<String, Object>> failed() {
         return Sql.rows(db.target(), "SELECT id::text, retry_count, next_retry_at FROM email_log WHERE status = 'failed' ORDER BY id");
     }
@@ -76,7 +73,7 @@ class RequeueFunctionTest {
         assertEquals(audits, ops.count("audit_records"));
 
         String body = "{\"name\":\"email-retry\"}";
-        JsonPath done = call("requeue", Tokens.RESPONDER, apply(body, plan.getString("planId"), "Resend domain re-verified"))
+        JsonPath done = call("requeue", Tokens.RESPONDER, applying(body, plan.getString("planId"), "Resend domain re-verified"))
                 .statusCode(200).extract().jsonPath();
         assertEquals(12, done.getInt("rowsRequeued"));
         assertEquals(0, failed().size());
@@ -87,7 +84,7 @@ class RequeueFunctionTest {
         assertEquals(Map.of("function", "requeue", "reason", "Resend domain re-verified", "rows_affected", 12, "outcome",
                 "applied"), audit);
         // A repeat of the apply answers the first result and changes nothing more.
-        call("requeue", Tokens.RESPONDER, apply(body, plan.getString("planId"), "Resend domain re-verified")).statusCode(200)
+        call("requeue", Tokens.RESPONDER, applying(body, plan.getString("planId"), "Resend domain re-verified")).statusCode(200)
                 .body("auditId", is(done.getInt("auditId")));
 
         // The application's retry worker sends two of them before anyone undoes.
@@ -123,7 +120,7 @@ class RequeueFunctionTest {
         assertEquals(List.of(sentId), plan.getList("changes.notInStatus"));
         Sql.exec(db.target(), "UPDATE email_log SET status = 'pending' WHERE id = '" + one + "'");
         try {
-            call("requeue", Tokens.RESPONDER, apply(body, plan.getString("planId"), "x")).statusCode(409)
+            call("requeue", Tokens.RESPONDER, applying(body, plan.getString("planId"), "x")).statusCode(409)
                     .body("error.code", is("stale_plan"));
             assertEquals(0, Sql.count(db.target(), "SELECT count(*) FROM email_log WHERE id = '" + one + "' AND retry_count = 0"));
         } finally {
