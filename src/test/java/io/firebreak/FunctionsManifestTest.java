@@ -22,12 +22,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import io.firebreak.functions.FunctionManifest;
-import io.firebreak.functions.ScheduledJobs;
-import io.firebreak.testing.PostgresDatabases;
 import io.quarkus.funqy.runtime.FunctionRecorder;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+
+import io.firebreak.platform.FunctionManifest;
+import io.firebreak.platform.ScheduledJobs;
+import io.firebreak.testing.PostgresDatabases;
 
 /** functions.yaml is the single source of truth: the code, the README and the schedules must say the same. */
 @QuarkusTest

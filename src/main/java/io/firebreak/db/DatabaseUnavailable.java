@@ -1,6 +1,6 @@
 package io.firebreak.db;
 
-import io.firebreak.functions.FunctionError;
+import io.firebreak.platform.FunctionError;
 
 /**
  * One of firebreak's databases could not be reached or did not answer in time: a 503 the caller

@@ -27,6 +27,8 @@ import io.vertx.sqlclient.impl.SqlConnectionBase;
  */
 public class GuardedPool {
 
+    static final String READ_LIMITS = "SET LOCAL statement_timeout = %d; SET TRANSACTION READ ONLY";
+
     private final Pool pool;
     private final String name;
     private final String database;
@@ -128,6 +130,51 @@ public class GuardedPool {
     }
 
     /**
+     * A read on this pool that cannot write and cannot run long: READ ONLY under statement_timeout,
+     * in one short transaction, so SET LOCAL ends with it and the pooled connection comes back clean.
+     */
+    public <T> Uni<T> read(Duration statementTimeout, Function<SqlConnection, Uni<T>> work) {
+        String limits = READ_LIMITS.formatted(statementTimeout.toMillis());
+        return withTransaction(tx -> tx.query(limits).execute().flatMap(ignored -> work.apply(tx)));
+    }
+
+    /**
+     * The same bounds around one simple-protocol text (one round trip, fine behind a
+     * transaction-mode pooler); its statements share the implicit transaction. Only values
+     * firebreak validated are ever formatted into {@code query}.
+     */
+    public Uni<RowSet<Row>> readOnly(Duration statementTimeout, String query) {
+        return query(READ_LIMITS.formatted(statementTimeout.toMillis()) + "; " + query).execute()
+                .map(GuardedPool::lastResult);
+    }
+
+    /** Every row of one query, mapped (prepared when it has arguments, a simple query when not). */
+    public static <T> Uni<java.util.List<T>> rows(SqlConnection tx, String sql, Tuple args, Function<Row, T> map) {
+        var rows = args.size() == 0 ? tx.query(sql).execute() : tx.preparedQuery(sql).execute(args);
+        return rows.map(set -> {
+            java.util.List<T> list = new java.util.ArrayList<>(set.size());
+            for (var row : set) {
+                list.add(map.apply(row));
+            }
+            return list;
+        });
+    }
+
+    /** The first column of every row, as text: what a write's RETURNING answers. */
+    public static Uni<java.util.List<String>> keys(SqlConnection tx, String sql, Tuple args) {
+        return rows(tx, sql, args, r -> String.valueOf(r.getValue(0)));
+    }
+
+    /** A multi-statement text answers one result per statement: the query's is the last. */
+    static RowSet<Row> lastResult(RowSet<Row> first) {
+        RowSet<Row> current = first;
+        while (current.next() != null) {
+            current = current.next();
+        }
+        return current;
+    }
+
+    /**
      * A connection from the pool. A caller that gives up while waiting for one must not leak it:
      * a connection that arrives after the wait was cancelled goes straight back to the pool.
      */
@@ -175,7 +222,7 @@ public class GuardedPool {
     static final java.util.Set<String> VALUE_STATES = java.util.Set.of("22P02", "22003", "22007", "22008");
 
     Throwable classify(Throwable e) {
-        if (e instanceof io.firebreak.functions.FunctionError) {
+        if (e instanceof io.firebreak.platform.FunctionError) {
             return e;
         }
         if (unreachable(e)) {
@@ -183,11 +230,11 @@ public class GuardedPool {
         }
         if (database.equals("target") && e instanceof PgException pg && pg.getSqlState() != null) {
             if (CONTRACT_STATES.contains(pg.getSqlState())) {
-                return new io.firebreak.functions.FunctionError(409, "target_contract_mismatch", "the target database does "
-                        + "not match firebreak's contract: " + pg.getErrorMessage() + " (README, Target contract)", null);
+                return new io.firebreak.platform.FunctionError(409, "target_contract_mismatch", "the target database does "
+                        + "not match firebreak's contract: " + pg.getErrorMessage() + " (docs/databases.md, The target contract)", null);
             }
             if (VALUE_STATES.contains(pg.getSqlState())) {
-                return io.firebreak.functions.FunctionError.badInput("invalid_value", null,
+                return io.firebreak.platform.FunctionError.badInput("invalid_value", null,
                         "a value does not fit the target's column type: " + pg.getErrorMessage());
             }
         }

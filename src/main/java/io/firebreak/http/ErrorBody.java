@@ -1,8 +1,9 @@
 package io.firebreak.http;
 
-import io.firebreak.functions.ErrorJson;
-import io.firebreak.functions.FunctionError;
 import io.vertx.ext.web.RoutingContext;
+
+import io.firebreak.platform.ErrorJson;
+import io.firebreak.platform.FunctionError;
 
 /** Writes the one error shape on an HTTP response. */
 final class ErrorBody {

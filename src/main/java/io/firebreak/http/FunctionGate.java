@@ -11,13 +11,15 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.firebreak.functions.FunctionAdmission;
-import io.firebreak.functions.FunctionCall;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.FunctionManifest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+
+import io.firebreak.platform.FunctionAdmission;
+import io.firebreak.platform.FunctionCall;
+import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.FunctionManifest;
+import io.firebreak.platform.LogText;
 
 /**
  * Funqy HTTP's front door: every call passes {@link FunctionAdmission} before Funqy dispatches it,
@@ -101,7 +103,7 @@ public class FunctionGate {
             return;
         }
         String reference = UUID.randomUUID().toString();
-        LOG.errorf(failure, "unexpected failure on %s (reference %s)", io.firebreak.domain.Identifiers.loggable(ctx.request().path()), reference);
+        LOG.errorf(failure, "unexpected failure on %s (reference %s)", LogText.loggable(ctx.request().path()), reference);
         ErrorBody.send(ctx, 500, "internal_error", "unexpected error; reference " + reference, null);
     }
 }

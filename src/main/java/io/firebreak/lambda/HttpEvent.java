@@ -9,9 +9,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.functions.FunctionCall;
-import io.firebreak.functions.FunctionError;
 import io.netty.handler.codec.http.QueryStringDecoder;
+
+import io.firebreak.platform.FunctionCall;
+import io.firebreak.platform.FunctionError;
 
 /** An API Gateway HTTP API or Function URL event (payload format 2.0), read into a {@link FunctionCall}. */
 record HttpEvent(String method, String rawPath, Map<String, String> headers, Map<String, String> query, byte[] body) {

@@ -18,12 +18,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.functions.ErrorJson;
-import io.firebreak.functions.FunctionAdmission;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.FunctionInvocation;
-import io.firebreak.functions.ScheduledJob;
-import io.firebreak.functions.ScheduledJobs;
+import io.firebreak.platform.ErrorJson;
+import io.firebreak.platform.FunctionAdmission;
+import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.ScheduledJob;
+import io.firebreak.platform.ScheduledJobs;
 
 /**
  * The one Lambda handler of every function. API Gateway / Function URL events (payload 2.0) go

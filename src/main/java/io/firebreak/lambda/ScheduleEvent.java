@@ -2,7 +2,7 @@ package io.firebreak.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.functions.FunctionManifest;
+import io.firebreak.platform.FunctionManifest;
 
 /**
  * An EventBridge Scheduler invocation. The template sets its input to

@@ -13,10 +13,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.smallrye.mutiny.Uni;
+
 import io.firebreak.providers.resend.ResendApi;
 import io.firebreak.providers.slack.SlackApi;
 import io.firebreak.providers.whatsapp.WhatsAppApi;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Sends one message over WhatsApp (a Cloud API template message), email (Resend) or Slack (a bot's
@@ -33,11 +34,6 @@ public class MessageChannels {
     public record Delivery(boolean sent, boolean permanent, String providerId, String error, java.time.Duration retryAfter) {
         public Delivery(boolean sent, boolean permanent, String providerId, String error) {
             this(sent, permanent, providerId, error, null);
-        }
-
-        /** When to try again: the provider's wait, or the outbox's own backoff if that is longer. */
-        public java.time.Duration waitOr(java.time.Duration backoff) {
-            return retryAfter == null || retryAfter.compareTo(backoff) < 0 ? backoff : retryAfter;
         }
     }
 

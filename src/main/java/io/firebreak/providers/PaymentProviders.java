@@ -15,12 +15,13 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.providers.flutterwave.FlutterwaveApi;
-import io.firebreak.providers.paystack.PaystackApi;
 import io.smallrye.mutiny.Uni;
 
+import io.firebreak.providers.flutterwave.FlutterwaveApi;
+import io.firebreak.providers.paystack.PaystackApi;
+
 /**
- * Asks a payment's provider what became of it (providers.md): Paystack by reference (amounts in
+ * Asks a payment's provider what became of it (their published transaction-verify APIs): Paystack by reference (amounts in
  * minor units), Flutterwave by tx_ref (amounts in major units). Rate limits are honoured
  * (Retry-After, bounded, and shared by every caller of that provider; an optional pace per
  * provider), transient failures retried a bounded number of times, and every answer

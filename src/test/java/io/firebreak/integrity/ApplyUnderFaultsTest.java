@@ -24,6 +24,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
 import io.firebreak.testing.FakeProviders;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
@@ -31,11 +37,6 @@ import io.firebreak.testing.Sql;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
-import io.restassured.response.Response;
 
 /**
  * The safety model under faults, on the real Postgres: connections killed mid-apply, a row lock

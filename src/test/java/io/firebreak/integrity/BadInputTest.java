@@ -18,17 +18,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.functions.FunctionManifest;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+import io.firebreak.platform.FunctionManifest;
 import io.firebreak.testing.FakeProviders;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.SampleCalls;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.response.Response;
 
 /**
  * Bad input, as a fuzzer and a tired engineer send it, to every manifest function: whole bodies

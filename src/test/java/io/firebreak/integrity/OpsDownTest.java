@@ -9,14 +9,15 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import io.firebreak.testing.FakeProviders;
-import io.firebreak.testing.PostgresDatabases;
-import io.firebreak.testing.SampleCalls;
-import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+
+import io.firebreak.testing.FakeProviders;
+import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.SampleCalls;
+import io.firebreak.testing.Tokens;
 
 /**
  * The ops database down (its port refuses connections) while the target is fine: every function

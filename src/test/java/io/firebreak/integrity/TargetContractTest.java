@@ -13,19 +13,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
 import io.firebreak.testing.FakeMessaging;
 import io.firebreak.testing.FakeProviders;
 import io.firebreak.testing.FakeSlack;
-import io.firebreak.testing.Lifecycle;
 import io.firebreak.testing.FakeSupabase;
+import io.firebreak.testing.Lifecycle;
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.SampleCalls;
 import io.firebreak.testing.Sql;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.TestDatabases;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 
 /**
  * An application whose schema lacks part of the contract — each table, then each column, hidden in

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.firebreak.functions.FunctionError;
+import io.firebreak.platform.FunctionError;
 
 class HttpEventTest {
 

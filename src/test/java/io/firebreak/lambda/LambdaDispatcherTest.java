@@ -17,15 +17,16 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.Sql;
-import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.TargetData;
+import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The Lambda build, driven with real API Gateway (payload 2.0) and EventBridge Scheduler events:
@@ -195,8 +196,8 @@ class LambdaDispatcherTest {
         // The declared checks: this target is the contract, not seed 002's app, so each answers its error and none declares.
         long incidents = ops.count("incidents");
         JsonNode checks = invoke(LambdaEvents.JSON.createObjectNode().put("firebreak", "schedule").put("job", "checks"));
-        long scheduled = io.firebreak.functions.FunctionManifest.load().checks().values().stream()
-                .filter(io.firebreak.domain.DeclaredCheck::scheduled).count();
+        long scheduled = io.firebreak.functions.runcheck.DeclaredChecks.parse(io.firebreak.platform.FunctionManifest.load()).values().stream()
+                .filter(io.firebreak.functions.runcheck.DeclaredCheck::scheduled).count();
         assertEquals(scheduled, checks.size(), checks.toString());
         assertTrue(checks.path(0).path("error").asText().contains("does not exist"), checks.toString());
         assertEquals(incidents, ops.count("incidents"));

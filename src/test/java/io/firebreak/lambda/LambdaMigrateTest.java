@@ -13,14 +13,15 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.testing.OpsSchema;
-import io.firebreak.testing.PostgresDatabases;
-import io.firebreak.testing.TestDatabases;
-import io.firebreak.testing.Sql;
-import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+
+import io.firebreak.testing.OpsSchema;
+import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.Sql;
+import io.firebreak.testing.TestDatabases;
+import io.firebreak.testing.Tokens;
 
 /** A cold start leaves the ops schema alone; migrate shows, then applies, then has nothing to do. */
 @QuarkusTest

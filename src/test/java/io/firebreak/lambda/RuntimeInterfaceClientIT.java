@@ -32,11 +32,12 @@ import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import software.amazon.awssdk.utilslite.SdkInternalThreadLocal;
+
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.Sql;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import software.amazon.awssdk.utilslite.SdkInternalThreadLocal;
 
 /**
  * function.zip run the way AWS's java21 runtime runs it, not through Quarkus' own test harness: the

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-import io.firebreak.domain.Identifiers;
+import io.firebreak.platform.LogText;
 
 /** What reaches other systems from a caller's text: Slack markup escaped, log lines unforgeable. */
 class MessageChannelsTest {
@@ -17,7 +17,7 @@ class MessageChannelsTest {
 
     @Test
     void aLogLineCannotBeForgedByANewline() {
-        assertEquals("793456\\u000a12:00:00 INFO forged", Identifiers.loggable("793456\n12:00:00 INFO forged"));
-        assertEquals(203, Identifiers.loggable("x".repeat(500)).length());
+        assertEquals("793456\\u000a12:00:00 INFO forged", LogText.loggable("793456\n12:00:00 INFO forged"));
+        assertEquals(203, LogText.loggable("x".repeat(500)).length());
     }
 }

@@ -10,14 +10,15 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.firebreak.testing.PostgresDatabases;
-import io.firebreak.testing.TestDatabases;
-import io.firebreak.testing.TestSessions;
-import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+
+import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
+import io.firebreak.testing.TestSessions;
+import io.firebreak.testing.Tokens;
 
 /** Seed 004 (Sentia, on Railway): its "Useful Queries" and database runbook through firebreak, on a database shaped like its app. */
 @QuarkusTest

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.firebreak.config.DatabaseUrl;
+import io.firebreak.db.DatabaseUrl;
 
 /** Plain JDBC against a test database: arranging fixtures and reading what firebreak wrote. */
 public final class Sql {

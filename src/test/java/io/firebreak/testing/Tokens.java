@@ -1,6 +1,6 @@
 package io.firebreak.testing;
 
-import io.firebreak.functions.ApiTokens;
+import io.firebreak.platform.ApiTokens;
 
 /** The API tokens tests call with; the service is configured with their hashes only. */
 public final class Tokens {

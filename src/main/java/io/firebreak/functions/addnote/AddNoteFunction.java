@@ -6,9 +6,10 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.functions.IncidentActions;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentActions;
 
 /** Adds a note to an incident's timeline, as seed 003's scribe records decisions and findings. */
 public class AddNoteFunction {

@@ -1,6 +1,6 @@
 package io.firebreak.functions.addnote;
 
-import io.firebreak.functions.IncidentInput;
+import io.firebreak.incident.IncidentInput;
 
 /** add-note's input: the note, as the scribe would write it on the timeline. */
 public class AddNoteInput extends IncidentInput {

@@ -11,12 +11,13 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.IncidentActions;
-import io.firebreak.functions.IncidentMessages;
-import io.firebreak.functions.IncidentPeople;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentActions;
+import io.firebreak.incident.IncidentMessages;
+import io.firebreak.incident.IncidentPeople;
+import io.firebreak.platform.FunctionError;
 
 /** Assigns an incident role (commander, deputy, scribe, communications lead) to a person. */
 public class AssignRoleFunction {

@@ -1,6 +1,6 @@
 package io.firebreak.functions.assignrole;
 
-import io.firebreak.functions.IncidentInput;
+import io.firebreak.incident.IncidentInput;
 
 /** assign-role's input: which of seed 003's roles, and who takes it. */
 public class AssignRoleInput extends IncidentInput {

@@ -11,20 +11,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.domain.AuditTrail;
-import io.firebreak.domain.RetryQueue;
-import io.firebreak.functions.ActionConfig;
-import io.firebreak.functions.ActionInput;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.PlannedActions;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
+import io.firebreak.safety.ActionConfig;
+import io.firebreak.safety.ActionInput;
+import io.firebreak.safety.AuditTrail;
+import io.firebreak.safety.PlannedActions;
+import io.firebreak.safety.Undoable;
 
 /**
  * Seed 000 "If ERP sync storm": deactivate the integration (is_active = false) and move its
  * retrying rows to dismissed, planned, bounded, batched, idempotent and audited; undo restores both.
  */
 @ApplicationScoped
-public class ClearRetryQueueFlow {
+public class ClearRetryQueueFlow implements Undoable {
 
     public static final String FUNCTION = "clear-retry-queue";
 
@@ -80,10 +81,17 @@ public class ClearRetryQueueFlow {
     }
 
     /** Undo's dry run: the rows the apply dismissed that are still dismissed, and the integration it deactivated. */
+    @Override
+    public String function() {
+        return FUNCTION;
+    }
+
+    @Override
     public Uni<JsonNode> undoPlan(AuditTrail.Record applied, ActionInput input) {
         return undoProposal(applied).flatMap(p -> actions.plan("undo", input.getActor(), p));
     }
 
+    @Override
     public Uni<JsonNode> undoApply(AuditTrail.Record applied, ActionInput input) {
         UUID integration = UUID.fromString(applied.plan().path("integration").path("id").asText());
         return actions.apply("undo", "audit:" + applied.id(), input, undoProposal(applied), plan -> {
@@ -113,8 +121,8 @@ public class ClearRetryQueueFlow {
         UUID integration = UUID.fromString(before.path("integration").path("id").asText());
         // What the apply changed: its recorded result (a failed apply's committed and in-doubt keys),
         // or, for records written before results, the whole plan.
-        List<String> changedIntegrations = io.firebreak.functions.Applying.changedKeys(applied.result(), RetryQueue.INTEGRATIONS);
-        List<String> changedLogs = io.firebreak.functions.Applying.changedKeys(applied.result(), RetryQueue.SYNC_LOGS);
+        List<String> changedIntegrations = io.firebreak.safety.Applying.changedKeys(applied.result(), RetryQueue.INTEGRATIONS);
+        List<String> changedLogs = io.firebreak.safety.Applying.changedKeys(applied.result(), RetryQueue.SYNC_LOGS);
         boolean wasActive = before.path("integration").path("isActive").path("before").asBoolean()
                 && (changedIntegrations == null || changedIntegrations.contains(integration.toString()));
         List<Long> dismissed = changedLogs == null ? ids(before.path("syncLogs").path("ids"))

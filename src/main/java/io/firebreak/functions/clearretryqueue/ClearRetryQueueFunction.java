@@ -6,9 +6,10 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.functions.FunctionError;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
 
 /** Reports ERP dead letters; deactivates an integration and dismisses its retry queue, planned and audited. */
 public class ClearRetryQueueFunction {

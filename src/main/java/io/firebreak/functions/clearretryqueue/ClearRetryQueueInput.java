@@ -1,6 +1,6 @@
 package io.firebreak.functions.clearretryqueue;
 
-import io.firebreak.functions.ActionInput;
+import io.firebreak.safety.ActionInput;
 
 /** clear-retry-queue's input: without integrationId, the dead-letter report; with it, a plan or an apply. */
 public class ClearRetryQueueInput extends ActionInput {

@@ -12,14 +12,14 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.firebreak.domain.IncidentLink;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.RetryQueue;
-import io.firebreak.domain.Severity;
-import io.firebreak.functions.ScheduledJob;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentLink;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.Severity;
+import io.firebreak.platform.ScheduledJob;
 
 /**
  * The dead-letter sweep (seed 000: "erp_sync_logs dead_letter count spike indicates ERP sync

@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.TargetDiagnostics;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -8,16 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
-import io.firebreak.domain.CheckResult;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.firebreak.domain.CheckStatus;
-import io.firebreak.domain.Confirmation;
-import io.firebreak.domain.Severity;
-import io.firebreak.domain.TargetDiagnostics.AuditCount;
-import io.firebreak.domain.TargetDiagnostics.ConnectionUsage;
-import io.firebreak.domain.Trigger;
-import io.firebreak.domain.Verdict;
 
+import io.firebreak.functions.confirmoutage.TargetDiagnostics.AuditCount;
+import io.firebreak.functions.confirmoutage.TargetDiagnostics.ConnectionUsage;
+import io.firebreak.incident.Severity;
 /**
  * How raw check results become statuses, a verdict and a severity (seed 000's P0-P3). Pure, so
  * every rule is unit-tested without a database.
@@ -55,7 +50,7 @@ public final class CheckRules {
     public CheckResult databaseFailed(double latencyMs, Throwable error) {
         // It answered: a schema that lacks the contract's tenants table (or firebreak pointed at the
         // wrong database) is for an engineer to look at, not a P0 that pages everyone.
-        if (error instanceof io.firebreak.functions.FunctionError f && f.code().equals("target_contract_mismatch")) {
+        if (error instanceof io.firebreak.platform.FunctionError f && f.code().equals("target_contract_mismatch")) {
             return new CheckResult(DATABASE, CheckStatus.FAIL, latencyMs, "responding, but " + describe(error),
                     Map.of("error", describe(error)), Severity.P2);
         }

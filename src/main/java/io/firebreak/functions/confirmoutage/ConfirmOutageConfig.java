@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Thresholds and timeouts of confirm-outage; every default is documented in the README. */
+/** Thresholds and timeouts of confirm-outage; every default is documented in docs/detection.md and docs/configuration.md. */
 @ConfigMapping(prefix = "firebreak.confirm")
 public interface ConfirmOutageConfig {
 

@@ -16,15 +16,11 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.firebreak.domain.AppHealthProbe;
-import io.firebreak.domain.CheckResult;
-import io.firebreak.domain.Confirmation;
-import io.firebreak.domain.IncidentLink;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.Severity;
-import io.firebreak.domain.TargetDiagnostics;
-import io.firebreak.domain.Trigger;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentLink;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.Severity;
 
 /**
  * Seed 000 Step 1 "Confirm": runs the checks concurrently, each under its own deadline, concludes
@@ -46,6 +42,9 @@ public class ConfirmOutageFlow {
 
     @Inject
     IncidentStore store;
+
+    @Inject
+    Confirmations confirmations;
 
     @Inject
     ConfirmOutageConfig config;
@@ -130,7 +129,7 @@ public class ConfirmOutageFlow {
         boolean declareWorthy = c.severity() != null && c.severity().atLeast(Severity.P1);
         Uni<Boolean> mayDeclare;
         if (c.trigger() == Trigger.SCHEDULE) {
-            mayDeclare = tx.streak(Trigger.SCHEDULE, declareWorthy, c.fingerprint(), c.at())
+            mayDeclare = confirmations.streak(tx, Trigger.SCHEDULE, declareWorthy, c.fingerprint(), c.at())
                     .map(inARow -> declareWorthy && inARow >= schedule.consecutiveFailures());
         } else {
             mayDeclare = Uni.createFrom().item(declareWorthy);
@@ -146,7 +145,7 @@ public class ConfirmOutageFlow {
         }).flatMap(link -> {
             Uni<Void> event = link.isEmpty() ? Uni.createFrom().voidItem()
                     : tx.addEvent(link.get().incidentId(), c.at(), "confirmation", source, summary(c), eventDetail(c));
-            return event.flatMap(v -> tx.saveConfirmation(c, link.map(IncidentLink::incidentId).orElse(null)))
+            return event.flatMap(v -> confirmations.save(tx, c, link.map(IncidentLink::incidentId).orElse(null)))
                     .replaceWith(link);
         });
     }

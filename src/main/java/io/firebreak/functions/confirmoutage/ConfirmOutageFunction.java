@@ -2,10 +2,10 @@ package io.firebreak.functions.confirmoutage;
 
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.Trigger;
-import io.firebreak.functions.FunctionError;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
 
 /** Confirms or rules out an outage of the application from its database, audit log and health URL. */
 public class ConfirmOutageFunction {

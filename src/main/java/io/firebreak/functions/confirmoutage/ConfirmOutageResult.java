@@ -4,9 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-import io.firebreak.domain.CheckResult;
-import io.firebreak.domain.Severity;
-import io.firebreak.domain.Verdict;
+import io.firebreak.incident.Severity;
 
 /**
  * confirm-outage's answer. {@code incidentAction} says whether this call declared the incident or

@@ -5,10 +5,10 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.firebreak.domain.Trigger;
-import io.firebreak.functions.ScheduledJob;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.ScheduledJob;
 
 /** Runs confirm-outage every minute (firebreak.probe.cron), with flap protection before it declares. */
 @ApplicationScoped

@@ -4,7 +4,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.Trigger;
 import io.smallrye.mutiny.Uni;
 
 /** The HTTP confirm-outage probe, shared by calls within firebreak.confirm.share-window of each other (per audit window). */

@@ -19,18 +19,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.domain.AuditTrail;
-import io.firebreak.domain.Containment;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.Plans;
-import io.firebreak.domain.RetryQueue;
-import io.firebreak.domain.Severity;
-import io.firebreak.functions.ActionInput;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.PlannedActions;
+import io.smallrye.mutiny.Uni;
+
+import io.firebreak.functions.clearretryqueue.RetryQueue;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.Severity;
+import io.firebreak.platform.FunctionError;
 import io.firebreak.providers.ProviderCalls;
 import io.firebreak.providers.supabase.SupabaseManagementApi;
-import io.smallrye.mutiny.Uni;
+import io.firebreak.safety.ActionInput;
+import io.firebreak.safety.AuditTrail;
+import io.firebreak.safety.PlannedActions;
+import io.firebreak.safety.Plans;
 
 /**
  * Seed 000 "If data breach suspected", seed 003 Scenario 4, seed 004 Security Incident. Evidence
@@ -249,7 +249,7 @@ public class ContainBreachFlow {
         };
     }
 
-    private Uni<JsonNode> run(io.firebreak.functions.Applying apply, String step, UUID planId, UUID tenant,
+    private Uni<JsonNode> run(io.firebreak.safety.Applying apply, String step, UUID planId, UUID tenant,
             ActionInput input, JsonNode plan) {
         String reason = input.getReason();
         return switch (step) {
@@ -307,7 +307,7 @@ public class ContainBreachFlow {
     }
 
     /** A new secret key (named after the plan, so a resumed step does not make a second), old ones deleted, legacy off. */
-    private Uni<JsonNode> rotateApiKeys(io.firebreak.functions.Applying apply, UUID planId, String reason) {
+    private Uni<JsonNode> rotateApiKeys(io.firebreak.safety.Applying apply, UUID planId, String reason) {
         String name = keyName(planId);
         return management(api -> api.apiKeys(ref(), auth())).flatMap(keys -> {
             Optional<JsonNode> mine = stream(keys).filter(k -> name.equals(k.path("name").asText())).findFirst();
@@ -340,7 +340,7 @@ public class ContainBreachFlow {
         });
     }
 
-    private Uni<JsonNode> rotateSigningKeys(io.firebreak.functions.Applying apply) {
+    private Uni<JsonNode> rotateSigningKeys(io.firebreak.safety.Applying apply) {
         return management(api -> api.signingKeys(ref(), auth())).flatMap(keys -> {
             List<String> inUse = stream(keysOf(keys)).filter(ContainBreachFlow::revocable).map(k -> k.path("id").asText())
                     .toList();

@@ -7,9 +7,10 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.functions.FunctionError;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
 
 /** Contains a suspected breach, evidence first, then keys, sessions and ERP access, and a P0 incident. */
 public class ContainBreachFunction {

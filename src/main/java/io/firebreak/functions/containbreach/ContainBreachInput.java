@@ -2,7 +2,7 @@ package io.firebreak.functions.containbreach;
 
 import java.util.List;
 
-import io.firebreak.functions.ActionInput;
+import io.firebreak.safety.ActionInput;
 
 /** contain-breach's input: the scope (project or one tenant) and which steps (default all that apply). */
 public class ContainBreachInput extends ActionInput {

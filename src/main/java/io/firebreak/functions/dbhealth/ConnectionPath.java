@@ -5,8 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.firebreak.config.DatabaseUrl;
-import io.firebreak.domain.DatabaseHealth;
+import io.firebreak.db.DatabaseUrl;
 
 /**
  * Seed 004 "verify Edge Functions are using the pooler URL (port 6543) not direct connection (port

@@ -10,10 +10,10 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.firebreak.domain.DatabaseHealth;
-import io.firebreak.functions.FunctionError;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
 
 /** Reads the target database's health, connections, long-running queries, lock waits, slow statements, bloat, sizes and pooler use, read-only. */
 public class DbHealthFunction {

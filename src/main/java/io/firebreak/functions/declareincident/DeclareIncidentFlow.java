@@ -12,15 +12,16 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.firebreak.domain.Incident;
-import io.firebreak.domain.IncidentConfig;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.Severity;
-import io.firebreak.domain.SeverityScale;
-import io.firebreak.functions.IncidentActions;
-import io.firebreak.functions.IncidentMessages;
-import io.firebreak.functions.Role;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.Incident;
+import io.firebreak.incident.IncidentActions;
+import io.firebreak.incident.IncidentConfig;
+import io.firebreak.incident.IncidentMessages;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.Severity;
+import io.firebreak.incident.SeverityScale;
+import io.firebreak.platform.Role;
 
 /**
  * Seed 001 Phase 1 and seed 003's declaration: the incident is recorded with its severity, impact,

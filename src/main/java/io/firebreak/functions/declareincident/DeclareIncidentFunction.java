@@ -4,13 +4,14 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.domain.Severity;
-import io.firebreak.domain.SeverityScale;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.IncidentActions;
-import io.firebreak.functions.IncidentPeople;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentActions;
+import io.firebreak.incident.IncidentPeople;
+import io.firebreak.incident.Severity;
+import io.firebreak.incident.SeverityScale;
+import io.firebreak.platform.FunctionError;
 
 /** Declares an incident with a severity, impact and commander; opens its Slack channel and pages the first level. */
 public class DeclareIncidentFunction {

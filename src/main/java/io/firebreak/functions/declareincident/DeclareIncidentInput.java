@@ -2,7 +2,7 @@ package io.firebreak.functions.declareincident;
 
 import java.util.List;
 
-import io.firebreak.functions.IncidentInput;
+import io.firebreak.incident.IncidentInput;
 
 /** declare-incident's input: title, severity in the configured scale, impact, and optionally the commander and affected tenants. */
 public class DeclareIncidentInput extends IncidentInput {

@@ -2,12 +2,13 @@ package io.firebreak.functions.getincident;
 
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.Incident;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.IncidentActions;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.Incident;
+import io.firebreak.incident.IncidentIds;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.platform.FunctionError;
 
 /** Shows one incident with its whole timeline, from the ops database. */
 public class GetIncidentFunction {
@@ -21,7 +22,7 @@ public class GetIncidentFunction {
         if (id == null || id.isBlank()) {
             throw FunctionError.badInput("missing_field", "id", "id is required (INC-YYYY-MM-DD-NNN)");
         }
-        if (!IncidentActions.ID.matcher(id).matches()) {
+        if (!IncidentIds.ID.matcher(id).matches()) {
             throw FunctionError.badInput("invalid_value", "id", "id must look like INC-YYYY-MM-DD-NNN");
         }
         return store.find(id).map(found -> found.orElseThrow(

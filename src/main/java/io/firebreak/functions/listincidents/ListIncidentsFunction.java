@@ -10,13 +10,14 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.Incident;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.Severity;
-import io.firebreak.domain.SeverityScale;
-import io.firebreak.functions.FunctionError;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.Incident;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.Severity;
+import io.firebreak.incident.SeverityScale;
+import io.firebreak.platform.FunctionError;
 
 /** Lists incidents, open ones by default, filtered by severity and opened since, newest first. */
 public class ListIncidentsFunction {
@@ -57,7 +58,7 @@ public class ListIncidentsFunction {
         if (value == null || value.isBlank()) {
             return null;
         }
-        Duration ago = io.firebreak.functions.Durations.span(value);
+        Duration ago = io.firebreak.platform.Durations.span(value);
         if (ago != null) {
             return clock.instant().minus(ago);
         }

@@ -2,8 +2,10 @@ package io.firebreak.functions.migrate;
 
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.OpsMigrations;
 import io.quarkus.funqy.Funq;
+
+import io.firebreak.db.OpsMigrations;
+import io.firebreak.platform.LogText;
 
 /** Applies the ops database migrations, as an explicit deploy step; a dry run unless apply is true. */
 public class MigrateFunction {
@@ -29,12 +31,12 @@ public class MigrateFunction {
         try {
             return apply ? migrations.migrate() : migrations.pending();
         } catch (org.flywaydb.core.api.FlywayException e) {
-            String why = io.firebreak.domain.Identifiers.firstLine(e.getMessage());
+            String why = LogText.firstLine(e.getMessage());
             if (unreachable(e)) {
                 // Flyway could not reach the database as its owner (OPS_MIGRATION_DATABASE_URL, else OPS_DATABASE_URL).
                 throw new io.firebreak.db.DatabaseUnavailable("ops", why, false);
             }
-            throw new io.firebreak.functions.FunctionError(409, "migration_failed", "the migration stopped: " + why
+            throw new io.firebreak.platform.FunctionError(409, "migration_failed", "the migration stopped: " + why
                     + " (nothing after it ran; fix it and run migrate again)", null);
         }
     }

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.firebreak.functions.FunctionError;
+import io.firebreak.platform.FunctionError;
 
 /** A monitor alert in one shape whatever sent it: which monitor, what state, and the details to keep. */
 public record MonitorAlert(String provider, String monitor, String name, String url, String state,
@@ -110,7 +110,7 @@ public record MonitorAlert(String provider, String monitor, String name, String 
         StringBuilder identity = new StringBuilder(in.status);
         in.alerts.stream().map(a -> a.fingerprint + "@" + a.startsAt + "-" + a.endsAt + ":" + a.status).sorted()
                 .forEach(a -> identity.append('|').append(a));
-        String key = ALERTMANAGER + ":" + monitor + ":" + io.firebreak.functions.PlannedActions.sha256(identity.toString());
+        String key = ALERTMANAGER + ":" + monitor + ":" + io.firebreak.safety.PlannedActions.sha256(identity.toString());
         return new MonitorAlert(ALERTMANAGER, monitor, blank(alertname) ? monitor : alertname, url, in.status, details, key);
     }
 

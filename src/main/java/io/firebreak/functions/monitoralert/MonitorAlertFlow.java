@@ -1,25 +1,25 @@
 package io.firebreak.functions.monitoralert;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.firebreak.domain.IncidentLink;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.Trigger;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.confirmoutage.ConfirmOutageConfig;
-import io.firebreak.functions.confirmoutage.ConfirmOutageFlow;
 import io.smallrye.mutiny.Uni;
 
+import io.firebreak.functions.confirmoutage.ConfirmOutageConfig;
+import io.firebreak.functions.confirmoutage.Trigger;
+import io.firebreak.functions.monitoralert.MonitorAlerts.Stored;
+import io.firebreak.incident.IncidentLink;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.LogText;
+
 /**
- * Treats an alert as a hint (providers.md): a down/firing alert re-probes and declares or attaches
+ * Treats an alert as a hint (as UptimeRobot and Alertmanager document their webhooks): a down/firing alert re-probes and declares or attaches
  * like confirm-outage; an up/resolved alert only goes on the timeline and never resolves anything.
  */
 @ApplicationScoped
@@ -35,6 +35,9 @@ public class MonitorAlertFlow {
 
     @Inject
     IncidentStore store;
+
+    @Inject
+    MonitorAlerts alerts;
 
     @Inject
     Clock clock;
@@ -56,9 +59,6 @@ public class MonitorAlertFlow {
     }
 
     /** What became of one alert: the action taken and the incident it joined. */
-    private record Stored(String action, String incidentId) {
-    }
-
     /**
      * Stores the alert, joined to the incident the re-probe led to or, failing that, to the one this
      * monitor's earlier alerts joined, with a timeline event. A retry of an alert already stored is
@@ -66,19 +66,19 @@ public class MonitorAlertFlow {
      * alert was not stored (or its COMMIT is in doubt, which the retry's dedupe then settles).
      */
     private Uni<Stored> store(MonitorAlert alert, String source, Optional<IncidentLink> link, boolean joins) {
-        return store.transaction(tx -> (alert.dedupeKey() == null ? Uni.createFrom().item(Optional.<String[]>empty())
-                : tx.storedAlert(alert.dedupeKey())).flatMap(earlier -> {
+        return store.transaction(tx -> (alert.dedupeKey() == null ? Uni.createFrom().item(Optional.<Stored>empty())
+                : alerts.stored(tx, alert.dedupeKey())).flatMap(earlier -> {
                     if (earlier.isPresent()) {
-                        return Uni.createFrom().item(new Stored("duplicate", earlier.get()[1]));
+                        return Uni.createFrom().item(new Stored("duplicate", earlier.get().incidentId()));
                     }
                     Uni<Optional<String>> incident = !joins ? Uni.createFrom().item(Optional.<String>empty())
                             : link.isPresent() ? Uni.createFrom().item(link.map(IncidentLink::incidentId))
-                                    : tx.openIncidentForMonitor(alert.provider(), alert.monitor());
+                                    : alerts.openIncidentFor(tx, alert.provider(), alert.monitor());
                     return incident.flatMap(id -> {
                         String action = !alert.signalsTrouble() ? (alert.signalsRecovery() ? "recorded" : "ignored")
                                 : link.map(l -> l.declared() ? "declared" : "attached")
                                         .orElse(id.isPresent() ? "attached" : "recorded");
-                        return tx.saveMonitorAlert(clock.instant(), alert.provider(), alert.monitor(), alert.url(),
+                        return alerts.save(tx, clock.instant(), alert.provider(), alert.monitor(), alert.url(),
                                 alert.state(), alert.details(), action, id.orElse(null), alert.dedupeKey())
                                 .flatMap(saved -> {
                                     if (!saved) {
@@ -94,7 +94,7 @@ public class MonitorAlertFlow {
                 .onFailure(e -> !(e instanceof FunctionError) || e instanceof io.firebreak.db.DatabaseUnavailable)
                 .transform(e -> {
                     LOG.errorf("ops database did not record the %s alert of %s: %s", alert.state(),
-                            io.firebreak.domain.Identifiers.loggable(source), e.getMessage());
+                            LogText.loggable(source), e.getMessage());
                     return unrecorded();
                 });
     }

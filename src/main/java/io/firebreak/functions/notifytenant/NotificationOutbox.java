@@ -7,14 +7,14 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.Notifications;
-import io.firebreak.functions.ScheduledJob;
-import io.firebreak.providers.MessageChannels;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.db.Outbox;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.platform.ScheduledJob;
+import io.firebreak.providers.MessageChannels;
 
 /**
  * Delivers the notifications outbox (every minute, and right after notify-tenant queues): due
@@ -63,30 +63,28 @@ public class NotificationOutbox implements ScheduledJob {
     }
 
     public Uni<List<Attempt>> deliver() {
-        return outbox.claim(50, config.lease()).flatMap(due -> Multi.createFrom().iterable(due)
-                .onItem().transformToUni(this::attempt).merge(4).collect().asList());
+        return outbox.delivery().deliver(this::send, this::told);
     }
 
-    private Uni<Attempt> attempt(Notifications.Queued n) {
+    private Uni<Outbox.Sent> send(Notifications.Queued n) {
         Uni<MessageChannels.Delivery> send = n.channel().equals("email")
                 ? channels.email(n.recipient(), n.subject(), n.body(), "firebreak-notification-" + n.id())
                 : channels.whatsapp(n.recipient(), template(n.phase()), n.body());
-        return send.flatMap(d -> {
-            if (d.sent()) {
-                return outbox.sent(n.id(), d.providerId()).flatMap(v -> event(n, "notification-sent",
-                        n.channel() + " to " + n.recipient() + " sent", Map.of("notificationId", n.id(),
-                                "providerId", String.valueOf(d.providerId()))))
-                        .replaceWith(new Attempt(n.id(), n.channel(), n.recipient(), "sent", n.attempts(), null));
-            }
-            if (d.permanent() || n.attempts() >= config.maxAttempts()) {
-                return outbox.dead(n.id(), d.error()).flatMap(v -> event(n, "notification-dead",
-                        n.channel() + " to " + n.recipient() + " failed for good: " + d.error(),
-                        Map.of("notificationId", n.id(), "attempts", n.attempts())))
-                        .replaceWith(new Attempt(n.id(), n.channel(), n.recipient(), "dead", n.attempts(), d.error()));
-            }
-            return outbox.retry(n.id(), d.error(), d.waitOr(config.retryAfter(n.attempts())))
-                    .replaceWith(new Attempt(n.id(), n.channel(), n.recipient(), "retrying", n.attempts(), d.error()));
-        });
+        return send.map(d -> new Outbox.Sent(d.sent(), d.permanent(), d.providerId(), d.error(), d.retryAfter()));
+    }
+
+    private Uni<Attempt> told(Outbox.Outcome<Notifications.Queued> o) {
+        Notifications.Queued n = o.message();
+        String error = o.send().error();
+        Uni<Void> event = switch (o.state()) {
+            case SENT -> event(n, "notification-sent", n.channel() + " to " + n.recipient() + " sent",
+                    Map.of("notificationId", n.id(), "providerId", String.valueOf(o.send().providerId())));
+            case DEAD -> event(n, "notification-dead", n.channel() + " to " + n.recipient() + " failed for good: " + error,
+                    Map.of("notificationId", n.id(), "attempts", n.attempts()));
+            case RETRYING -> Uni.createFrom().voidItem();
+        };
+        return event.replaceWith(new Attempt(n.id(), n.channel(), n.recipient(), o.state().json(), n.attempts(),
+                o.state() == Outbox.State.SENT ? null : error));
     }
 
     private Uni<Void> event(Notifications.Queued n, String kind, String summary, Map<String, Object> detail) {

@@ -12,14 +12,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.domain.AuditTrail;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.Notifications;
-import io.firebreak.domain.TenantAdmins;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.PlannedActions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.TenantNotices;
+import io.firebreak.platform.FunctionError;
+import io.firebreak.safety.AuditTrail;
+import io.firebreak.safety.PlannedActions;
 
 /**
  * Seed 000 Step 3 "Communicate": the dry run renders every message for every admin of the tenant;
@@ -27,7 +27,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * incident's timeline entry, then delivery is attempted at once and retried by the outbox job.
  */
 @ApplicationScoped
-public class NotifyTenantFlow {
+public class NotifyTenantFlow implements TenantNotices {
 
     static final String FUNCTION = "notify-tenant";
 
@@ -62,15 +62,12 @@ public class NotifyTenantFlow {
         return proposal(tenant, channels, input).flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
     }
 
-    /**
-     * The notice one tenant's admins would get about an incident phase, for lifecycle functions that
-     * notify tenants as part of their own audited change (update-incident, resolve-incident).
-     */
+    @Override
     public Uni<PlannedActions.Proposal> notice(UUID tenant, String incidentId, String phase, List<String> channels) {
         return proposal(tenant, channels, incidentId, phase, null);
     }
 
-    /** Queues a notice's messages inside the caller's transaction, under the caller's audit record. */
+    @Override
     public Uni<List<Long>> queueNotice(SqlConnection tx, long auditId, String incidentId, UUID tenant, String phase,
             JsonNode content) {
         return outbox.queue(tx, incidentId, tenant, phase, messages(content), auditId);

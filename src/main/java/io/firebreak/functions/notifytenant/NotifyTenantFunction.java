@@ -8,10 +8,11 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.IncidentActions;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentIds;
+import io.firebreak.platform.FunctionError;
 
 /** Tells a tenant's admins about an incident over WhatsApp and email, once per phase, through an outbox. */
 public class NotifyTenantFunction {
@@ -33,7 +34,7 @@ public class NotifyTenantFunction {
         } catch (IllegalArgumentException e) {
             throw FunctionError.badInput("invalid_value", "tenantId", "tenantId must be a UUID");
         }
-        if (input.getIncidentId() == null || !IncidentActions.ID.matcher(input.getIncidentId()).matches()) {
+        if (input.getIncidentId() == null || !IncidentIds.ID.matcher(input.getIncidentId()).matches()) {
             throw FunctionError.badInput("invalid_value", "incidentId", "incidentId must look like INC-YYYY-MM-DD-NNN");
         }
         if (input.getPhase() == null || !PHASES.contains(input.getPhase())) {

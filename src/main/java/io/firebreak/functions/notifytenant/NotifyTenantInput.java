@@ -2,7 +2,7 @@ package io.firebreak.functions.notifytenant;
 
 import java.util.List;
 
-import io.firebreak.functions.ActionInput;
+import io.firebreak.safety.ActionInput;
 
 /** notify-tenant's input: which tenant, about which incident, at which phase, over which channels. */
 public class NotifyTenantInput extends ActionInput {

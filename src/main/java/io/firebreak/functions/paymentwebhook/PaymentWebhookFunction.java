@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.functions.verifypayment.VerifyPaymentFlow;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.functions.verifypayment.VerifyPaymentFlow;
 
 /** Takes signed Paystack and Flutterwave webhooks and settles the payment only after asking the provider again. */
 public class PaymentWebhookFunction {

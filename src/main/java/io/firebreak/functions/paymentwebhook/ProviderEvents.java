@@ -7,9 +7,10 @@ import java.util.Arrays;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.firebreak.db.OpsDb;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
+
+import io.firebreak.db.OpsDb;
 
 /** The ops record of every signed provider event (V8): its type, reference and what came of it. */
 @ApplicationScoped

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.domain.Incident;
-import io.firebreak.functions.IncidentMessages;
+import io.firebreak.incident.Incident;
+import io.firebreak.incident.IncidentMessages;
 
 /**
  * Renders the seeds' post-mortem templates as Markdown from the record: seed 001's incident report

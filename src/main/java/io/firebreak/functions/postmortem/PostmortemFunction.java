@@ -11,13 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.domain.IncidentConfig;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.SeverityScale;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.IncidentActions;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentActions;
+import io.firebreak.incident.IncidentConfig;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.SeverityScale;
+import io.firebreak.platform.FunctionError;
 
 /** Drafts the post-mortem from the record in the seeds' templates, and records when it is written. */
 public class PostmortemFunction {

@@ -1,6 +1,6 @@
 package io.firebreak.functions.postmortem;
 
-import io.firebreak.functions.IncidentInput;
+import io.firebreak.incident.IncidentInput;
 
 /** postmortem's input: which template to draft in, or that the post-mortem is written and where it lives. */
 public class PostmortemInput extends IncidentInput {

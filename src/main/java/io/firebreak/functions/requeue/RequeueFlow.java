@@ -13,14 +13,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.domain.AuditTrail;
-import io.firebreak.domain.DeclaredRequeue;
-import io.firebreak.domain.QueueTables;
-import io.firebreak.functions.ActionInput;
-import io.firebreak.functions.FunctionAdmission;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.PlannedActions;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionAdmission;
+import io.firebreak.platform.FunctionError;
+import io.firebreak.safety.ActionInput;
+import io.firebreak.safety.AuditTrail;
+import io.firebreak.safety.PlannedActions;
+import io.firebreak.safety.Undoable;
 
 /**
  * A declared requeue under the safety model: the dry run lists each row with its before-state, the
@@ -28,7 +28,7 @@ import io.smallrye.mutiny.Uni;
  * and undo puts back the before-state of rows the application has not picked up yet.
  */
 @ApplicationScoped
-public class RequeueFlow {
+public class RequeueFlow implements Undoable {
 
     public static final String FUNCTION = "requeue";
 
@@ -47,8 +47,20 @@ public class RequeueFlow {
     @Inject
     ObjectMapper mapper;
 
+    private volatile Map<String, DeclaredRequeue> declared;
+
     public Map<String, DeclaredRequeue> declared() {
-        return admission.manifest().requeues();
+        Map<String, DeclaredRequeue> parsed = declared;
+        if (parsed == null) {
+            parsed = DeclaredRequeues.parse(admission.manifest());
+            declared = parsed;
+        }
+        return parsed;
+    }
+
+    /** A malformed declared requeue stops the service at start-up, as a refused check does. */
+    void validate(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start) {
+        declared();
     }
 
     static String scope(DeclaredRequeue r, List<String> ids) {
@@ -79,11 +91,18 @@ public class RequeueFlow {
     }
 
     /** Undo's dry run: the requeued rows still in the to status, and the values they would get back. */
+    @Override
+    public String function() {
+        return FUNCTION;
+    }
+
+    @Override
     public Uni<JsonNode> undoPlan(AuditTrail.Record applied, ActionInput input) {
         DeclaredRequeue r = requeueOf(applied);
         return describe(r).flatMap(q -> undoProposal(q, applied)).flatMap(p -> actions.plan("undo", input.getActor(), p));
     }
 
+    @Override
     public Uni<JsonNode> undoApply(AuditTrail.Record applied, ActionInput input) {
         DeclaredRequeue r = requeueOf(applied);
         return describe(r).flatMap(q -> actions.apply("undo", "audit:" + applied.id(), input, undoProposal(q, applied), plan -> {
@@ -171,7 +190,7 @@ public class RequeueFlow {
         DeclaredRequeue r = q.declared();
         Map<String, JsonNode> before = new java.util.LinkedHashMap<>();
         // Only what the apply changed: its recorded result (committed and in doubt), or the whole plan before results.
-        List<String> changed = io.firebreak.functions.Applying.changedKeys(applied.result(), r.qualifiedTable());
+        List<String> changed = io.firebreak.safety.Applying.changedKeys(applied.result(), r.qualifiedTable());
         applied.plan().path("rows").forEach(row -> {
             if (changed == null || changed.contains(row.path("id").asText())) {
                 before.put(row.path("id").asText(), row.path("before"));

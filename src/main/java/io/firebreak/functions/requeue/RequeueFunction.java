@@ -9,10 +9,10 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.firebreak.domain.DeclaredRequeue;
-import io.firebreak.functions.FunctionError;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
 
 /** Moves rows of a queue-like table declared in functions.yaml back to be retried, with column resets, planned, bounded, audited and undoable. */
 public class RequeueFunction {

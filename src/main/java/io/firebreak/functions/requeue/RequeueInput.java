@@ -2,7 +2,7 @@ package io.firebreak.functions.requeue;
 
 import java.util.List;
 
-import io.firebreak.functions.ActionInput;
+import io.firebreak.safety.ActionInput;
 
 /** Which declared requeue to run, optionally only for some row ids (seed 002: WHERE id = '[email-id]'). */
 public class RequeueInput extends ActionInput {

@@ -10,10 +10,11 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.IncidentConfig;
-import io.firebreak.domain.IncidentStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentConfig;
+import io.firebreak.incident.IncidentStore;
 
 /**
  * Seed 001's "when to declare resolved", judged on the record: confirm-outage healthy throughout
@@ -27,7 +28,7 @@ public class ResolutionEvidence {
     IncidentStore incidents;
 
     @Inject
-    io.firebreak.domain.ErrorLog errors;
+    io.firebreak.functions.toperrors.ErrorLog errors;
 
     @Inject
     IncidentConfig config;

@@ -13,13 +13,13 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.domain.Incident;
-import io.firebreak.domain.IncidentConfig;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.IncidentActions;
-import io.firebreak.functions.IncidentMessages;
-import io.firebreak.functions.Role;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentActions;
+import io.firebreak.incident.IncidentConfig;
+import io.firebreak.incident.IncidentMessages;
+import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.Role;
 
 /**
  * Resolution on evidence: the criteria are judged first; unmet ones refuse the resolution with the

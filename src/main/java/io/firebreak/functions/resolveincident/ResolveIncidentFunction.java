@@ -4,11 +4,12 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.IncidentActions;
-import io.firebreak.functions.IncidentPeople;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentActions;
+import io.firebreak.incident.IncidentPeople;
+import io.firebreak.platform.FunctionError;
 
 /** Resolves an incident on evidence (healthy probes, error rate), or when its commander forces it with a reason. */
 public class ResolveIncidentFunction {

@@ -2,7 +2,7 @@ package io.firebreak.functions.resolveincident;
 
 import java.util.List;
 
-import io.firebreak.functions.IncidentInput;
+import io.firebreak.incident.IncidentInput;
 
 /** resolve-incident's input: what fixed it, and, to override unmet criteria, force with a reason. */
 public class ResolveIncidentInput extends IncidentInput {

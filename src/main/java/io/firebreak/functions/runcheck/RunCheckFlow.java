@@ -8,14 +8,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.CheckRunner;
-import io.firebreak.domain.DeclaredCheck;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.Severity;
-import io.firebreak.domain.SeverityScale;
-import io.firebreak.functions.FunctionAdmission;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.Severity;
+import io.firebreak.incident.SeverityScale;
+import io.firebreak.platform.FunctionAdmission;
 
 /**
  * One declared check, run and judged: a breach declares an incident for the check (or attaches to
@@ -53,12 +52,20 @@ public class RunCheckFlow {
         if (!checks().isEmpty() && config.role().isEmpty()) {
             org.jboss.logging.Logger.getLogger(RunCheckFlow.class).warn("declared checks run without FIREBREAK_CHECKS_ROLE: "
                     + "the guard and the READ ONLY transaction stand, but a user-defined function a check calls could still "
-                    + "signal sessions; create a read-only role (README, Declared checks) and set it");
+                    + "signal sessions; create a read-only role (docs/detection.md, Declared checks) and set it");
         }
     }
 
+    private volatile Map<String, DeclaredCheck> checks;
+
+    /** Parsed once, at start-up (validate): a refused check stops the service before it serves a call. */
     public Map<String, DeclaredCheck> checks() {
-        return admission.manifest().checks();
+        Map<String, DeclaredCheck> parsed = checks;
+        if (parsed == null) {
+            parsed = DeclaredChecks.parse(admission.manifest());
+            checks = parsed;
+        }
+        return parsed;
     }
 
     public Uni<Map<String, Object>> run(DeclaredCheck check, boolean declare, String source) {

@@ -5,10 +5,10 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.DeclaredCheck;
-import io.firebreak.functions.FunctionError;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
 
 /** Runs a read-only SQL check declared in functions.yaml by name, and on the checks schedule; a breach declares or attaches an incident. */
 public class RunCheckFunction {

@@ -9,10 +9,10 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.firebreak.domain.DeclaredCheck;
-import io.firebreak.functions.ScheduledJob;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.ScheduledJob;
 
 /** Runs every scheduled declared check, one after another, so one slow or broken check cannot stop the rest. */
 @ApplicationScoped

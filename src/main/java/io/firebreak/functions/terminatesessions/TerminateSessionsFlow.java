@@ -14,21 +14,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.domain.TargetSessions;
-import io.firebreak.domain.TargetSessions.Session;
-import io.firebreak.functions.ActionInput;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.PlannedActions;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.functions.terminatesessions.TargetSessions.Session;
+import io.firebreak.platform.FunctionError;
+import io.firebreak.safety.ActionInput;
+import io.firebreak.safety.PlannedActions;
+import io.firebreak.safety.Undoable;
 
 /**
  * Plans which sessions would end (and which are protected), then ends exactly the planned ones if
  * they are still the same sessions in the same state, audited with the sessions it ended.
  */
 @ApplicationScoped
-public class TerminateSessionsFlow {
+public class TerminateSessionsFlow implements Undoable.Irreversible {
 
     public static final String FUNCTION = "terminate-sessions";
+
+    @Override
+    public String function() {
+        return FUNCTION;
+    }
+
+    @Override
+    public String why() {
+        return "ended sessions cannot be brought back; the application reconnects on its own";
+    }
 
     /** How long the apply waits for signalled sessions to exit before it reports them as still there. */
     static final Duration EXIT_WAIT = Duration.ofSeconds(3);

@@ -7,10 +7,11 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.functions.Durations;
-import io.firebreak.functions.FunctionError;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.Durations;
+import io.firebreak.platform.FunctionError;
 
 /** Ends idle, long-running or named sessions on the target, never firebreak's, superuser or replication ones, planned and audited. */
 public class TerminateSessionsFunction {

@@ -2,7 +2,7 @@ package io.firebreak.functions.terminatesessions;
 
 import java.util.List;
 
-import io.firebreak.functions.ActionInput;
+import io.firebreak.safety.ActionInput;
 
 /**
  * Which sessions to end, one way per call: idle for longer than idleFor (seed 002), running one

@@ -6,13 +6,13 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.ErrorLog;
-import io.firebreak.domain.Identifiers;
-import io.firebreak.domain.IncidentConfig;
-import io.firebreak.functions.Durations;
-import io.firebreak.functions.FunctionError;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentConfig;
+import io.firebreak.platform.Durations;
+import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.LogText;
 
 /** Groups the application's error_logs by type and message over a window, with the error rate the resolution criteria use, read-only. */
 public class TopErrorsFunction {
@@ -39,7 +39,7 @@ public class TopErrorsFunction {
         double bound = incidents.resolution().maxErrorRate();
         return errors.shape()
                 .onFailure(IllegalStateException.class).transform(e -> new FunctionError(409, "no_error_log",
-                        Identifiers.firstLine(e.getMessage()), null))
+                        LogText.firstLine(e.getMessage()), null))
                 .flatMap(shape -> errors.top(shape, minutes, limit, service).flatMap(top -> errors.rate(shape, minutes).map(rate -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("windowMinutes", minutes);

@@ -1,16 +1,17 @@
 package io.firebreak.functions.undo;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.domain.AuditTrail;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.clearretryqueue.ClearRetryQueueFlow;
-import io.firebreak.functions.requeue.RequeueFlow;
-import io.firebreak.functions.verifypayment.VerifyPaymentFlow;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
+import io.firebreak.safety.Applying;
+import io.firebreak.safety.AuditTrail;
+import io.firebreak.safety.Undoable;
 
 /** Restores the before-state an audited apply recorded, planned, bounded and audited like any change. */
 public class UndoFunction {
@@ -18,14 +19,12 @@ public class UndoFunction {
     @Inject
     AuditTrail audit;
 
+    /** Every function whose applies can be undone; each says which it is. */
     @Inject
-    ClearRetryQueueFlow retryQueue;
+    Instance<Undoable> undoables;
 
     @Inject
-    VerifyPaymentFlow payments;
-
-    @Inject
-    RequeueFlow requeues;
+    Instance<Undoable.Irreversible> irreversible;
 
     @Funq("undo")
     public Uni<JsonNode> undo(UndoInput input) {
@@ -42,25 +41,19 @@ public class UndoFunction {
                                 + "), not the outcome of an apply", "auditId");
             }
             // An apply that failed part-way is undone too: its record lists what committed.
-            if (!record.outcome().equals("applied") && !io.firebreak.functions.Applying.listsChanges(record.result())) {
+            if (!record.outcome().equals("applied") && !Applying.listsChanges(record.result())) {
                 throw new FunctionError(409, "not_undoable",
                         "audit record " + id + " (" + record.outcome() + ") changed nothing: there is nothing to undo",
                         "auditId");
             }
-            return switch (record.function()) {
-                case ClearRetryQueueFlow.FUNCTION -> input.applying() ? retryQueue.undoApply(record, input)
-                        : retryQueue.undoPlan(record, input);
-                case VerifyPaymentFlow.FUNCTION -> input.applying() ? payments.undoApply(record, input)
-                        : payments.undoPlan(record, input);
-                case RequeueFlow.FUNCTION -> input.applying() ? requeues.undoApply(record, input)
-                        : requeues.undoPlan(record, input);
-                case "terminate-sessions" -> throw new FunctionError(409, "not_undoable",
-                        "ended sessions cannot be brought back; the application reconnects on its own", "auditId");
-                case "vacuum-analyze" -> throw new FunctionError(409, "not_undoable",
-                        "VACUUM and ANALYZE change no data: there is nothing to undo", "auditId");
-                default -> throw new FunctionError(409, "not_undoable",
-                        record.function() + " changes cannot be undone by firebreak", "auditId");
-            };
+            for (Undoable u : undoables) {
+                if (u.function().equals(record.function())) {
+                    return input.applying() ? u.undoApply(record, input) : u.undoPlan(record, input);
+                }
+            }
+            String why = irreversible.stream().filter(f -> f.function().equals(record.function())).findFirst()
+                    .map(Undoable.Irreversible::why).orElse(record.function() + " changes cannot be undone by firebreak");
+            throw new FunctionError(409, "not_undoable", why, "auditId");
         });
     }
 }

@@ -1,6 +1,6 @@
 package io.firebreak.functions.undo;
 
-import io.firebreak.functions.ActionInput;
+import io.firebreak.safety.ActionInput;
 
 /** undo's input: the audit id of the apply to reverse, plus the usual plan/apply fields. */
 public class UndoInput extends ActionInput {

@@ -10,14 +10,15 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.domain.Incident;
-import io.firebreak.domain.IncidentConfig;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.Severity;
-import io.firebreak.domain.SeverityScale;
-import io.firebreak.functions.IncidentActions;
-import io.firebreak.functions.IncidentMessages;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.Incident;
+import io.firebreak.incident.IncidentActions;
+import io.firebreak.incident.IncidentConfig;
+import io.firebreak.incident.IncidentMessages;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.Severity;
+import io.firebreak.incident.SeverityScale;
 
 /**
  * The seeds' status update (seed 003's 30-minute cadence, seed 001's template): a status or

@@ -7,13 +7,14 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.domain.Severity;
-import io.firebreak.domain.SeverityScale;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.IncidentActions;
-import io.firebreak.functions.IncidentPeople;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.IncidentActions;
+import io.firebreak.incident.IncidentPeople;
+import io.firebreak.incident.Severity;
+import io.firebreak.incident.SeverityScale;
+import io.firebreak.platform.FunctionError;
 
 /** Posts a status update (status, severity up or down with a reason, the text) to the channel and tenants. */
 public class UpdateIncidentFunction {

@@ -2,7 +2,7 @@ package io.firebreak.functions.updateincident;
 
 import java.util.List;
 
-import io.firebreak.functions.IncidentInput;
+import io.firebreak.incident.IncidentInput;
 
 /** update-incident's input: a status, a severity change (with its reason), the update text, and where to publish it. */
 public class UpdateIncidentInput extends IncidentInput {

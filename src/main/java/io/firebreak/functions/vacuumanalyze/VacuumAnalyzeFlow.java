@@ -14,21 +14,32 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.domain.Identifiers;
-import io.firebreak.domain.TableMaintenance;
-import io.firebreak.functions.ActionInput;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.PlannedActions;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.LogText;
+import io.firebreak.safety.ActionInput;
+import io.firebreak.safety.PlannedActions;
+import io.firebreak.safety.Undoable;
 
 /**
  * Plans the maintenance statements for catalog-confirmed tables with their dead and live tuples,
  * then runs them one at a time, each under its timeout, and audits what each did and took.
  */
 @ApplicationScoped
-public class VacuumAnalyzeFlow {
+public class VacuumAnalyzeFlow implements Undoable.Irreversible {
 
     public static final String FUNCTION = "vacuum-analyze";
+
+    @Override
+    public String function() {
+        return FUNCTION;
+    }
+
+    @Override
+    public String why() {
+        return "VACUUM and ANALYZE change no data: there is nothing to undo";
+    }
 
     @Inject
     TableMaintenance maintenance;
@@ -84,7 +95,7 @@ public class VacuumAnalyzeFlow {
     }
 
     /** One table after another: a failed or timed-out table is reported and the next one still runs. */
-    private Uni<ArrayNode> runAll(io.firebreak.functions.Applying apply, JsonNode tables, int index, Duration timeout,
+    private Uni<ArrayNode> runAll(io.firebreak.safety.Applying apply, JsonNode tables, int index, Duration timeout,
             ArrayNode results) {
         if (index >= tables.size()) {
             return Uni.createFrom().item(results);
@@ -97,7 +108,7 @@ public class VacuumAnalyzeFlow {
         return maintenance.run(apply, t.path("table").asText(), statement, timeout)
                 .invoke(took -> result.put("ok", true).put("tookMs", took.toMillis()))
                 .onFailure().recoverWithItem(e -> {
-                    result.put("ok", false).put("error", Identifiers.firstLine(e.getMessage()));
+                    result.put("ok", false).put("error", LogText.firstLine(e.getMessage()));
                     return null;
                 })
                 .flatMap(ignored -> maintenance.find(t.path("schema").asText(), t.path("name").asText()))

@@ -8,10 +8,11 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.domain.Identifiers;
-import io.firebreak.functions.FunctionError;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.db.Identifiers;
+import io.firebreak.platform.FunctionError;
 
 /** Runs VACUUM ANALYZE or ANALYZE on named bloated tables of the target, one at a time with a timeout, planned and audited. */
 public class VacuumAnalyzeFunction {

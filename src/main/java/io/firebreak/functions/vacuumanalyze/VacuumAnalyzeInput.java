@@ -2,7 +2,7 @@ package io.firebreak.functions.vacuumanalyze;
 
 import java.util.List;
 
-import io.firebreak.functions.ActionInput;
+import io.firebreak.safety.ActionInput;
 
 /** Tables to maintain (schema.table or table in public), ANALYZE only or VACUUM ANALYZE, and the per-table timeout. */
 public class VacuumAnalyzeInput extends ActionInput {

@@ -2,9 +2,10 @@ package io.firebreak.functions.verifyaudit;
 
 import jakarta.inject.Inject;
 
-import io.firebreak.domain.AuditTrail;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.safety.AuditTrail;
 
 /** Walks the audit trail's hash chain and reports the first broken link, if any. */
 public class VerifyAuditFunction {

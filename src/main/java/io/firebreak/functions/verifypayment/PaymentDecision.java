@@ -2,9 +2,10 @@ package io.firebreak.functions.verifypayment;
 
 import java.util.Locale;
 
-import io.firebreak.domain.Payments.Payment;
-import io.firebreak.providers.ProviderVerdict;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import io.firebreak.functions.verifypayment.Payments.Payment;
+import io.firebreak.providers.ProviderVerdict;
 
 /**
  * What a provider's verdict means for a stored payment: move it to success or failed only when the

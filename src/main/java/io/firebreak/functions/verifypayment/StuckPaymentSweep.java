@@ -15,19 +15,18 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.domain.Identifiers;
-import io.firebreak.domain.Payments;
-import io.firebreak.domain.SweepQueue;
-import io.firebreak.functions.ActionConfig;
-import io.firebreak.functions.Actor;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.PlannedActions;
-import io.firebreak.functions.ScheduledJob;
-import io.firebreak.providers.PaymentProviders;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.Actor;
+import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.LogText;
+import io.firebreak.platform.ScheduledJob;
+import io.firebreak.providers.PaymentProviders;
+import io.firebreak.safety.ActionConfig;
+import io.firebreak.safety.PlannedActions;
 
 /**
  * The stuck-payment sweep (every 15 minutes): queues the seed's pending-over-an-hour payments, and
@@ -41,7 +40,6 @@ public class StuckPaymentSweep implements ScheduledJob {
     public static final String NAME = "stuck-payment-sweep";
 
     /** The schedule acts on its own authority: it is the actor of the audit records it writes. */
-    static final Actor SCHEDULE = new Actor("schedule", "schedule");
 
     private static final Logger LOG = Logger.getLogger(StuckPaymentSweep.class);
 
@@ -126,7 +124,7 @@ public class StuckPaymentSweep implements ScheduledJob {
                     .map(d -> new Outcome(item.item(), d.finding(), d));
         }).onFailure().recoverWithItem(e -> {
             // The item stays leased: another run takes it up when the lease runs out.
-            LOG.warnf("stuck-payment sweep: %s left for a later run (%s)", Identifiers.loggable(item.item()), Identifiers.firstLine(e.getMessage()));
+            LOG.warnf("stuck-payment sweep: %s left for a later run (%s)", LogText.loggable(item.item()), LogText.firstLine(e.getMessage()));
             return new Outcome(item.item(), "error", null);
         });
     }
@@ -156,16 +154,16 @@ public class StuckPaymentSweep implements ScheduledJob {
         }
         var plan = mapper.createObjectNode();
         plan.set("moves", mapper.valueToTree(moves));
-        java.util.concurrent.atomic.AtomicReference<io.firebreak.functions.Applying> ledger = new java.util.concurrent.atomic.AtomicReference<>();
-        PlannedActions.Change change = new PlannedActions.Change(SCHEDULE, NAME, "sweep", "scheduled stuck-payment sweep",
+        java.util.concurrent.atomic.AtomicReference<io.firebreak.safety.Applying> ledger = new java.util.concurrent.atomic.AtomicReference<>();
+        PlannedActions.Change change = new PlannedActions.Change(Actor.SCHEDULE, NAME, "sweep", "scheduled stuck-payment sweep",
                 Map.of("worker", worker, "items", outcomes.stream().map(Outcome::reference).toList()), plan, null, List.of());
         return actions.audited(change, apply -> {
             ledger.set(apply);
             return flow.settleAll(apply, moves).map(n -> new PlannedActions.Done<>(n, n, "applied"));
         }).map(done -> new Batch(outcomes, settledOf(ledger.get()), ledger.get().externalIds(), done.auditId(), false))
                 .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("stuck-payment sweep: a batch stopped part-way (%s)", Identifiers.firstLine(e.getMessage()));
-                    io.firebreak.functions.Applying a = ledger.get();
+                    LOG.warnf("stuck-payment sweep: a batch stopped part-way (%s)", LogText.firstLine(e.getMessage()));
+                    io.firebreak.safety.Applying a = ledger.get();
                     Long auditId = e instanceof FunctionError f && f.details().get("auditId") instanceof Number n
                             ? n.longValue() : null;
                     return new Batch(outcomes, a == null ? java.util.Set.of() : settledOf(a),
@@ -173,8 +171,8 @@ public class StuckPaymentSweep implements ScheduledJob {
                 });
     }
 
-    private static java.util.Set<String> settledOf(io.firebreak.functions.Applying apply) {
-        List<String> keys = io.firebreak.functions.Applying.changedKeys(apply.result(), Payments.KIND);
+    private static java.util.Set<String> settledOf(io.firebreak.safety.Applying apply) {
+        List<String> keys = io.firebreak.safety.Applying.changedKeys(apply.result(), Payments.KIND);
         return new java.util.HashSet<>(keys == null ? List.of() : keys);
     }
 

@@ -10,20 +10,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.firebreak.domain.AuditTrail;
-import io.firebreak.domain.Payments;
-import io.firebreak.functions.ActionInput;
-import io.firebreak.functions.FunctionError;
-import io.firebreak.functions.PlannedActions;
-import io.firebreak.providers.PaymentProviders;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
+import io.firebreak.providers.PaymentProviders;
+import io.firebreak.safety.ActionInput;
+import io.firebreak.safety.AuditTrail;
+import io.firebreak.safety.PlannedActions;
+import io.firebreak.safety.Undoable;
 
 /**
  * Seed 000 "Payment stuck in pending": ask the provider, and move the row to the verified outcome
  * only when amount and currency match; everything else is reported and left unchanged.
  */
 @ApplicationScoped
-public class VerifyPaymentFlow {
+public class VerifyPaymentFlow implements Undoable {
 
     public static final String FUNCTION = "verify-payment";
 
@@ -43,7 +44,7 @@ public class VerifyPaymentFlow {
     ObjectMapper mapper;
 
     @Inject
-    io.firebreak.functions.ActionConfig config;
+    io.firebreak.safety.ActionConfig config;
 
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "firebreak.payments.concurrency", defaultValue = "8")
     int concurrency;
@@ -84,7 +85,7 @@ public class VerifyPaymentFlow {
      * again, and the row moved only on that answer, audited like any apply; a replayed event finds
      * it no longer pending and changes nothing.
      */
-    public Uni<JsonNode> webhook(String provider, String reference, String event, io.firebreak.functions.Actor actor) {
+    public Uni<JsonNode> webhook(String provider, String reference, String event, io.firebreak.platform.Actor actor) {
         return payments.find(reference).flatMap(found -> {
             ObjectNode answer = mapper.createObjectNode();
             answer.put("received", true);
@@ -147,7 +148,7 @@ public class VerifyPaymentFlow {
      * Moves one pending payment; when it moved, the provider's id of it is kept with the record
      * (nothing changed at the provider). 1 if it moved, 0 if it was no longer pending.
      */
-    private Uni<Integer> settle(io.firebreak.functions.Applying apply, String reference, String after, String providerId) {
+    private Uni<Integer> settle(io.firebreak.safety.Applying apply, String reference, String after, String providerId) {
         return payments.settle(apply, reference, after).invoke(moved -> {
             if (moved == 1 && providerId != null && !providerId.isEmpty()) {
                 apply.external(providerId);
@@ -156,7 +157,7 @@ public class VerifyPaymentFlow {
     }
 
     /** One payment settled as a whole audited change: "no_change" when it was no longer pending. */
-    private Uni<PlannedActions.Done<Integer>> settleOne(io.firebreak.functions.Applying apply, String reference,
+    private Uni<PlannedActions.Done<Integer>> settleOne(io.firebreak.safety.Applying apply, String reference,
             String after, String providerId) {
         return settle(apply, reference, after, providerId)
                 .map(moved -> new PlannedActions.Done<>(moved, moved, moved == 1 ? "applied" : "no_change"));
@@ -166,7 +167,7 @@ public class VerifyPaymentFlow {
      * Moves each planned payment, a few at a time, never cancelling a move in flight: the first
      * failure is raised only once every move has ended (each one's outcome is then in the ledger).
      */
-    Uni<Integer> settleAll(io.firebreak.functions.Applying apply, List<JsonNode> moves) {
+    Uni<Integer> settleAll(io.firebreak.safety.Applying apply, List<JsonNode> moves) {
         return io.smallrye.mutiny.Multi.createFrom().iterable(moves)
                 .onItem().transformToUni(m -> settle(apply, m.path("reference").asText(), m.path("after").asText(),
                         m.path("providerId").asText(null))
@@ -212,10 +213,17 @@ public class VerifyPaymentFlow {
     }
 
     /** Undo's dry run: the payments an apply settled that still have the status it gave them go back to pending. */
+    @Override
+    public String function() {
+        return FUNCTION;
+    }
+
+    @Override
     public Uni<JsonNode> undoPlan(AuditTrail.Record applied, ActionInput input) {
         return undoProposal(applied).flatMap(p -> actions.plan("undo", input.getActor(), p));
     }
 
+    @Override
     public Uni<JsonNode> undoApply(AuditTrail.Record applied, ActionInput input) {
         return actions.apply("undo", "audit:" + applied.id(), input, undoProposal(applied), plan -> {
             List<JsonNode> moves = new java.util.ArrayList<>();
@@ -243,7 +251,7 @@ public class VerifyPaymentFlow {
         List<JsonNode> settled = new java.util.ArrayList<>();
         JsonNode plan = applied.plan();
         // Only the payments the apply moved (its recorded result), or its whole plan for records before results.
-        List<String> moved = io.firebreak.functions.Applying.changedKeys(applied.result(), Payments.KIND);
+        List<String> moved = io.firebreak.safety.Applying.changedKeys(applied.result(), Payments.KIND);
         (plan.has("moves") ? plan.path("moves") : mapper.createArrayNode().add(plan)).forEach(m -> {
             if (moved == null || moved.contains(m.path("reference").asText())) {
                 settled.add(m);

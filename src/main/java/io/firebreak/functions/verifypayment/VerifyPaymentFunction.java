@@ -4,9 +4,10 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.firebreak.functions.FunctionError;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
 
 /** Verifies a stuck payment with its provider and settles it only when amount and currency agree. */
 public class VerifyPaymentFunction {

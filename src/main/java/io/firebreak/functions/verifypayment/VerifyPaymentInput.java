@@ -1,6 +1,6 @@
 package io.firebreak.functions.verifypayment;
 
-import io.firebreak.functions.ActionInput;
+import io.firebreak.safety.ActionInput;
 
 /** verify-payment's input: one payment's reference, or sweep for every payment pending over an hour. */
 public class VerifyPaymentInput extends ActionInput {

@@ -14,20 +14,20 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.firebreak.domain.AuditTrail;
-import io.firebreak.domain.EscalationRules;
-import io.firebreak.domain.Incident;
-import io.firebreak.domain.IncidentConfig;
-import io.firebreak.domain.IncidentStore;
-import io.firebreak.domain.SeverityScale;
-import io.firebreak.domain.TeamMessages;
-import io.firebreak.functions.Actor;
-import io.firebreak.functions.IncidentActions;
-import io.firebreak.functions.IncidentMessages;
-import io.firebreak.functions.ScheduledJob;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.incident.Incident;
+import io.firebreak.incident.IncidentActions;
+import io.firebreak.incident.IncidentConfig;
+import io.firebreak.incident.IncidentMessages;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.SeverityScale;
+import io.firebreak.incident.TeamMessages;
+import io.firebreak.platform.Actor;
+import io.firebreak.platform.ScheduledJob;
+import io.firebreak.safety.AuditTrail;
 
 /**
  * The schedule that keeps the lifecycle moving when people do not: escalates open incidents by
@@ -41,7 +41,6 @@ public class IncidentWatch implements ScheduledJob {
 
     public static final String NAME = "incident-watch";
     static final String SOURCE = "schedule:" + NAME;
-    static final Actor SCHEDULE = new Actor("schedule", "schedule");
     private static final Logger LOG = Logger.getLogger(IncidentWatch.class);
 
     @Inject
@@ -124,7 +123,7 @@ public class IncidentWatch implements ScheduledJob {
             if (c.effects().isEmpty()) {
                 return Uni.createFrom().item(Map.entry(found, List.<Finding>of()));
             }
-            AuditTrail.Entry entry = new AuditTrail.Entry(SCHEDULE, "watch-incidents", "apply", "schedule " + NAME,
+            AuditTrail.Entry entry = new AuditTrail.Entry(Actor.SCHEDULE, "watch-incidents", "apply", "schedule " + NAME,
                     Map.of("incidentId", i.id()), Map.of("effects", c.effects()), 1, List.of(), "recorded", null);
             return audit.record(tx.connection(), entry).flatMap(auditId -> {
                 Uni<Void> chain = Uni.createFrom().voidItem();

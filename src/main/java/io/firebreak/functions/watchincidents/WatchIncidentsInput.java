@@ -1,6 +1,6 @@
 package io.firebreak.functions.watchincidents;
 
-import io.firebreak.functions.ActorInput;
+import io.firebreak.platform.ActorInput;
 
 /** watch-incidents' input: dryRun to see what the schedule would escalate and remind now. */
 public class WatchIncidentsInput extends ActorInput {

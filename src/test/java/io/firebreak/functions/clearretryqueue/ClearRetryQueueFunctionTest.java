@@ -21,17 +21,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.firebreak.functions.ApiTokens;
-import io.firebreak.testing.OpsRecords;
-import io.firebreak.testing.PostgresDatabases;
-import io.firebreak.testing.TargetData;
-import io.firebreak.testing.TestDatabases;
-import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
+
+import io.firebreak.platform.ApiTokens;
+import io.firebreak.testing.OpsRecords;
+import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TargetData;
+import io.firebreak.testing.TestDatabases;
+import io.firebreak.testing.Tokens;
 
 /** Seed 000's ERP sync storm runbook under the safety model, on the real target and ops databases. */
 @QuarkusTest

@@ -12,12 +12,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.TestDatabases;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** A dead-letter spike declares a P1 with its numbers, attaches on the next sweep, and dismisses nothing. */
 @QuarkusTest

@@ -12,14 +12,9 @@ import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 
-import io.firebreak.domain.CheckResult;
-import io.firebreak.domain.CheckStatus;
-import io.firebreak.domain.Confirmation;
-import io.firebreak.domain.Severity;
-import io.firebreak.domain.TargetDiagnostics.AuditCount;
-import io.firebreak.domain.TargetDiagnostics.ConnectionUsage;
-import io.firebreak.domain.Trigger;
-import io.firebreak.domain.Verdict;
+import io.firebreak.functions.confirmoutage.TargetDiagnostics.AuditCount;
+import io.firebreak.functions.confirmoutage.TargetDiagnostics.ConnectionUsage;
+import io.firebreak.incident.Severity;
 
 /** Every threshold of the documented severity rule, without a database. */
 class CheckRulesTest {
@@ -105,7 +100,7 @@ class CheckRulesTest {
         CheckResult dead = rules.databaseFailed(1800, new TimeoutException("no answer within 1800 ms"));
         assertEquals(Severity.P0, dead.severity());
         assertEquals("not responding: no answer within 1800 ms", dead.summary());
-        CheckResult mismatch = rules.databaseFailed(4, new io.firebreak.functions.FunctionError(409,
+        CheckResult mismatch = rules.databaseFailed(4, new io.firebreak.platform.FunctionError(409,
                 "target_contract_mismatch", "the target database does not match firebreak's contract: relation "
                         + "\"public.tenants\" does not exist", null));
         assertEquals(Severity.P2, mismatch.severity(), "it answered: not an outage");

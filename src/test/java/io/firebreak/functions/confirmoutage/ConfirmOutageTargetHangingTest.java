@@ -10,14 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import io.firebreak.testing.OpsRecords;
-import io.firebreak.testing.PostgresDatabases;
-import io.firebreak.testing.TestDatabases;
-import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+
+import io.firebreak.testing.OpsRecords;
+import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TestDatabases;
+import io.firebreak.testing.Tokens;
 
 /**
  * The target host accepts connections and never replies, the outage that hangs naive callers.

@@ -11,12 +11,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.TestDatabases;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** The scheduled probe, run on demand as the schedule (in-process or EventBridge) runs it. */
 @QuarkusTest

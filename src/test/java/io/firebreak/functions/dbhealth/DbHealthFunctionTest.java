@@ -16,14 +16,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.Sql;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.TestSessions;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
 
 /** db-health against real sessions on the target: idle, long-running, a lock wait, bloat, sizes and pg_stat_statements. */
 @QuarkusTest

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.FakeMessaging;
 import io.firebreak.testing.FakeSlack;
@@ -31,8 +34,6 @@ import io.firebreak.testing.TargetData;
 import io.firebreak.testing.TestClock;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** A whole incident, declaration to post-mortem, against fake Slack and email servers and the real Postgres. */
 @QuarkusTest

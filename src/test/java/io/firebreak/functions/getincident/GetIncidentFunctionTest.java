@@ -6,14 +6,15 @@ import static org.hamcrest.Matchers.is;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 
 @QuarkusTest
 @WithTestResource(PostgresDatabases.class)

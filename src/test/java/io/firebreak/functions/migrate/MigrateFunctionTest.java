@@ -7,19 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
-import io.firebreak.testing.OpsSchema;
-import io.firebreak.testing.PostgresDatabases;
-import io.firebreak.testing.TestDatabases;
-import io.firebreak.testing.Sql;
-import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+
+import io.firebreak.testing.OpsSchema;
+import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.Sql;
+import io.firebreak.testing.TestDatabases;
+import io.firebreak.testing.Tokens;
 
 /** With migration at start turned off (as on Lambda), migrate is the explicit, admin-only step. */
 @QuarkusTest

@@ -22,16 +22,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.firebreak.testing.FakeApp;
-import io.firebreak.testing.OpsRecords;
-import io.firebreak.testing.PostgresDatabases;
-import io.firebreak.testing.TestDatabases;
-import io.firebreak.testing.TargetData;
-import io.firebreak.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+
+import io.firebreak.testing.FakeApp;
+import io.firebreak.testing.OpsRecords;
+import io.firebreak.testing.PostgresDatabases;
+import io.firebreak.testing.TargetData;
+import io.firebreak.testing.TestDatabases;
+import io.firebreak.testing.Tokens;
 
 @QuarkusTest
 @WithTestResource(PostgresDatabases.class)

@@ -24,6 +24,11 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.FakeMessaging;
 import io.firebreak.testing.OpsRecords;
@@ -31,10 +36,6 @@ import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
 
 /** Seed 000 Step 3 through the outbox, against fake WhatsApp and Resend servers, failures included. */
 @QuarkusTest

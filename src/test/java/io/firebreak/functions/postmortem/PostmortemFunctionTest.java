@@ -15,6 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.FakeMessaging;
 import io.firebreak.testing.FakeSlack;
@@ -23,8 +26,6 @@ import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** The post-mortem drafts, checked line by line against the events the ops database recorded. */
 @QuarkusTest

@@ -11,6 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.FakeMessaging;
 import io.firebreak.testing.FakeSlack;
@@ -21,8 +24,6 @@ import io.firebreak.testing.Sql;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** Resolution on seed 001's evidence: refused with the unmet criteria, accepted when they hold, forced only by the commander. */
 @QuarkusTest

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.FakeMessaging;
 import io.firebreak.testing.FakeSlack;
@@ -23,8 +26,6 @@ import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** update-incident, assign-role, add-note and list-incidents: changes on the timeline, tenants told, bad input refused. */
 @QuarkusTest

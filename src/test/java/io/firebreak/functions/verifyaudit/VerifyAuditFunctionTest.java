@@ -12,15 +12,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.Sql;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 
 /** The audit trail is append-only for firebreak and tamper-evident for everyone: a changed record is found. */
 @QuarkusTest

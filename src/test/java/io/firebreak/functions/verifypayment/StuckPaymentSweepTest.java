@@ -22,14 +22,15 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import io.firebreak.testing.FakeProviders;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.Sql;
 import io.firebreak.testing.TargetData;
 import io.firebreak.testing.TestDatabases;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** Several sweepers at once, and one whose database connection dies mid-batch: nothing lost, nothing doubled. */
 @QuarkusTest

@@ -16,6 +16,10 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.FakeMessaging;
 import io.firebreak.testing.FakeSlack;
@@ -24,9 +28,6 @@ import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.TestClock;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.Tokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
 
 /** Escalation, update cadence and post-mortem reminders, driven by a clock the test moves (no sleeping). */
 @QuarkusTest

@@ -1,0 +1,40 @@
+package io.firebreak.db;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Ready means the ops database answers and is migrated. The target database is deliberately not
+ * part of readiness: firebreak must stay up, and routable, while the target is down.
+ */
+@Readiness
+@ApplicationScoped
+public class OpsReadiness implements AsyncHealthCheck {
+
+    static final String SCHEMA_VERSION = """
+            SELECT max(version) AS version FROM flyway_schema_history WHERE success""";
+
+    @Inject
+    OpsDb ops;
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        return ops.query(SCHEMA_VERSION).execute()
+                .map(rows -> {
+                    String version = rows.iterator().next().getString("version");
+                    return HealthCheckResponse.named("ops database").status(version != null)
+                            .withData("schemaVersion", String.valueOf(version)).build();
+                })
+                .ifNoItem().after(Duration.ofSeconds(1)).fail()
+                .onFailure().recoverWithItem(e -> HealthCheckResponse.named("ops database").down()
+                        .withData("error", e.getClass().getSimpleName()).build());
+    }
+}

@@ -1,0 +1,227 @@
+package io.firebreak.incident;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+
+import io.firebreak.db.Outbox;
+import io.firebreak.platform.LogText;
+import io.firebreak.providers.MessageChannels;
+
+/**
+ * The team's side of an incident: the seeds' templates filled from the record, the incident's Slack
+ * channel (seed 001's #incident-YYYY-MM-DD-HH-MM), and delivery of the team outbox with retries,
+ * each sent or failed message on the incident's timeline.
+ */
+@ApplicationScoped
+public class IncidentMessages {
+
+    private static final Logger LOG = Logger.getLogger(IncidentMessages.class);
+    public static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    public static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    public static final DateTimeFormatter CHANNEL_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm").withZone(ZoneOffset.UTC);
+
+    @Inject
+    IncidentConfig config;
+
+    @Inject
+    SeverityScale scale;
+
+    @Inject
+    MessageChannels channels;
+
+    @Inject
+    TeamMessages outbox;
+
+    @Inject
+    IncidentStore incidents;
+
+
+    @Inject
+    Clock clock;
+
+    /** One delivery attempt of a team message. */
+    @RegisterForReflection
+    public record Attempt(long id, String channel, String recipient, String state, String error) {
+    }
+
+    /** The placeholders every template may use, from the incident as recorded now. */
+    public Map<String, String> fields(Incident i, Instant now) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("id", i.id());
+        f.put("title", i.title());
+        f.put("severity", i.severity());
+        f.put("severityTitle", scale.level(i.rank()).title());
+        f.put("impact", i.impact() == null ? "being assessed" : i.impact());
+        f.put("status", capitalize(i.status()));
+        f.put("startedAt", STAMP.format(i.openedAt()));
+        f.put("time", TIME.format(now));
+        f.put("commander", i.commander() == null ? "unassigned" : i.commander());
+        f.put("nextUpdate", i.nextUpdateDue() == null ? "when there is news" : TIME.format(i.nextUpdateDue()));
+        f.put("channel", i.channel() == null ? "none" : i.channel());
+        f.put("elapsed", duration(Duration.between(i.openedAt(), now)));
+        return f;
+    }
+
+    public static String render(String template, Map<String, String> fields) {
+        String out = template;
+        for (var e : fields.entrySet()) {
+            out = out.replace("{" + e.getKey() + "}", e.getValue() == null ? "" : e.getValue());
+        }
+        return out;
+    }
+
+    public boolean slack() {
+        return channels.slackConfigured();
+    }
+
+    /** A post to the incident's channel (or the fallback room); none when Slack is not configured. */
+    public List<TeamMessages.Message> toIncidentChannel(String kind, String text, String dedupeKey) {
+        return slack() ? List.of(new TeamMessages.Message(kind, "slack", TeamMessages.INCIDENT_CHANNEL, null, text, dedupeKey))
+                : List.of();
+    }
+
+    /** A post to the incident's channel and to every contact of an escalation level. */
+    public List<TeamMessages.Message> toLevel(int level, String kind, String subject, String text, String dedupeKey) {
+        List<TeamMessages.Message> out = new ArrayList<>(toIncidentChannel(kind, text, dedupeKey));
+        out.addAll(toContacts(level, kind, subject, text, dedupeKey));
+        return out;
+    }
+
+    /** A message to every contact of an escalation level (Slack ids or #channels, emails). */
+    public List<TeamMessages.Message> toContacts(int level, String kind, String subject, String text, String dedupeKey) {
+        List<TeamMessages.Message> out = new ArrayList<>();
+        IncidentConfig.Level l = config.escalation().levels().get(level - 1);
+        if (slack()) {
+            l.slack().orElse(List.of()).forEach(to -> out.add(new TeamMessages.Message(kind, "slack", to, null, text,
+                    dedupeKey + "/slack:" + to)));
+        }
+        l.email().orElse(List.of()).forEach(to -> out.add(new TeamMessages.Message(kind, "email", to, subject, text,
+                dedupeKey + "/email:" + to)));
+        return out;
+    }
+
+    /**
+     * Creates the incident's channel once (the first caller to claim it does), and records it; a
+     * failure worth retrying leaves it unclaimed for the watch job's next run.
+     */
+    public Uni<Void> ensureChannel(Incident i, String source) {
+        if (i.channelState() != null || !i.open()) {
+            return Uni.createFrom().voidItem();
+        }
+        if (!config.channel().perIncident() || !slack()) {
+            return incidents.transaction(tx -> tx.channel(i.id(), null, null, "off"));
+        }
+        String name = "incident-" + CHANNEL_FORMAT.format(i.openedAt());
+        return incidents.transaction(tx -> tx.claimChannel(i.id())).flatMap(claimed -> {
+            if (!claimed) {
+                return Uni.createFrom().voidItem();
+            }
+            return create(name, 1).flatMap(result -> incidents.transaction(tx -> {
+                if (result.delivery().sent()) {
+                    return tx.channel(i.id(), result.delivery().providerId(), result.name(), "created")
+                            .flatMap(v -> tx.addEvent(i.id(), clock.instant(), "channel-created", source,
+                                    "Slack channel #" + result.name() + " created",
+                                    Map.of("channelId", result.delivery().providerId(), "name", result.name())));
+                }
+                String state = result.delivery().permanent() ? "failed" : null;
+                return tx.channel(i.id(), null, null, state).flatMap(v -> tx.addEvent(i.id(), clock.instant(),
+                        "channel-failed", source, "Slack channel #" + name + " not created: " + result.delivery().error()
+                                + (state == null ? " (will retry)" : ""),
+                        Map.of("error", String.valueOf(result.delivery().error()))));
+            }));
+        });
+    }
+
+    private record Created(String name, MessageChannels.Delivery delivery) {
+    }
+
+    // Two incidents declared in the same minute would want the same name: the later one gets -2, -3...
+    private Uni<Created> create(String base, int attempt) {
+        String name = attempt == 1 ? base : base + "-" + attempt;
+        return channels.createSlackChannel(name).flatMap(d -> !d.sent() && "name_taken".equals(d.error()) && attempt < 5
+                ? create(base, attempt + 1)
+                : Uni.createFrom().item(new Created(name, d)));
+    }
+
+    /** Right after a change commits: the channel if it is missing, then the outbox. Never fails the change. */
+    public Uni<List<Attempt>> afterCommit(String incidentId, String source) {
+        return incidents.find(incidentId)
+                .flatMap(found -> found.isPresent() ? ensureChannel(found.get(), source) : Uni.createFrom().voidItem())
+                .flatMap(v -> deliver())
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("delivery after %s deferred to the watch job: %s", incidentId,
+                            LogText.loggable(e.getMessage()));
+                    return List.of();
+                });
+    }
+
+    /** Sends what is due in the team outbox. */
+    public Uni<List<Attempt>> deliver() {
+        return outbox.delivery().deliver(this::send, this::told);
+    }
+
+    /** Where a message goes: "@incident" is the incident's channel if it has one now, else the fallback room. */
+    private static String recipient(TeamMessages.Queued m, Optional<String> fallback) {
+        if (m.channel().equals("slack") && m.recipient().equals(TeamMessages.INCIDENT_CHANNEL)) {
+            return m.incidentChannel() != null ? m.incidentChannel() : fallback.orElse(null);
+        }
+        return m.recipient();
+    }
+
+    private Uni<Outbox.Sent> send(TeamMessages.Queued m) {
+        String target = recipient(m, config.channel().fallback());
+        Uni<MessageChannels.Delivery> send = target == null
+                ? Uni.createFrom().item(new MessageChannels.Delivery(false, true, null,
+                        "the incident has no channel and SLACK_INCIDENTS_CHANNEL is not set"))
+                : m.channel().equals("email")
+                        ? channels.email(target, m.subject() == null ? m.incidentId() : m.subject(), m.body(),
+                                "firebreak-team-" + m.id())
+                        : channels.slack(target, m.body());
+        return send.map(d -> new Outbox.Sent(d.sent(), d.permanent(), d.providerId(), d.error(), d.retryAfter()));
+    }
+
+    private Uni<Attempt> told(Outbox.Outcome<TeamMessages.Queued> o) {
+        TeamMessages.Queued m = o.message();
+        String target = recipient(m, config.channel().fallback());
+        String error = o.send().error();
+        Uni<Void> event = switch (o.state()) {
+            case SENT -> event(m, "message-sent", m.kind() + " sent to " + target + " (" + m.channel() + ")",
+                    Map.of("messageId", m.id(), "providerId", String.valueOf(o.send().providerId())));
+            case DEAD -> event(m, "message-failed", m.kind() + " to " + (target == null ? "Slack" : target)
+                    + " failed for good: " + error, Map.of("messageId", m.id(), "attempts", m.attempts()));
+            case RETRYING -> Uni.createFrom().voidItem();
+        };
+        return event.replaceWith(new Attempt(m.id(), m.channel(), target, o.state().json(),
+                o.state() == Outbox.State.SENT ? null : error));
+    }
+
+    private Uni<Void> event(TeamMessages.Queued m, String kind, String summary, Map<String, Object> detail) {
+        return incidents.transaction(tx -> tx.addEvent(m.incidentId(), clock.instant(), kind, "function:outbox", summary,
+                detail));
+    }
+
+    public static String duration(Duration d) {
+        long minutes = Math.max(0, d.toMinutes());
+        return minutes >= 60 ? "%dh %02dm".formatted(minutes / 60, minutes % 60) : minutes + " min";
+    }
+
+    static String capitalize(String s) {
+        return s == null || s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

@@ -1,0 +1,136 @@
+package io.firebreak.platform;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * functions.yaml, read from the classpath: the single source of truth for every function's id,
+ * role, timeout and triggers. The service enforces roles from it, so code cannot drift from it.
+ */
+public final class FunctionManifest {
+
+    public static final String RESOURCE = "functions.yaml";
+
+    /**
+     * One manifest entry. {@code changes} says what it may change besides the evidence it records:
+     * {@code target} (the application's database), {@code providers} (keys, settlements, messages
+     * at a provider), {@code incidents} (the incident record), {@code schema} (the ops schema).
+     */
+    public record Function(String id, String description, Role role, int timeoutSeconds, int memoryMb,
+            List<String> httpMethods, boolean queryToken, Optional<Schedule> schedule, List<String> changes) {
+
+        /** Whether it changes the target or a provider: then every change goes through one audited apply. */
+        public boolean changesTheWorld() {
+            return changes.contains("target") || changes.contains("providers");
+        }
+    }
+
+    static final List<String> CHANGES = List.of("target", "providers", "incidents", "schema");
+
+    /**
+     * A schedule trigger: the stable job name; its default in-process cron (Quartz syntax,
+     * overridable by cronProperty); and the same schedule as an EventBridge expression for Lambda.
+     */
+    public record Schedule(String name, String cron, String cronProperty, String expression) {
+    }
+
+    static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+    private final Map<String, Function> functions;
+    private final JsonNode root;
+
+    private FunctionManifest(Map<String, Function> functions, JsonNode root) {
+        this.functions = functions;
+        this.root = root;
+    }
+
+    public static FunctionManifest load() {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is not on the classpath");
+            }
+            return parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static FunctionManifest parse(InputStream yaml) throws IOException {
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        Map<String, Function> functions = new LinkedHashMap<>();
+        for (JsonNode f : root.path("functions")) {
+            String id = required(f, "id");
+            JsonNode triggers = f.path("triggers");
+            List<String> methods = new ArrayList<>();
+            triggers.path("http").path("methods").forEach(m -> methods.add(m.asText()));
+            Optional<Schedule> schedule = Optional.empty();
+            JsonNode s = triggers.path("schedule");
+            if (!s.isMissingNode()) {
+                schedule = Optional.of(new Schedule(required(s, "name"), required(s, "cron"), required(s, "cronProperty"),
+                        required(s, "expression")));
+            }
+            List<String> changes = new ArrayList<>();
+            f.path("changes").forEach(c -> changes.add(c.asText()));
+            if (!CHANGES.containsAll(changes)) {
+                throw new IllegalStateException(RESOURCE + ": " + id + ": changes are among " + CHANGES);
+            }
+            Function function = new Function(id, required(f, "description"), Role.parse(required(f, "role")),
+                    f.path("timeoutSeconds").asInt(0), f.path("memoryMb").asInt(0), List.copyOf(methods), f.path("queryToken").asBoolean(false),
+                    schedule, List.copyOf(changes));
+            if (function.timeoutSeconds() <= 0 || function.memoryMb() < 128) {
+                throw new IllegalStateException(RESOURCE + ": " + id + " needs a positive timeoutSeconds and memoryMb >= 128");
+            }
+            if (functions.put(id, function) != null) {
+                throw new IllegalStateException(RESOURCE + ": duplicate function id " + id);
+            }
+        }
+        return new FunctionManifest(Map.copyOf(functions), root);
+    }
+
+    /** A declared entry's name: lower-case letters, digits and -. */
+    public static String name(JsonNode node, String what) {
+        String name = required(node, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalStateException(RESOURCE + ": " + what + " name " + name + " is lower-case letters, digits and -");
+        }
+        return name;
+    }
+
+    /**
+     * The entries of a top-level section the platform does not read itself ({@code checks},
+     * {@code requeues}): the function that owns the section parses and validates them.
+     */
+    public List<JsonNode> section(String name) {
+        List<JsonNode> entries = new ArrayList<>();
+        root.path(name).forEach(entries::add);
+        return entries;
+    }
+
+    public Optional<Function> find(String id) {
+        return Optional.ofNullable(functions.get(id));
+    }
+
+    public Map<String, Function> all() {
+        return functions;
+    }
+
+    /** A field an entry cannot do without. */
+    public static String required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.asText().isBlank()) {
+            throw new IllegalStateException(RESOURCE + ": missing '" + field + "' in " + node);
+        }
+        return value.asText();
+    }
+}

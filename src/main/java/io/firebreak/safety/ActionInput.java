@@ -1,0 +1,59 @@
+package io.firebreak.safety;
+
+import io.firebreak.platform.ActorInput;
+
+/**
+ * The input every function that changes something shares (the safety model): a call is a dry run
+ * unless it carries {@code apply: true} and the {@code planId} its dry run returned, and an apply
+ * states its {@code reason}. {@code actor} and {@code idempotencyKey} are set by admission from the
+ * token and the Idempotency-Key header; a caller cannot supply an actor.
+ */
+public class ActionInput extends ActorInput {
+
+    private Boolean apply;
+    private String planId;
+    private String reason;
+    private String incidentId;
+
+    /** The incident this action belongs to: its apply goes on that incident's timeline with its audit id. */
+    public String getIncidentId() {
+        return incidentId;
+    }
+
+    public void setIncidentId(String incidentId) {
+        this.incidentId = incidentId;
+    }
+
+    /** Functions that write their own timeline event for the incident (notify-tenant) say so. */
+    public boolean recordsOwnTimeline() {
+        return false;
+    }
+
+    public boolean applying() {
+        return Boolean.TRUE.equals(apply);
+    }
+
+    public Boolean getApply() {
+        return apply;
+    }
+
+    public void setApply(Boolean apply) {
+        this.apply = apply;
+    }
+
+    public String getPlanId() {
+        return planId;
+    }
+
+    public void setPlanId(String planId) {
+        this.planId = planId;
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+}

@@ -1,0 +1,349 @@
+package io.firebreak.safety;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+import org.jboss.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.Actor;
+import io.firebreak.platform.ErrorJson;
+import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.LogText;
+
+/**
+ * The safety model's plan-then-apply protocol, shared by every function that changes something:
+ * a dry run stores a plan pinned by a digest of exactly what would change; an apply names that
+ * plan and a reason, runs once per idempotency key (racing repeats get the first result), and is
+ * refused with 409, changing nothing, when what it would change now differs from the plan.
+ */
+@ApplicationScoped
+public class PlannedActions {
+
+    private static final Logger LOG = Logger.getLogger(PlannedActions.class);
+
+    @Inject
+    Plans plans;
+
+    @Inject
+    IdempotencyKeys keys;
+
+    @Inject
+    ActionConfig config;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    ActionTimeline timeline;
+
+    @Inject
+    AuditTrail audit;
+
+    /** What a dry run found: the scope it covers, the digest of the change set, and the change set itself. */
+    public record Proposal(String scope, String digest, int rows, JsonNode changes) {
+    }
+
+    /** Refuses a change set above the row bound, before anything is stored or changed. */
+    public void bounded(int rows) {
+        if (rows > config.maxRows()) {
+            throw new FunctionError(409, "over_bound", "this would change " + rows + " rows; the bound is "
+                    + config.maxRows() + " per call (firebreak.actions.max-rows): narrow the scope", null);
+        }
+    }
+
+    /** Stores the plan of a dry run and answers with it. */
+    public Uni<JsonNode> plan(String function, Actor actor, Proposal proposal) {
+        bounded(proposal.rows());
+        return plans.save(function, proposal.scope(), proposal.digest(), proposal.changes(), actor, config.planTtl())
+                .map(plan -> {
+                    var answer = mapper.createObjectNode();
+                    answer.put("dryRun", true);
+                    answer.put("planId", plan.id().toString());
+                    answer.put("expiresAt", plan.expiresAt().toString());
+                    answer.put("rows", proposal.rows());
+                    answer.put("maxRows", config.maxRows());
+                    answer.set("changes", proposal.changes());
+                    return (JsonNode) answer;
+                });
+    }
+
+    /**
+     * Applies a plan: checks the input, the plan and its freshness (current = the dry run done
+     * again now), then runs {@code apply} once per idempotency key.
+     */
+    public Uni<JsonNode> apply(String function, String scope, ActionInput input, Uni<Proposal> current,
+            Function<Plans.Plan, Uni<JsonNode>> apply) {
+        return apply(function, scope, input, plan -> current, apply);
+    }
+
+    /**
+     * As above, where "the dry run done again now" depends on the plan: for changes whose targets
+     * come and go (sessions), what is checked is that the planned targets are all still there as planned.
+     */
+    public Uni<JsonNode> apply(String function, String scope, ActionInput input, Function<Plans.Plan, Uni<Proposal>> current,
+            Function<Plans.Plan, Uni<JsonNode>> apply) {
+        UUID planId = requireApply(input);
+        String key = input.getIdempotencyKey() == null || input.getIdempotencyKey().isBlank() ? "plan:" + planId
+                : input.getIdempotencyKey();
+        String requestHash = sha256(function + "\u001f" + planId + "\u001f" + input.getReason());
+        String incidentId = input.recordsOwnTimeline() ? null : input.getIncidentId();
+        Uni<Void> incidentKnown = incidentId == null ? Uni.createFrom().voidItem() : timeline.requireKnown(incidentId);
+        return incidentKnown.flatMap(known -> plans.find(planId)).flatMap(found -> {
+            Plans.Plan plan = found.orElseThrow(() -> new FunctionError(404, "unknown_plan",
+                    "no plan " + planId + ": run the dry run (without apply) first", "planId"));
+            if (!plan.function().equals(function) || !plan.scope().equals(scope)) {
+                throw new FunctionError(409, "plan_mismatch",
+                        "plan " + planId + " is for " + plan.function() + " " + plan.scope() + ", not this call", "planId");
+            }
+            return once(function, key, requestHash, () -> {
+                if (plan.expiresAt().isBefore(clock.instant())) {
+                    return Uni.createFrom().failure(new FunctionError(409, "expired_plan",
+                            "plan " + planId + " expired at " + plan.expiresAt() + ": run the dry run again", "planId"));
+                }
+                List<String> claim = List.of(planClaim(input));
+                return audit.unclaimed(claim).flatMap(free -> current.apply(plan)).flatMap(now -> {
+                    if (!now.digest().equals(plan.digest())) {
+                        // A racing apply of this very plan may be what changed the world: then say that.
+                        return audit.unclaimed(claim).map(free -> {
+                            throw new FunctionError(409, "stale_plan", "what this would change differs from plan " + planId
+                                    + " (" + now.rows() + " rows now): nothing was changed; run the dry run again", "planId");
+                        });
+                    }
+                    return apply.apply(plan).call(answer -> link(function, input, incidentId, answer));
+                });
+            });
+        });
+    }
+
+    /** Puts an applied action on its incident's timeline with its audit id and rows affected. */
+    private Uni<Void> link(String function, ActionInput input, String incidentId, JsonNode answer) {
+        if (incidentId == null || !answer.hasNonNull("auditId")) {
+            return Uni.createFrom().voidItem();
+        }
+        long auditId = answer.get("auditId").asLong();
+        return audit.find(auditId).map(record -> record.map(AuditTrail.Record::rowsAffected).orElse(0))
+                .flatMap(rows -> timeline.applied(incidentId, input.getActor(), function, auditId, rows, input.getReason(),
+                        input.getPlanId()));
+    }
+
+    /**
+     * What a change did: its result for the answer, the rows it affected, its outcome ("applied",
+     * "partial: ..."), and whether it is resumable (some steps failed: the same plan may run again
+     * to finish them, so it keeps no claim on its plan).
+     */
+    public record Done<T>(T result, int rows, String outcome, boolean resumable) {
+        public Done(T result, int rows, String outcome) {
+            this(result, rows, outcome, false);
+        }
+    }
+
+    /** A change as recorded: the id of its outcome audit record, its result and the rows it affected. */
+    public record Audited<T>(long auditId, T result, int rows) {
+    }
+
+    /**
+     * What an audited change is: who, which function, the action recorded ("apply", "undo",
+     * "sweep"), why, its input and plan, what it undoes, and what it claims (a plan, an undone record).
+     */
+    public record Change(Actor actor, String function, String action, String reason, Object input, JsonNode plan,
+            Long undoOf, List<String> claims) {
+    }
+
+    /** A planned apply: it claims its plan, so the plan applies once. */
+    public <T> Uni<Audited<T>> audited(String function, ActionInput input, Object in, JsonNode plan,
+            Function<Applying, Uni<Done<T>>> change) {
+        return audited(new Change(input.getActor(), function, "apply", input.getReason(), in, plan, null,
+                List.of(planClaim(input))), change);
+    }
+
+    /** An undo's apply: it claims its plan and the record it undoes, so two undo plans of one change never both run. */
+    public <T> Uni<Audited<T>> auditedUndo(ActionInput input, Object in, JsonNode plan, long undoOf,
+            Function<Applying, Uni<Done<T>>> change) {
+        return audited(new Change(input.getActor(), "undo", "undo", input.getReason(), in, plan, undoOf,
+                List.of(planClaim(input), "undo:" + undoOf)), change);
+    }
+
+    /**
+     * The one way anything changes: a "started" record (with the change's claims) commits first;
+     * the change gets the {@link Applying} capability every target and provider write needs and
+     * reports each key that committed; then the outcome record says what happened. A change that
+     * fails in any way, at any point, is recorded with exactly what it committed (and what is in
+     * doubt) and answered 503 apply_failed naming that record; one that changed nothing gives its
+     * claims back, so it can simply be tried again.
+     */
+    public <T> Uni<Audited<T>> audited(Change c, Function<Applying, Uni<Done<T>>> change) {
+        AuditTrail.Entry started = new AuditTrail.Entry(c.actor(), c.function(), c.action() + "-started", c.reason(),
+                c.input(), c.plan(), 0, List.of(), "started", c.undoOf());
+        return audit.start(started, c.claims()).flatMap(startedId -> {
+            Applying applying = new Applying(startedId);
+            return Uni.createFrom().deferred(() -> change.apply(applying))
+                    .onItemOrFailure().transformToUni((done, failure) -> failure == null ? succeeded(c, applying, done)
+                            : failed(c, applying, failure));
+        });
+    }
+
+    private <T> Uni<Audited<T>> succeeded(Change c, Applying applying, Done<T> done) {
+        AuditTrail.Entry outcome = new AuditTrail.Entry(c.actor(), c.function(), c.action(), c.reason(), c.input(), c.plan(),
+                done.rows(), applying.externalIds(), done.outcome(), c.undoOf(), applying.result());
+        return audit.finish(outcome, applying.startedAuditId(), done.resumable() ? planClaims(c) : List.of())
+                .map(auditId -> new Audited<>(auditId, done.result(), done.rows()))
+                .onFailure().transform(e -> unrecorded(c, applying, done.outcome(), e));
+    }
+
+    private <T> Uni<Audited<T>> failed(Change c, Applying applying, Throwable failure) {
+        String why = LogText.firstLine(failure.getMessage() == null ? failure.getClass().getSimpleName()
+                : failure.getMessage());
+        boolean changed = applying.changedAnything();
+        // A change that changed nothing gives its claims back; one that did keeps its plan (stale now)
+        // but never the undone record's, so what is left can still be undone.
+        List<String> release = c.claims().stream().filter(claim -> !changed || claim.startsWith("undo:")).toList();
+        AuditTrail.Entry outcome = new AuditTrail.Entry(c.actor(), c.function(), c.action(), c.reason(), c.input(), c.plan(),
+                applying.committedCount(), applying.externalIds(), "failed: " + why, c.undoOf(), applying.result());
+        return audit.finish(outcome, applying.startedAuditId(), release)
+                .onFailure().transform(e -> unrecorded(c, applying, "failed: " + why, e))
+                .map(auditId -> {
+                    if (changed) {
+                        throw new FunctionError(503, "apply_failed", "the " + c.action() + " stopped part-way (" + why + "): "
+                                + applying.committedCount() + " committed, " + applying.inDoubtCount()
+                                + " in doubt, as audit record " + auditId + " lists; undo restores them, the dry run shows what is left",
+                                null, Map.of("auditId", auditId, "committed", applying.committedCount(),
+                                        "inDoubt", applying.inDoubtCount()), true);
+                    }
+                    if (failure instanceof FunctionError f) {
+                        throw f;
+                    }
+                    throw new FunctionError(503, "apply_failed", "the " + c.action() + " failed before changing anything ("
+                            + why + "), as audit record " + auditId + " says; it can be tried again", null,
+                            Map.of("auditId", auditId, "committed", 0, "inDoubt", 0), false);
+                });
+    }
+
+    /** The change's outcome could not be recorded (the ops database failed too): the log is the last record. */
+    private FunctionError unrecorded(Change c, Applying applying, String outcome, Throwable e) {
+        LOG.errorf("%s %s (%s): the outcome could not be recorded (%s); apply-started audit record %d stands; "
+                + "what it changed: %s", c.function(), c.action(), outcome, LogText.firstLine(e.getMessage()),
+                applying.startedAuditId(), applying.result());
+        return new FunctionError(503, "apply_unrecorded", "the " + c.action() + " ended (" + outcome
+                + ") but its outcome could not be recorded: apply-started audit record " + applying.startedAuditId()
+                + " stands, and the service log lists what changed", null,
+                Map.of("startedAuditId", applying.startedAuditId(), "committed", applying.committedCount(),
+                        "inDoubt", applying.inDoubtCount()), applying.changedAnything());
+    }
+
+    private static List<String> planClaims(Change c) {
+        return c.claims().stream().filter(claim -> claim.startsWith("plan:")).toList();
+    }
+
+    private static String planClaim(ActionInput input) {
+        return "plan:" + input.getPlanId();
+    }
+
+    /** Validates the apply fields of an action input; returns the plan id. */
+    public static UUID requireApply(ActionInput input) {
+        if (input.getPlanId() == null || input.getPlanId().isBlank()) {
+            throw FunctionError.badInput("missing_field", "planId", "apply needs the planId of a dry run");
+        }
+        UUID planId;
+        try {
+            planId = UUID.fromString(input.getPlanId());
+        } catch (IllegalArgumentException e) {
+            throw FunctionError.badInput("invalid_value", "planId", "planId is not a plan id");
+        }
+        if (input.getReason() == null || input.getReason().isBlank()) {
+            throw FunctionError.badInput("missing_field", "reason", "apply needs a reason, kept in the audit record");
+        }
+        if (input.getReason().length() > 1000) {
+            throw FunctionError.badInput("invalid_value", "reason", "reason is at most 1000 characters");
+        }
+        return planId;
+    }
+
+    /**
+     * Runs work at most once per key: the first caller does it and stores the answer (or the
+     * refusal); racing and later callers with the same key wait for and return that answer.
+     */
+    public Uni<JsonNode> once(String function, String key, String requestHash, java.util.function.Supplier<Uni<JsonNode>> work) {
+        long deadline = System.nanoTime() + config.idempotencyWait().toNanos();
+        return keys.claim(function, key, requestHash, config.idempotencyWait()).flatMap(claim -> {
+            if (claim instanceof IdempotencyKeys.Claimed) {
+                // An answer marked resumable (some steps failed) is not kept: the same key resumes.
+                return Uni.createFrom().<JsonNode>deferred(() -> work.get())
+                        .call(answer -> answer.path("resumable").asBoolean(false) ? keys.release(function, key)
+                                : keys.complete(function, key, 200, answer))
+                        .onFailure().call(e -> settle(function, key, e));
+            }
+            if (claim instanceof IdempotencyKeys.Done done) {
+                return replay(done);
+            }
+            if (claim instanceof IdempotencyKeys.Mismatch) {
+                throw new FunctionError(422, "idempotency_key_reused",
+                        "idempotency key " + key + " was used for a different request", "idempotencyKey");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new FunctionError(409, "in_progress", "another call with idempotency key " + key
+                        + " is still running", "idempotencyKey");
+            }
+            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(100))
+                    .flatMap(v -> once(function, key, requestHash, work));
+        });
+    }
+
+    /**
+     * A failed call never leaves its key running: a refusal, or a failure after something changed,
+     * is kept and replayed; anything else gives the key back, so a retry runs at once.
+     */
+    private Uni<Void> settle(String function, String key, Throwable e) {
+        Uni<Void> done = e instanceof FunctionError f && f.replayable() ? keys.complete(function, key, f.status(), error(f))
+                : keys.release(function, key);
+        return done.onFailure().invoke(failed -> LOG.warnf("idempotency key %s of %s could not be settled (%s); "
+                + "it frees itself when its lease ends", LogText.loggable(key), function, failed.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<JsonNode> replay(IdempotencyKeys.Done done) {
+        if (done.status() == 200) {
+            return Uni.createFrom().item(done.response());
+        }
+        JsonNode e = done.response().path("error");
+        Map<String, Object> details = e.has("details") ? mapper.convertValue(e.get("details"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
+                }) : Map.of();
+        return Uni.createFrom().failure(new FunctionError(done.status(), e.path("code").asText(),
+                e.path("message").asText(), e.path("field").isNull() ? null : e.path("field").asText(null), details, true));
+    }
+
+    private JsonNode error(FunctionError f) {
+        try {
+            return mapper.readTree(ErrorJson.of(f));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.firebreak.safety;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import io.firebreak.db.OpsJson;
+import io.firebreak.platform.Actor;
+
+/** Dry-run plans in the ops database: what an apply may change, pinned by a digest, for a limited time. */
+@ApplicationScoped
+public class Plans {
+
+    static final String INSERT = """
+            INSERT INTO plans (id, function, scope, digest, content, token_id, created_at, expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
+
+    static final String FIND = """
+            SELECT id, function, scope, digest, content::text AS content, expires_at FROM plans WHERE id = $1""";
+
+    /** A stored plan. */
+    public record Plan(UUID id, String function, String scope, String digest, JsonNode content, Instant expiresAt) {
+    }
+
+    @Inject
+    io.firebreak.db.OpsDb ops;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    OpsJson json;
+
+    @Inject
+    Clock clock;
+
+    public Uni<Plan> save(String function, String scope, String digest, Object content, Actor actor, Duration ttl) {
+        UUID id = UUID.randomUUID();
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        JsonNode tree = mapper.valueToTree(content);
+        return ops.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(id, function, scope, digest,
+                json.jsonb(tree), actor.tokenId(), now, now.plus(ttl))))
+                .map(ignored -> new Plan(id, function, scope, digest, tree, now.plus(ttl).toInstant()));
+    }
+
+    public Uni<Optional<Plan>> find(UUID id) {
+        return ops.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> {
+            var it = rows.iterator();
+            if (!it.hasNext()) {
+                return Optional.empty();
+            }
+            Row r = it.next();
+            return Optional.of(new Plan(r.getUUID("id"), r.getString("function"), r.getString("scope"),
+                    r.getString("digest"), json.tree(r.getString("content")), r.getOffsetDateTime("expires_at").toInstant()));
+        });
+    }
+}

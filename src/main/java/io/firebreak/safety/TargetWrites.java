@@ -1,0 +1,48 @@
+package io.firebreak.safety;
+
+import java.util.List;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+import io.firebreak.db.DatabaseUnavailable;
+import io.firebreak.db.TargetDb;
+
+/**
+ * Short transactions on the target database with the safety model's bounds: every write under
+ * statement_timeout and lock_timeout, inside an audited apply (it takes the {@link Applying} only
+ * {@code PlannedActions.audited} hands out) and reporting the keys it committed, or those in doubt
+ * when the connection was lost during COMMIT. Reads are TargetDb's.
+ */
+@ApplicationScoped
+public class TargetWrites {
+
+    static final String WRITE_LIMITS = "SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d";
+
+    @Inject
+    TargetDb target;
+
+    @Inject
+    ActionConfig config;
+
+    /**
+     * One write transaction. {@code work} answers the keys (of {@code kind}) it changed, from the
+     * statement's RETURNING; they are recorded as committed once COMMIT succeeds. If the outcome of
+     * COMMIT is unknown, every key in {@code attempted} is recorded as in doubt.
+     */
+    public Uni<List<String>> write(Applying apply, String kind, List<String> attempted,
+            Function<SqlConnection, Uni<List<String>>> work) {
+        String limits = WRITE_LIMITS.formatted(config.statementTimeout().toMillis(), config.lockTimeout().toMillis());
+        return target.withTransaction(tx -> tx.query(limits).execute().flatMap(ignored -> work.apply(tx)))
+                .invoke(changed -> apply.committed(kind, changed))
+                .onFailure(DatabaseUnavailable.class).invoke(e -> {
+                    if (((DatabaseUnavailable) e).inDoubt()) {
+                        apply.inDoubt(kind, attempted);
+                    }
+                });
+    }
+}
