@@ -21,7 +21,7 @@ cleanup() {
 target_fixture() { # database
   local db=$1
   psql -q -d "$PG/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
-  psql -q -v ON_ERROR_STOP=1 -d "$PG/$db" -f src/main/resources/db/target-contract/V1__contract.sql
+  psql -q -v ON_ERROR_STOP=1 -d "$PG/$db" -f src/test/resources/db/target-contract/V1__contract.sql
   psql -q -v ON_ERROR_STOP=1 -d "$PG/$db" <<'SQL'
 INSERT INTO tenants (name) SELECT 'Tenant ' || g FROM generate_series(1, 200) g;
 INSERT INTO audit_logs (tenant_id, action_type, entity_type, created_at)

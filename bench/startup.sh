@@ -21,7 +21,7 @@ echo "preparing databases..."
 for db in firebreak_bench_ops firebreak_bench_target; do
   psql -q -d "$PG/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
 done
-psql -q -v ON_ERROR_STOP=1 -d "$PG/firebreak_bench_target" -f src/main/resources/db/target-contract/V1__contract.sql
+psql -q -v ON_ERROR_STOP=1 -d "$PG/firebreak_bench_target" -f src/test/resources/db/target-contract/V1__contract.sql
 psql -q -d "$PG/firebreak_bench_target" -c "INSERT INTO tenants (name) SELECT 'T' || g FROM generate_series(1, 200) g;
   INSERT INTO audit_logs (tenant_id, action_type, created_at)
   SELECT (SELECT id FROM tenants LIMIT 1), 'login', now() - make_interval(secs => g) FROM generate_series(1, 86400, 10) g;"

@@ -75,7 +75,7 @@ erp() {
 target_fixture_small() { # database
   local db=$1
   psql -q -d "$PG/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
-  psql -q -v ON_ERROR_STOP=1 -d "$PG/$db" -f src/main/resources/db/target-contract/V1__contract.sql
+  psql -q -v ON_ERROR_STOP=1 -d "$PG/$db" -f src/test/resources/db/target-contract/V1__contract.sql
   psql -q -v ON_ERROR_STOP=1 -d "$PG/$db" <<SQL
 INSERT INTO tenants (name) VALUES ('Storm Ltd');
 INSERT INTO erp_integrations (tenant_id, name, erp_system) SELECT id, 'Xero (storm)', 'xero' FROM tenants;
@@ -94,7 +94,7 @@ payments() {
   local db=firebreak_bench_pay ops=firebreak_bench_pay_ops url fake_port=8796 t total_ms left
   echo "fixture: $PAYMENTS pending Paystack payments..."
   psql -q -d "$PG/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
-  psql -q -v ON_ERROR_STOP=1 -d "$PG/$db" -f src/main/resources/db/target-contract/V1__contract.sql
+  psql -q -v ON_ERROR_STOP=1 -d "$PG/$db" -f src/test/resources/db/target-contract/V1__contract.sql
   psql -q -d "$PG/$db" -c "INSERT INTO tenants (name) VALUES ('Shop');
     INSERT INTO payment_transactions (tenant_id, transaction_reference, provider, amount, currency, status, created_at)
     SELECT (SELECT id FROM tenants), 'ref-' || g, 'paystack', 500000, 'NGN', 'pending', now() - interval '2 hours'

@@ -20,7 +20,7 @@ echo "creating $TARGET_DB (reference schema + four weeks of traffic + an inciden
 for db in "$TARGET_DB" "$OPS_DB"; do
   psql -q -d "$PG/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
 done
-psql -q -v ON_ERROR_STOP=1 -d "$PG/$TARGET_DB" -f src/main/resources/db/target-contract/V1__contract.sql
+psql -q -v ON_ERROR_STOP=1 -d "$PG/$TARGET_DB" -f src/test/resources/db/target-contract/V1__contract.sql
 psql -q -v ON_ERROR_STOP=1 -d "$PG/$TARGET_DB" -f infra/local/drill-data.sql >/dev/null
 echo "  $(psql -tA -d "$PG/$TARGET_DB" -c 'SELECT count(*) FROM audit_logs') audit_logs rows, $(psql -tA -d "$PG/$TARGET_DB" -c 'SELECT count(*) FROM tenants') tenants"
 
@@ -59,7 +59,7 @@ Starting firebreak on $BASE (Ctrl-C to stop)...
 TRY
 
 # Two roles on the ops database, as in production: the owner migrates, a role that owns nothing
-# runs (it can append to the audit trail but never change it; README "The ops database").
+# runs (it can append to the audit trail but never change it; docs/databases.md, "The ops database").
 psql -q -d "$PG/postgres" -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'firebreak_drill_app') THEN CREATE ROLE firebreak_drill_app LOGIN; END IF; END \$\$"
 export OPS_DATABASE_URL="${PG/postgres@/firebreak_drill_app@}/$OPS_DB"
 export OPS_MIGRATION_DATABASE_URL="${PG/postgres@/postgres:drill@}/$OPS_DB"

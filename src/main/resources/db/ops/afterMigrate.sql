@@ -2,7 +2,7 @@
 -- OPS_DATABASE_URL) may do. It reads and appends to the audit trail and the evidence but can never
 -- change, delete or truncate them, and owns nothing, so it cannot disable their triggers either.
 -- Re-run on every deploy, so tables added later are granted too. Nothing to do when firebreak runs
--- as the owner (a single-URL setup, which verify-audit's note and the README warn about).
+-- as the owner (a single-URL setup, which verify-audit's note and docs/databases.md warn about).
 DO $grants$
 DECLARE
     runtime text := '${runtimeRole}';

@@ -65,19 +65,23 @@ class FunctionsManifestTest {
     @Test
     void theReadmeTableListsEveryFunctionWithItsRoleAndTriggers() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
-        Pattern row = Pattern.compile("^\\| `([a-z-]+)` \\| (\\w+) \\| ([^|]+) \\| ([^|]+) \\| ([^|]+) \\|", Pattern.MULTILINE);
+        // Each id links to its docs page's heading: | [`id`](docs/<page>.md#id) | role | triggers | changes | description |
+        // (DocsTest checks the page has that heading, and that it is the only page that has it).
+        Pattern row = Pattern.compile("^\\| \\[`([a-z-]+)`\\]\\(docs/[a-z-]+\\.md#([a-z-]+)\\) \\| (\\w+) \\| ([^|]+) \\| ([^|]+) \\| ([^|]+) \\|",
+                Pattern.MULTILINE);
         Matcher m = row.matcher(readme);
         Set<String> listed = new TreeSet<>();
         while (m.find()) {
             FunctionManifest.Function f = manifest().find(m.group(1)).orElseThrow(
                     () -> new AssertionError("README lists " + m.group(1) + ", which functions.yaml does not have"));
             listed.add(f.id());
-            assertEquals(f.role().id(), m.group(2), f.id() + " role");
+            assertEquals(f.id(), m.group(2), f.id() + " links to its own heading");
+            assertEquals(f.role().id(), m.group(3), f.id() + " role");
             String triggers = "HTTP " + String.join("/", f.httpMethods())
                     + f.schedule().map(s -> ", schedule `" + s.cron() + "`").orElse("");
-            assertEquals(triggers, m.group(3).trim(), f.id() + " triggers");
-            assertEquals(f.changes().isEmpty() ? "—" : String.join(", ", f.changes()), m.group(4).trim(), f.id() + " changes");
-            assertEquals(f.description(), m.group(5).trim(), f.id() + " description");
+            assertEquals(triggers, m.group(4).trim(), f.id() + " triggers");
+            assertEquals(f.changes().isEmpty() ? "—" : String.join(", ", f.changes()), m.group(5).trim(), f.id() + " changes");
+            assertEquals(f.description(), m.group(6).trim(), f.id() + " description");
         }
         assertEquals(new TreeSet<>(manifest().all().keySet()), listed, "README function table");
     }

@@ -1,7 +1,7 @@
--- The target contract and nothing more: exactly the tables and columns README "The target
--- contract" lists, with the recommended indexes and nothing else. Most tests run against this, so
--- firebreak is held to what it promises to need; the packaged-jar tests run against the fuller
--- fixture (src/main/resources/db/target-contract/V1__contract.sql), as an application with more
+-- The target contract and nothing more: exactly the tables and columns docs/databases.md "The
+-- target contract" lists, with the recommended indexes and nothing else. Most tests run against this,
+-- so firebreak is held to what it promises to need; the packaged-jar tests run against the fuller
+-- fixture (src/test/resources/db/target-contract/V1__contract.sql), as an application with more
 -- columns looks. Primary keys keep their defaults so tests can insert rows.
 
 CREATE TABLE public.tenants (
