@@ -167,4 +167,33 @@ class ArchitectureTest {
                 .filter(NAMED_EXCEPTIONS::contains).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(NAMED_EXCEPTIONS, used);
     }
+
+    /** Changes to the target whose undo is not a function's own, each for a reason the docs give. */
+    static final Map<String, String> UNDONE_ELSEWHERE = Map.of(
+            "undo", "undoes others' applies",
+            "payment-webhook", "a settlement the provider confirmed: undo answers 409 not_undoable",
+            "contain-breach", "rotated keys and ended sessions are not restored: undo answers 409 not_undoable");
+
+    @Test
+    void everyFunctionThatChangesTheTargetSaysWhetherItCanBeUndone() throws IOException {
+        try (InputStream in = Files.newInputStream(Path.of("functions.yaml"))) {
+            for (FunctionManifest.Function f : FunctionManifest.parse(in).all().values()) {
+                if (!f.changes().contains("target") || UNDONE_ELSEWHERE.containsKey(f.id())) {
+                    continue;
+                }
+                String pkg;
+                try (Stream<Path> files = Files.list(MAIN.resolve("functions").resolve(f.id().replace("-", "")))) {
+                    pkg = files.map(p -> {
+                        try {
+                            return Files.readString(p);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }).collect(Collectors.joining("\n"));
+                }
+                assertTrue(pkg.matches("(?s).*implements\\s+(Undoable|Undoable\\.Irreversible)\\b.*"),
+                        f.id() + " changes the target: implement Undoable, or Undoable.Irreversible saying why not");
+            }
+        }
+    }
 }

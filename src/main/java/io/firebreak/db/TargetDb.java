@@ -17,8 +17,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * The application's database as the functions use it, with its timeouts: every use bounded by
- * FIREBREAK_TARGET_DEADLINE, every read READ ONLY under FIREBREAK_TARGET_STATEMENT_TIMEOUT (the one
- * read path); writes go through the safety model's TargetWrites.
+ * FIREBREAK_TARGET_DEADLINE, every read READ ONLY under FIREBREAK_WRITE_STATEMENT_TIMEOUT, the bound
+ * of every statement a function runs on the target (the probe has its own, shorter one: ProbeDb);
+ * writes go through the safety model's TargetWrites.
  */
 @Singleton
 public class TargetDb extends GuardedPool {
@@ -28,14 +29,12 @@ public class TargetDb extends GuardedPool {
     @Inject
     public TargetDb(@ReactiveDataSource("target") Pool pool,
             @ConfigProperty(name = "firebreak.target.deadline", defaultValue = "5s") Duration deadline,
-            @ConfigProperty(name = "firebreak.target.statement-timeout", defaultValue = "1500ms") Duration readTimeout) {
+            @ConfigProperty(name = "firebreak.actions.statement-timeout", defaultValue = "5s") Duration readTimeout) {
         super(pool, "target", "target", deadline);
-        this.readTimeout = readTimeout;
-    }
-
-    /** statement_timeout of every read on the target. */
-    public Duration readTimeout() {
-        return readTimeout;
+        // Inside the deadline, so a slow read is cancelled by the server (57014, the pool intact)
+        // rather than cut at the socket when the deadline fires first.
+        Duration inside = deadline.minusMillis(500);
+        this.readTimeout = readTimeout.compareTo(inside) > 0 && !inside.isNegative() ? inside : readTimeout;
     }
 
     /** A read with parameters (the caller's values never enter the SQL text). */

@@ -22,6 +22,7 @@ import io.firebreak.platform.ActorInput;
 import io.firebreak.platform.FunctionError;
 import io.firebreak.platform.Role;
 import io.firebreak.safety.AuditTrail;
+import io.firebreak.safety.IdempotentCalls;
 import io.firebreak.safety.PlannedActions;
 
 /**
@@ -47,7 +48,7 @@ public class IncidentActions {
     IncidentMessages messages;
 
     @Inject
-    PlannedActions actions;
+    IdempotentCalls calls;
 
     @Inject
     TenantNotices notices;
@@ -147,7 +148,7 @@ public class IncidentActions {
         }
         JsonNode body = mapper.valueToTree(input);
         ((ObjectNode) body).remove("actor");
-        return actions.once(function, key, PlannedActions.sha256(function + "\u001f" + body), work);
+        return calls.once(function, key, PlannedActions.sha256(function + "\u001f" + body), work);
     }
 
     private Incident check(java.util.Optional<Incident> found, IncidentInput input, boolean allowResolved) {

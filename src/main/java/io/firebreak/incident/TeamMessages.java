@@ -57,8 +57,6 @@ public class TeamMessages {
     @Inject
     Outbox outbox;
 
-    private volatile Outbox.Table<Queued> table;
-
     /** Queues inside the caller's transaction; answers the ids of messages not queued before. */
     public Uni<List<Long>> queue(SqlConnection tx, String incidentId, List<Message> messages) {
         OffsetDateTime now = OffsetDateTime.now(clock);
@@ -75,13 +73,12 @@ public class TeamMessages {
 
     /** Delivery: claim, sent, retry and dead, shared with the notifications outbox. */
     public Outbox.Table<Queued> delivery() {
-        Outbox.Table<Queued> t = table;
-        if (t == null) {
-            t = outbox.table("team_messages", CLAIM, r -> new Queued(r.getLong("id"), r.getString("incident_id"),
-                    r.getString("kind"), r.getString("channel"), r.getString("recipient"), r.getString("subject"),
-                    r.getString("body"), r.getInteger("attempts"), r.getString("incident_channel")));
-            table = t;
-        }
-        return t;
+        return outbox.table("team_messages", CLAIM, TeamMessages::queued);
+    }
+
+    private static Queued queued(io.vertx.mutiny.sqlclient.Row r) {
+        return new Queued(r.getLong("id"), r.getString("incident_id"), r.getString("kind"), r.getString("channel"),
+                r.getString("recipient"), r.getString("subject"), r.getString("body"), r.getInteger("attempts"),
+                r.getString("incident_channel"));
     }
 }

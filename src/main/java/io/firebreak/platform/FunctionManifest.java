@@ -108,13 +108,19 @@ public final class FunctionManifest {
     }
 
     /**
-     * The entries of a top-level section the platform does not read itself ({@code checks},
-     * {@code requeues}): the function that owns the section parses and validates them.
+     * A top-level section the platform does not read itself ({@code checks}, {@code requeues}),
+     * parsed by the function that owns it: entries by name, in order, a duplicate name refused.
      */
-    public List<JsonNode> section(String name) {
-        List<JsonNode> entries = new ArrayList<>();
-        root.path(name).forEach(entries::add);
-        return entries;
+    public <T> Map<String, T> section(String name, String entry, java.util.function.Function<JsonNode, T> parse,
+            java.util.function.Function<T, String> key) {
+        Map<String, T> entries = new LinkedHashMap<>();
+        for (JsonNode node : root.path(name)) {
+            T parsed = parse.apply(node);
+            if (entries.put(key.apply(parsed), parsed) != null) {
+                throw new IllegalStateException(RESOURCE + ": duplicate " + entry + " " + key.apply(parsed));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(entries);
     }
 
     public Optional<Function> find(String id) {

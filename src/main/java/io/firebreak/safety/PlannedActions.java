@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +18,10 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 import io.firebreak.platform.Actor;
-import io.firebreak.platform.ErrorJson;
 import io.firebreak.platform.FunctionError;
 import io.firebreak.platform.LogText;
 
@@ -41,7 +40,7 @@ public class PlannedActions {
     Plans plans;
 
     @Inject
-    IdempotencyKeys keys;
+    IdempotentCalls calls;
 
     @Inject
     ActionConfig config;
@@ -62,6 +61,11 @@ public class PlannedActions {
     public record Proposal(String scope, String digest, int rows, JsonNode changes) {
     }
 
+    /** A dry run's answer: the stored plan to apply, and exactly what it would change. */
+    @RegisterForReflection
+    public record DryRun(boolean dryRun, String planId, String expiresAt, int rows, int maxRows, JsonNode changes) {
+    }
+
     /** Refuses a change set above the row bound, before anything is stored or changed. */
     public void bounded(int rows) {
         if (rows > config.maxRows()) {
@@ -74,16 +78,8 @@ public class PlannedActions {
     public Uni<JsonNode> plan(String function, Actor actor, Proposal proposal) {
         bounded(proposal.rows());
         return plans.save(function, proposal.scope(), proposal.digest(), proposal.changes(), actor, config.planTtl())
-                .map(plan -> {
-                    var answer = mapper.createObjectNode();
-                    answer.put("dryRun", true);
-                    answer.put("planId", plan.id().toString());
-                    answer.put("expiresAt", plan.expiresAt().toString());
-                    answer.put("rows", proposal.rows());
-                    answer.put("maxRows", config.maxRows());
-                    answer.set("changes", proposal.changes());
-                    return (JsonNode) answer;
-                });
+                .map(plan -> (JsonNode) mapper.valueToTree(new DryRun(true, plan.id().toString(),
+                        plan.expiresAt().toString(), proposal.rows(), config.maxRows(), proposal.changes())));
     }
 
     /**
@@ -114,7 +110,7 @@ public class PlannedActions {
                 throw new FunctionError(409, "plan_mismatch",
                         "plan " + planId + " is for " + plan.function() + " " + plan.scope() + ", not this call", "planId");
             }
-            return once(function, key, requestHash, () -> {
+            return calls.once(function, key, requestHash, () -> {
                 if (plan.expiresAt().isBefore(clock.instant())) {
                     return Uni.createFrom().failure(new FunctionError(409, "expired_plan",
                             "plan " + planId + " expired at " + plan.expiresAt() + ": run the dry run again", "planId"));
@@ -275,68 +271,6 @@ public class PlannedActions {
             throw FunctionError.badInput("invalid_value", "reason", "reason is at most 1000 characters");
         }
         return planId;
-    }
-
-    /**
-     * Runs work at most once per key: the first caller does it and stores the answer (or the
-     * refusal); racing and later callers with the same key wait for and return that answer.
-     */
-    public Uni<JsonNode> once(String function, String key, String requestHash, java.util.function.Supplier<Uni<JsonNode>> work) {
-        long deadline = System.nanoTime() + config.idempotencyWait().toNanos();
-        return keys.claim(function, key, requestHash, config.idempotencyWait()).flatMap(claim -> {
-            if (claim instanceof IdempotencyKeys.Claimed) {
-                // An answer marked resumable (some steps failed) is not kept: the same key resumes.
-                return Uni.createFrom().<JsonNode>deferred(() -> work.get())
-                        .call(answer -> answer.path("resumable").asBoolean(false) ? keys.release(function, key)
-                                : keys.complete(function, key, 200, answer))
-                        .onFailure().call(e -> settle(function, key, e));
-            }
-            if (claim instanceof IdempotencyKeys.Done done) {
-                return replay(done);
-            }
-            if (claim instanceof IdempotencyKeys.Mismatch) {
-                throw new FunctionError(422, "idempotency_key_reused",
-                        "idempotency key " + key + " was used for a different request", "idempotencyKey");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new FunctionError(409, "in_progress", "another call with idempotency key " + key
-                        + " is still running", "idempotencyKey");
-            }
-            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(100))
-                    .flatMap(v -> once(function, key, requestHash, work));
-        });
-    }
-
-    /**
-     * A failed call never leaves its key running: a refusal, or a failure after something changed,
-     * is kept and replayed; anything else gives the key back, so a retry runs at once.
-     */
-    private Uni<Void> settle(String function, String key, Throwable e) {
-        Uni<Void> done = e instanceof FunctionError f && f.replayable() ? keys.complete(function, key, f.status(), error(f))
-                : keys.release(function, key);
-        return done.onFailure().invoke(failed -> LOG.warnf("idempotency key %s of %s could not be settled (%s); "
-                + "it frees itself when its lease ends", LogText.loggable(key), function, failed.getMessage()))
-                .onFailure().recoverWithNull();
-    }
-
-    private Uni<JsonNode> replay(IdempotencyKeys.Done done) {
-        if (done.status() == 200) {
-            return Uni.createFrom().item(done.response());
-        }
-        JsonNode e = done.response().path("error");
-        Map<String, Object> details = e.has("details") ? mapper.convertValue(e.get("details"),
-                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
-                }) : Map.of();
-        return Uni.createFrom().failure(new FunctionError(done.status(), e.path("code").asText(),
-                e.path("message").asText(), e.path("field").isNull() ? null : e.path("field").asText(null), details, true));
-    }
-
-    private JsonNode error(FunctionError f) {
-        try {
-            return mapper.readTree(ErrorJson.of(f));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     public static String sha256(String text) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 import io.firebreak.platform.FunctionError;
@@ -26,6 +27,17 @@ import io.firebreak.safety.Undoable;
  */
 @ApplicationScoped
 public class ClearRetryQueueFlow implements Undoable {
+
+    /** The applied answer: the integration deactivated and its retry queue dismissed. */
+    @RegisterForReflection
+    public record Cleared(boolean applied, String planId, long auditId, int integrationsDeactivated, int rowsDismissed) {
+    }
+
+    /** The applied answer of its undo. */
+    @RegisterForReflection
+    public record Restored(boolean applied, long undoOf, long auditId, int integrationsReactivated, int rowsRestored) {
+    }
+
 
     public static final String FUNCTION = "clear-retry-queue";
 
@@ -67,16 +79,8 @@ public class ClearRetryQueueFlow implements Undoable {
                     .flatMap(integrations -> queue.move(apply, ids, "retrying", "dismissed")
                             .map(rows -> new PlannedActions.Done<>(new int[] { integrations, rows }, integrations + rows,
                                     "applied"))))
-                    .map(done -> {
-                        int[] counts = done.result();
-                        ObjectNode answer = mapper.createObjectNode();
-                        answer.put("applied", true);
-                        answer.put("planId", plan.id().toString());
-                        answer.put("auditId", done.auditId());
-                        answer.put("integrationsDeactivated", counts[0]);
-                        answer.put("rowsDismissed", counts[1]);
-                        return (JsonNode) answer;
-                    });
+                    .map(done -> (JsonNode) mapper.valueToTree(new Cleared(true, plan.id().toString(), done.auditId(),
+                            done.result()[0], done.result()[1])));
         });
     }
 
@@ -104,15 +108,8 @@ public class ClearRetryQueueFlow implements Undoable {
                     .flatMap(integrations -> queue.move(apply, ids, "dismissed", "retrying")
                             .map(rows -> new PlannedActions.Done<>(new int[] { integrations, rows }, integrations + rows,
                                     "applied"))))
-                    .map(done -> {
-                        ObjectNode answer = mapper.createObjectNode();
-                        answer.put("applied", true);
-                        answer.put("undoOf", applied.id());
-                        answer.put("auditId", done.auditId());
-                        answer.put("integrationsReactivated", done.result()[0]);
-                        answer.put("rowsRestored", done.result()[1]);
-                        return (JsonNode) answer;
-                    });
+                    .map(done -> (JsonNode) mapper.valueToTree(new Restored(true, applied.id(), done.auditId(),
+                            done.result()[0], done.result()[1])));
         });
     }
 

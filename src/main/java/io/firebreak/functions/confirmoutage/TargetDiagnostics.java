@@ -15,6 +15,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 
+import io.firebreak.db.ProbeDb;
+
 /**
  * Seed 000's Step 1 queries against the application (target) database. Every query runs read-only
  * with a statement timeout, sent as one simple-protocol message so it costs one round trip and
@@ -51,12 +53,9 @@ public class TargetDiagnostics {
             FROM pg_stat_activity
             WHERE backend_type = 'client backend'""";
 
-    @Inject
-    io.firebreak.db.TargetDb target;
-
     /** confirm-outage's checks run on the probe pool, so other functions' work never queues in front of them. */
     @Inject
-    io.firebreak.db.ProbeDb probe;
+    ProbeDb probe;
 
     @ConfigProperty(name = "firebreak.target.statement-timeout", defaultValue = "1500ms")
     Duration statementTimeout;
@@ -73,11 +72,11 @@ public class TargetDiagnostics {
     }
 
     public Uni<Long> tenantCount() {
-        return readOnly(probe, TENANT_COUNT).map(rows -> rows.iterator().next().getLong("tenants"));
+        return read(TENANT_COUNT).map(rows -> rows.iterator().next().getLong("tenants"));
     }
 
     public Uni<List<AuditCount>> auditWindow(int windowMinutes) {
-        return readOnly(probe, AUDIT_WINDOW.formatted(windowMinutes)).map(rows -> {
+        return read(AUDIT_WINDOW.formatted(windowMinutes)).map(rows -> {
             List<AuditCount> counts = new ArrayList<>();
             for (Row row : rows) {
                 counts.add(new AuditCount(row.getString("action_type"), row.getLong("events"), row.getLong("tenants")));
@@ -88,7 +87,7 @@ public class TargetDiagnostics {
 
     /** Events per action type over the 24 h before the window. */
     public Uni<Map<String, Long>> auditBaseline(int windowMinutes) {
-        return readOnly(probe, AUDIT_BASELINE.formatted(windowMinutes, windowMinutes)).map(rows -> {
+        return read(AUDIT_BASELINE.formatted(windowMinutes, windowMinutes)).map(rows -> {
             Map<String, Long> totals = new HashMap<>();
             for (Row row : rows) {
                 totals.put(row.getString("action_type"), row.getLong("events"));
@@ -98,19 +97,15 @@ public class TargetDiagnostics {
     }
 
     public Uni<ConnectionUsage> connectionUsage() {
-        return readOnly(probe, CONNECTIONS).map(rows -> {
+        return read(CONNECTIONS).map(rows -> {
             Row row = rows.iterator().next();
             return new ConnectionUsage(row.getLong("total"), row.getLong("active"), row.getLong("idle_in_transaction"),
                     row.getInteger("max_connections"), row.getInteger("reserved"));
         });
     }
 
-    /** On the target's pool: the queries that are not on the probe's critical path. */
-    public Uni<RowSet<Row>> readOnly(String query) {
-        return target.readOnly(statementTimeout, query);
-    }
-
-    private Uni<RowSet<Row>> readOnly(io.firebreak.db.GuardedPool pool, String query) {
-        return pool.readOnly(statementTimeout, query);
+    /** Read-only under the target's statement timeout, one round trip on the probe pool. */
+    private Uni<RowSet<Row>> read(String query) {
+        return probe.readOnly(statementTimeout, query);
     }
 }

@@ -64,8 +64,6 @@ public class Notifications {
     @Inject
     Outbox outbox;
 
-    private volatile Outbox.Table<Queued> table;
-
     public Uni<List<Earlier>> already(String incidentId, UUID tenant, String phase) {
         return ops.preparedQuery(ALREADY).execute(Tuple.of(incidentId, tenant, phase)).map(rows -> {
             List<Earlier> out = new ArrayList<>();
@@ -94,13 +92,12 @@ public class Notifications {
 
     /** Delivery: claim, sent, retry and dead, shared with the team outbox. */
     public Outbox.Table<Queued> delivery() {
-        Outbox.Table<Queued> t = table;
-        if (t == null) {
-            t = outbox.table("notifications", CLAIM, r -> new Queued(r.getLong("id"), r.getString("incident_id"),
-                    r.getString("tenant_id"), r.getString("phase"), r.getString("channel"), r.getString("recipient"),
-                    r.getString("subject"), r.getString("body"), r.getInteger("attempts")));
-            table = t;
-        }
-        return t;
+        return outbox.table("notifications", CLAIM, Notifications::queued);
+    }
+
+    private static Queued queued(Row r) {
+        return new Queued(r.getLong("id"), r.getString("incident_id"), r.getString("tenant_id"),
+                r.getString("phase"), r.getString("channel"), r.getString("recipient"), r.getString("subject"),
+                r.getString("body"), r.getInteger("attempts"));
     }
 }

@@ -18,14 +18,7 @@ public final class DeclaredRequeues {
 
     /** Every declared requeue by name; names are checked by shape here, against the target's catalog when it runs. */
     public static Map<String, DeclaredRequeue> parse(FunctionManifest manifest) {
-        Map<String, DeclaredRequeue> requeues = new LinkedHashMap<>();
-        for (JsonNode r : manifest.section("requeues")) {
-            DeclaredRequeue requeue = requeue(r);
-            if (requeues.put(requeue.name(), requeue) != null) {
-                throw new IllegalStateException(FunctionManifest.RESOURCE + ": duplicate requeue " + requeue.name());
-            }
-        }
-        return Collections.unmodifiableMap(requeues);
+        return manifest.section("requeues", "requeue", DeclaredRequeues::requeue, DeclaredRequeue::name);
     }
 
     /** A declared requeue: names checked here by shape, against the target's catalog when it runs. */

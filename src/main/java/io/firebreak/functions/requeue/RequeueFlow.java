@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 import io.firebreak.platform.FunctionAdmission;
@@ -29,6 +30,17 @@ import io.firebreak.safety.Undoable;
  */
 @ApplicationScoped
 public class RequeueFlow implements Undoable {
+
+    /** The applied answer of a requeue. */
+    @RegisterForReflection
+    public record Requeued(boolean applied, String planId, long auditId, int rowsRequeued) {
+    }
+
+    /** The applied answer of its undo: the rows put back as they were. */
+    @RegisterForReflection
+    public record Restored(boolean applied, long undoOf, long auditId, int rowsRestored) {
+    }
+
 
     public static final String FUNCTION = "requeue";
 
@@ -79,14 +91,8 @@ public class RequeueFlow implements Undoable {
             Map<String, Object> in = Map.of("name", r.name(), "planId", input.getPlanId(), "ids", ids);
             return actions.audited(FUNCTION, input, in, changes,
                     apply -> queues.requeue(apply, q, rowIds).map(moved -> new PlannedActions.Done<>(moved, moved, "applied")))
-                    .map(done -> {
-                        ObjectNode answer = mapper.createObjectNode();
-                        answer.put("applied", true);
-                        answer.put("planId", plan.id().toString());
-                        answer.put("auditId", done.auditId());
-                        answer.put("rowsRequeued", done.result());
-                        return (JsonNode) answer;
-                    });
+                    .map(done -> (JsonNode) mapper.valueToTree(new Requeued(true, plan.id().toString(), done.auditId(),
+                            done.result())));
         }));
     }
 
@@ -112,14 +118,8 @@ public class RequeueFlow implements Undoable {
             Map<String, Object> in = Map.of("auditId", applied.id(), "planId", input.getPlanId());
             return actions.auditedUndo(input, in, plan.content(), applied.id(), apply -> queues.restore(apply, q, rows)
                     .map(restored -> new PlannedActions.Done<>(restored, restored, "applied")))
-                    .map(done -> {
-                        ObjectNode answer = mapper.createObjectNode();
-                        answer.put("applied", true);
-                        answer.put("undoOf", applied.id());
-                        answer.put("auditId", done.auditId());
-                        answer.put("rowsRestored", done.result());
-                        return (JsonNode) answer;
-                    });
+                    .map(done -> (JsonNode) mapper.valueToTree(new Restored(true, applied.id(), done.auditId(),
+                            done.result())));
         }));
     }
 

@@ -1,7 +1,5 @@
 package io.firebreak.functions.runcheck;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,14 +14,7 @@ public final class DeclaredChecks {
 
     /** Every declared check by name; a check whose SQL could write or act on the server stops the service. */
     public static Map<String, DeclaredCheck> parse(FunctionManifest manifest) {
-        Map<String, DeclaredCheck> checks = new LinkedHashMap<>();
-        for (JsonNode c : manifest.section("checks")) {
-            DeclaredCheck check = check(c);
-            if (checks.put(check.name(), check) != null) {
-                throw new IllegalStateException(FunctionManifest.RESOURCE + ": duplicate check " + check.name());
-            }
-        }
-        return Collections.unmodifiableMap(checks);
+        return manifest.section("checks", "check", DeclaredChecks::check, DeclaredCheck::name);
     }
 
     /** A declared check, refused at load when its SQL could write or act on the server. */

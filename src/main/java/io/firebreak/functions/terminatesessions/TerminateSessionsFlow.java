@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 import io.firebreak.functions.terminatesessions.TargetSessions.Session;
@@ -28,6 +29,13 @@ import io.firebreak.safety.Undoable;
  */
 @ApplicationScoped
 public class TerminateSessionsFlow implements Undoable.Irreversible {
+
+    /** The applied answer: which sessions ended, and which were still connected when the wait ran out. */
+    @RegisterForReflection
+    public record Terminated(boolean applied, String planId, long auditId, List<Integer> terminated,
+            List<Integer> stillConnected) {
+    }
+
 
     public static final String FUNCTION = "terminate-sessions";
 
@@ -96,15 +104,8 @@ public class TerminateSessionsFlow implements Undoable.Irreversible {
                         List<Integer> gone = signalled.stream().filter(p -> !remaining.contains(p)).toList();
                         return new PlannedActions.Done<>(new Ended(gone, remaining), gone.size(), "applied");
                     })))
-                    .map(done -> {
-                        ObjectNode answer = mapper.createObjectNode();
-                        answer.put("applied", true);
-                        answer.put("planId", plan.id().toString());
-                        answer.put("auditId", done.auditId());
-                        answer.set("terminated", mapper.valueToTree(done.result().gone()));
-                        answer.set("stillConnected", mapper.valueToTree(done.result().remaining()));
-                        return (JsonNode) answer;
-                    });
+                    .map(done -> (JsonNode) mapper.valueToTree(new Terminated(true, plan.id().toString(), done.auditId(),
+                            done.result().gone(), done.result().remaining())));
         });
     }
 

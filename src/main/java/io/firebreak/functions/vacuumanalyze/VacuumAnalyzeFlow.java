@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 import io.firebreak.platform.FunctionError;
@@ -28,6 +29,12 @@ import io.firebreak.safety.Undoable;
  */
 @ApplicationScoped
 public class VacuumAnalyzeFlow implements Undoable.Irreversible {
+
+    /** The applied answer: how many tables were done, and each table's result in order. */
+    @RegisterForReflection
+    public record Maintained(boolean applied, String planId, long auditId, int tablesDone, JsonNode results) {
+    }
+
 
     public static final String FUNCTION = "vacuum-analyze";
 
@@ -82,15 +89,8 @@ public class VacuumAnalyzeFlow implements Undoable.Irreversible {
                         String outcome = done == results.size() ? "applied" : "partial: " + done + " of " + results.size();
                         return new PlannedActions.Done<>(results, done, outcome);
                     }))
-                    .map(done -> {
-                        ObjectNode answer = mapper.createObjectNode();
-                        answer.put("applied", true);
-                        answer.put("planId", plan.id().toString());
-                        answer.put("auditId", done.auditId());
-                        answer.put("tablesDone", done.rows());
-                        answer.set("results", done.result());
-                        return (JsonNode) answer;
-                    });
+                    .map(done -> (JsonNode) mapper.valueToTree(new Maintained(true, plan.id().toString(), done.auditId(),
+                            done.rows(), done.result())));
         });
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 import io.firebreak.platform.FunctionError;
@@ -25,6 +26,17 @@ import io.firebreak.safety.Undoable;
  */
 @ApplicationScoped
 public class VerifyPaymentFlow implements Undoable {
+
+    /** The applied answer for one payment: false when it had already moved on (nothing changed). */
+    @RegisterForReflection
+    public record Settled(boolean applied, long auditId, String reference, String status) {
+    }
+
+    /** The applied answer of a sweep: how many payments were settled. */
+    @RegisterForReflection
+    public record Swept(boolean applied, long auditId, int settled) {
+    }
+
 
     public static final String FUNCTION = "verify-payment";
 
@@ -69,14 +81,7 @@ public class VerifyPaymentFlow implements Undoable {
             Map<String, Object> in = Map.of("reference", reference, "planId", input.getPlanId());
             String providerId = plan.content().path("providerId").asText(null);
             return actions.audited(FUNCTION, input, in, plan.content(), apply -> settleOne(apply, reference, after, providerId))
-                    .map(done -> {
-                        ObjectNode answer = mapper.createObjectNode();
-                        answer.put("applied", done.rows() == 1);
-                        answer.put("auditId", done.auditId());
-                        answer.put("reference", reference);
-                        answer.put("status", after);
-                        return (JsonNode) answer;
-                    });
+                    .map(done -> (JsonNode) mapper.valueToTree(new Settled(done.rows() == 1, done.auditId(), reference, after)));
         });
     }
 
@@ -134,13 +139,7 @@ public class VerifyPaymentFlow implements Undoable {
             plan.content().path("moves").forEach(moves::add);
             return actions.audited(FUNCTION, input, Map.of("sweep", true, "planId", input.getPlanId()), plan.content(),
                     apply -> settleAll(apply, moves).map(settled -> new PlannedActions.Done<>(settled, settled, "applied")))
-                    .map(done -> {
-                        ObjectNode answer = mapper.createObjectNode();
-                        answer.put("applied", true);
-                        answer.put("auditId", done.auditId());
-                        answer.put("settled", done.rows());
-                        return (JsonNode) answer;
-                    });
+                    .map(done -> (JsonNode) mapper.valueToTree(new Swept(true, done.auditId(), done.rows())));
         });
     }
 

@@ -77,4 +77,17 @@ class CheckGuardTest {
         assertTrue(e.getMessage().contains("check sneaky is refused: a check cannot change or lock rows (UPDATE)"),
                 e.getMessage());
     }
+
+    @Test
+    void twoChecksWithOneNameAreRefused() {
+        String yaml = """
+                functions: []
+                checks:
+                  - {name: twice, description: a, sql: "SELECT 1", threshold: 0, severity: P2}
+                  - {name: twice, description: b, sql: "SELECT 2", threshold: 0, severity: P2}
+                """;
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> DeclaredChecks.parse(FunctionManifest.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))));
+        assertTrue(e.getMessage().contains("duplicate check twice"), e.getMessage());
+    }
 }
