@@ -1,7 +1,10 @@
 package io.firebreak.incident;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +24,12 @@ public class IncidentTimeline implements ActionTimeline {
 
     @Inject
     Clock clock;
+
+    @Inject
+    IncidentMessages messages;
+
+    @Inject
+    TeamMessages outbox;
 
     @Override
     public Uni<Void> requireKnown(String incidentId) {
@@ -45,5 +54,41 @@ public class IncidentTimeline implements ActionTimeline {
         return incidents.transaction(tx -> tx.addEvent(incidentId, clock.instant(), "action", IncidentActions.source(actor),
                 function + " applied: " + rows + " rows (" + reason + ")",
                 Map.of("function", function, "auditId", auditId, "rows", rows, "planId", planId)));
+    }
+
+    @Override
+    public Uni<Set<String>> rolesOf(String incidentId, Actor actor) {
+        if (incidentId == null || actor.name() == null) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return incidents.find(incidentId).map(found -> found.filter(Incident::open).map(i -> {
+            Set<String> held = new TreeSet<>();
+            for (String role : List.of("commander", "deputy")) {
+                String person = i.roles().get(role);
+                if (person != null && person.equalsIgnoreCase(actor.name())) {
+                    held.add(role);
+                }
+            }
+            return (Set<String>) held;
+        }).orElse(Set.of()));
+    }
+
+    @Override
+    public Uni<Void> approvalEvent(String incidentId, Actor actor, String kind, String summary, Map<String, Object> detail) {
+        if (incidentId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return incidents.transaction(tx -> tx.addEvent(incidentId, clock.instant(), kind, IncidentActions.source(actor),
+                summary, detail));
+    }
+
+    @Override
+    public Uni<Void> askApprovers(String incidentId, long requestId, String subject, String text) {
+        if (incidentId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        List<TeamMessages.Message> ask = messages.toLevel(1, "approval-request", subject, text, "approval-request:" + requestId);
+        return incidents.transaction(tx -> outbox.queue(tx.connection(), incidentId, ask))
+                .flatMap(queued -> messages.afterCommit(incidentId, "function:request-approval")).replaceWithVoid();
     }
 }

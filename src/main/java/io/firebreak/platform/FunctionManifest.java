@@ -28,7 +28,8 @@ public final class FunctionManifest {
      * at a provider), {@code incidents} (the incident record), {@code schema} (the ops schema).
      */
     public record Function(String id, String description, Role role, int timeoutSeconds, int memoryMb,
-            List<String> httpMethods, boolean queryToken, Optional<Schedule> schedule, List<String> changes) {
+            List<String> httpMethods, boolean queryToken, Optional<Schedule> schedule, List<String> changes,
+            Optional<ApprovalPolicy> approval) {
 
         /** Whether it changes the target or a provider: then every change goes through one audited apply. */
         public boolean changesTheWorld() {
@@ -46,6 +47,35 @@ public final class FunctionManifest {
     }
 
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+    /**
+     * Who must approve an apply before it runs: {@code approvals} distinct approvers, each an admin
+     * token or a person holding one of the live incident roles in {@code from} (commander, deputy),
+     * or any responder when {@code from} says so; each approval lives {@code ttlMinutes}; the
+     * requester may approve their own plan only when {@code selfApproval} is set.
+     */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record ApprovalPolicy(int approvals, List<String> from, int ttlMinutes, boolean selfApproval) {
+
+        public static final List<String> AUTHORITIES = List.of("admin", "commander", "deputy", "responder");
+
+        /** The policy every dangerous change gets unless it declares one: one approval, the commander or an admin. */
+        public static final ApprovalPolicy DEFAULT = new ApprovalPolicy(1, List.of("commander", "admin"), 15, false);
+
+        static ApprovalPolicy parse(String function, JsonNode a) {
+            List<String> from = new ArrayList<>();
+            a.path("from").forEach(v -> from.add(v.asText()));
+            ApprovalPolicy p = new ApprovalPolicy(a.path("approvals").asInt(DEFAULT.approvals()),
+                    from.isEmpty() ? DEFAULT.from() : List.copyOf(from), a.path("ttlMinutes").asInt(DEFAULT.ttlMinutes()),
+                    a.path("selfApproval").asBoolean(false));
+            if (p.approvals() < 1 || p.approvals() > 5 || p.ttlMinutes() < 1 || p.ttlMinutes() > 24 * 60
+                    || !AUTHORITIES.containsAll(p.from())) {
+                throw new IllegalStateException(RESOURCE + ": " + function + ": approval needs 1 to 5 approvals, ttlMinutes 1 to "
+                        + 24 * 60 + " and from among " + AUTHORITIES);
+            }
+            return p;
+        }
+    }
 
     private final Map<String, Function> functions;
     private final JsonNode root;
@@ -87,7 +117,8 @@ public final class FunctionManifest {
             }
             Function function = new Function(id, required(f, "description"), Role.parse(required(f, "role")),
                     f.path("timeoutSeconds").asInt(0), f.path("memoryMb").asInt(0), List.copyOf(methods), f.path("queryToken").asBoolean(false),
-                    schedule, List.copyOf(changes));
+                    schedule, List.copyOf(changes),
+                    f.has("approval") ? Optional.of(ApprovalPolicy.parse(id, f.get("approval"))) : Optional.empty());
             if (function.timeoutSeconds() <= 0 || function.memoryMb() < 128) {
                 throw new IllegalStateException(RESOURCE + ": " + id + " needs a positive timeoutSeconds and memoryMb >= 128");
             }

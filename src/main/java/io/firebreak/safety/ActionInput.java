@@ -14,6 +14,26 @@ public class ActionInput extends ActorInput {
     private String planId;
     private String reason;
     private String incidentId;
+    private Boolean force;
+    /** What let this apply through the approval gate; set by the gate, never read from the caller's input. */
+    private transient String gate;
+
+    /** An admin's break-glass: apply without the approvals the policy asks, marked for the post-mortem. */
+    public Boolean getForce() {
+        return force;
+    }
+
+    public void setForce(Boolean force) {
+        this.force = force;
+    }
+
+    String gate() {
+        return gate;
+    }
+
+    void passedGate(String why) {
+        this.gate = why;
+    }
 
     /** The incident this action belongs to: its apply goes on that incident's timeline with its audit id. */
     public String getIncidentId() {

@@ -13,6 +13,18 @@ public interface ActionTimeline {
     /** Fails with a caller's error (400 malformed, 404 unknown) unless the incident can take the action. */
     Uni<Void> requireKnown(String incidentId);
 
+    /** The live incident roles (commander, deputy) the actor holds on this incident: approvals may require one. */
+    Uni<java.util.Set<String>> rolesOf(String incidentId, Actor actor);
+
+    /** An approval's request, decision, expiry or override, on its incident's timeline. */
+    Uni<Void> approvalEvent(String incidentId, Actor actor, String kind, String summary, java.util.Map<String, Object> detail);
+
+    /**
+     * Tells the approvers a plan waits for them (the incident's channel and the first escalation
+     * level's contacts, through the team outbox); the call never waits for delivery.
+     */
+    Uni<Void> askApprovers(String incidentId, long requestId, String subject, String text);
+
     /** Puts an applied change on its incident's timeline, pointing at its audit record. */
     Uni<Void> applied(String incidentId, Actor actor, String function, long auditId, int rows, String reason, String planId);
 }

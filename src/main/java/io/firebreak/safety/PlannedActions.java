@@ -43,6 +43,9 @@ public class PlannedActions {
     IdempotentCalls calls;
 
     @Inject
+    Approvals approvals;
+
+    @Inject
     ActionConfig config;
 
     @Inject
@@ -63,7 +66,8 @@ public class PlannedActions {
 
     /** A dry run's answer: the stored plan to apply, and exactly what it would change. */
     @RegisterForReflection
-    public record DryRun(boolean dryRun, String planId, String expiresAt, int rows, int maxRows, JsonNode changes) {
+    public record DryRun(boolean dryRun, String planId, String expiresAt, int rows, int maxRows, String digest,
+            Approvals.View approval, JsonNode changes) {
     }
 
     /** Refuses a change set above the row bound, before anything is stored or changed. */
@@ -77,9 +81,11 @@ public class PlannedActions {
     /** Stores the plan of a dry run and answers with it. */
     public Uni<JsonNode> plan(String function, Actor actor, Proposal proposal) {
         bounded(proposal.rows());
-        return plans.save(function, proposal.scope(), proposal.digest(), proposal.changes(), actor, config.planTtl())
+        return plans.save(function, proposal.scope(), proposal.digest(), proposal.changes(), proposal.rows(), actor,
+                config.planTtl())
                 .map(plan -> (JsonNode) mapper.valueToTree(new DryRun(true, plan.id().toString(),
-                        plan.expiresAt().toString(), proposal.rows(), config.maxRows(), proposal.changes())));
+                        plan.expiresAt().toString(), proposal.rows(), config.maxRows(), plan.digest(),
+                        approvals.view(function, proposal.rows()), proposal.changes())));
     }
 
     /**
@@ -115,7 +121,10 @@ public class PlannedActions {
                     return Uni.createFrom().failure(new FunctionError(409, "expired_plan",
                             "plan " + planId + " expired at " + plan.expiresAt() + ": run the dry run again", "planId"));
                 }
-                List<String> claim = List.of(planClaim(input));
+                // An undo also claims the record it undoes: a racing undo of the same record is "already undone", not stale.
+                List<String> claim = function.equals("undo") && scope.startsWith("audit:")
+                        ? List.of(planClaim(input), "undo:" + scope.substring("audit:".length()))
+                        : List.of(planClaim(input));
                 return audit.unclaimed(claim).flatMap(free -> current.apply(plan)).flatMap(now -> {
                     if (!now.digest().equals(plan.digest())) {
                         // A racing apply of this very plan may be what changed the world: then say that.
@@ -124,7 +133,11 @@ public class PlannedActions {
                                     + " (" + now.rows() + " rows now): nothing was changed; run the dry run again", "planId");
                         });
                     }
-                    return apply.apply(plan).call(answer -> link(function, input, incidentId, answer));
+                    // The second pair of eyes, after the re-plan: approvals are bound to this very digest.
+                    return approvals.gate(function, plan, now.rows(), input, incidentId).flatMap(passed -> {
+                        input.passedGate(passed);
+                        return apply.apply(plan);
+                    }).call(answer -> link(function, input, incidentId, answer));
                 });
             });
         });
@@ -161,21 +174,27 @@ public class PlannedActions {
      * "sweep"), why, its input and plan, what it undoes, and what it claims (a plan, an undone record).
      */
     public record Change(Actor actor, String function, String action, String reason, Object input, JsonNode plan,
-            Long undoOf, List<String> claims) {
+            Long undoOf, List<String> claims, String approval) {
+
+        /** A change no plan precedes (a provider's webhook, a schedule's sweep): it never passed the approval gate. */
+        public Change(Actor actor, String function, String action, String reason, Object input, JsonNode plan, Long undoOf,
+                List<String> claims) {
+            this(actor, function, action, reason, input, plan, undoOf, claims, null);
+        }
     }
 
     /** A planned apply: it claims its plan, so the plan applies once. */
     public <T> Uni<Audited<T>> audited(String function, ActionInput input, Object in, JsonNode plan,
             Function<Applying, Uni<Done<T>>> change) {
         return audited(new Change(input.getActor(), function, "apply", input.getReason(), in, plan, null,
-                List.of(planClaim(input))), change);
+                List.of(planClaim(input)), input.gate()), change);
     }
 
     /** An undo's apply: it claims its plan and the record it undoes, so two undo plans of one change never both run. */
     public <T> Uni<Audited<T>> auditedUndo(ActionInput input, Object in, JsonNode plan, long undoOf,
             Function<Applying, Uni<Done<T>>> change) {
         return audited(new Change(input.getActor(), "undo", "undo", input.getReason(), in, plan, undoOf,
-                List.of(planClaim(input), "undo:" + undoOf)), change);
+                List.of(planClaim(input), "undo:" + undoOf), input.gate()), change);
     }
 
     /**
@@ -187,6 +206,11 @@ public class PlannedActions {
      * claims back, so it can simply be tried again.
      */
     public <T> Uni<Audited<T>> audited(Change c, Function<Applying, Uni<Done<T>>> change) {
+        if (c.approval() == null && approvals.policy(c.function(), 0).isPresent()) {
+            // One gate for every entry point: a function with a policy changes nothing outside a planned, approved apply.
+            throw new FunctionError(409, "not_approved", c.function() + " needs approval: only a planned apply "
+                    + "with its approvals can change anything", null);
+        }
         AuditTrail.Entry started = new AuditTrail.Entry(c.actor(), c.function(), c.action() + "-started", c.reason(),
                 c.input(), c.plan(), 0, List.of(), "started", c.undoOf());
         return audit.start(started, c.claims()).flatMap(startedId -> {

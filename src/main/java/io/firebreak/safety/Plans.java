@@ -27,14 +27,15 @@ import io.firebreak.platform.Actor;
 public class Plans {
 
     static final String INSERT = """
-            INSERT INTO plans (id, function, scope, digest, content, token_id, created_at, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
+            INSERT INTO plans (id, function, scope, digest, content, token_id, created_at, expires_at, rows_affected)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
 
     static final String FIND = """
-            SELECT id, function, scope, digest, content::text AS content, expires_at FROM plans WHERE id = $1""";
+            SELECT id, function, scope, digest, content::text AS content, expires_at, coalesce(rows_affected, 0) AS rows
+            FROM plans WHERE id = $1""";
 
     /** A stored plan. */
-    public record Plan(UUID id, String function, String scope, String digest, JsonNode content, Instant expiresAt) {
+    public record Plan(UUID id, String function, String scope, String digest, JsonNode content, Instant expiresAt, int rows) {
     }
 
     @Inject
@@ -49,13 +50,13 @@ public class Plans {
     @Inject
     Clock clock;
 
-    public Uni<Plan> save(String function, String scope, String digest, Object content, Actor actor, Duration ttl) {
+    public Uni<Plan> save(String function, String scope, String digest, Object content, int rows, Actor actor, Duration ttl) {
         UUID id = UUID.randomUUID();
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         JsonNode tree = mapper.valueToTree(content);
         return ops.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(id, function, scope, digest,
-                json.jsonb(tree), actor.tokenId(), now, now.plus(ttl))))
-                .map(ignored -> new Plan(id, function, scope, digest, tree, now.plus(ttl).toInstant()));
+                json.jsonb(tree), actor.tokenId(), now, now.plus(ttl), rows)))
+                .map(ignored -> new Plan(id, function, scope, digest, tree, now.plus(ttl).toInstant(), rows));
     }
 
     public Uni<Optional<Plan>> find(UUID id) {
@@ -66,7 +67,8 @@ public class Plans {
             }
             Row r = it.next();
             return Optional.of(new Plan(r.getUUID("id"), r.getString("function"), r.getString("scope"),
-                    r.getString("digest"), json.tree(r.getString("content")), r.getOffsetDateTime("expires_at").toInstant()));
+                    r.getString("digest"), json.tree(r.getString("content")), r.getOffsetDateTime("expires_at").toInstant(),
+                    r.getInteger("rows")));
         });
     }
 }

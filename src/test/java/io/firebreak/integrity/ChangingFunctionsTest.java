@@ -39,6 +39,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 import io.firebreak.platform.FunctionManifest;
+import io.firebreak.testing.ApprovedPlans;
 import io.firebreak.testing.FakeMessaging;
 import io.firebreak.testing.FakeProviders;
 import io.firebreak.testing.FakeSlack;
@@ -295,6 +296,7 @@ class ChangingFunctionsTest {
         target.integration("Xero", true);
         String body = "{\"scope\":\"project\"}";
         String plan = planOf("contain-breach", body);
+        ApprovedPlans.approve(plan);
         long before = lastAuditId();
         refusingWrites(() -> {
             Response r = post("contain-breach", Tokens.RESPONDER, applying(body, plan, "proof"));

@@ -205,6 +205,14 @@ final class PostmortemDraft {
             md.append("  - ").append(HHMM.format(a.at())).append(" ").append(a.function()).append(": ").append(a.rows())
                     .append(" rows affected (audit #").append(a.auditId()).append(")\n");
         }
+        List<Incident.Event> overrides = i.timeline().stream().filter(e -> e.kind().equals("approval-override")).toList();
+        if (!overrides.isEmpty()) {
+            // Break-glass applies skipped the second pair of eyes: the review must look at each one.
+            md.append("- **Approval overrides to review**: ").append(overrides.size()).append("\n");
+            for (Incident.Event e : overrides) {
+                md.append("  - ").append(HHMM.format(e.at())).append(" ").append(cell(e.summary())).append("\n");
+            }
+        }
     }
 
     static String cell(String s) {

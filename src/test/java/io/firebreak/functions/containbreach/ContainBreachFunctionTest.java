@@ -30,6 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
+import io.firebreak.testing.ApprovedPlans;
 import io.firebreak.testing.FakeSupabase;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
@@ -83,7 +84,9 @@ class ContainBreachFunctionTest {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
     }
 
+    /** Applies are approved first, as contain-breach's policy asks (ApprovalsTest proves the refusals). */
     static ValidatableResponse call(String body, String key) {
+        ApprovedPlans.approveApplyOf(body);
         var request = given().header("Authorization", Tokens.bearer(Tokens.RESPONDER)).contentType(ContentType.JSON);
         if (key != null) {
             request = request.header("Idempotency-Key", key);
