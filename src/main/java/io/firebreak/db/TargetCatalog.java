@@ -32,6 +32,15 @@ public class TargetCatalog {
             WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
               AND a.attnum > 0 AND NOT a.attisdropped""";
 
+    /** Each column with its type as format_type names it: what declared requeues and fixes cast their values to. */
+    static final String TYPES = """
+            SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum""";
+
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "firebreak.target.catalog-ttl", defaultValue = "60s")
     Duration ttl;
 
@@ -56,6 +65,16 @@ public class TargetCatalog {
                     Set<String> columns = Set.copyOf(list);
                     seen.put(table, new Seen(columns, System.nanoTime()));
                     return columns;
+                });
+    }
+
+    /** A table's columns and their types, read now (declarations are checked against the catalog at each call); empty: no table. */
+    public Uni<Map<String, String>> types(String schema, String table) {
+        return target.read(tx -> GuardedPool.rows(tx, TYPES, Tuple.of(schema, table),
+                row -> Map.entry(row.getString("name"), row.getString("type")))).map(list -> {
+                    Map<String, String> types = new java.util.LinkedHashMap<>();
+                    list.forEach(e -> types.put(e.getKey(), e.getValue()));
+                    return types;
                 });
     }
 

@@ -62,7 +62,7 @@ public final class FunctionManifest {
         /** The policy every dangerous change gets unless it declares one: one approval, the commander or an admin. */
         public static final ApprovalPolicy DEFAULT = new ApprovalPolicy(1, List.of("commander", "admin"), 15, false);
 
-        static ApprovalPolicy parse(String function, JsonNode a) {
+        public static ApprovalPolicy parse(String function, JsonNode a) {
             List<String> from = new ArrayList<>();
             a.path("from").forEach(v -> from.add(v.asText()));
             ApprovalPolicy p = new ApprovalPolicy(a.path("approvals").asInt(DEFAULT.approvals()),

@@ -117,6 +117,10 @@ public class Approvals {
     @Inject
     FunctionAdmission admission;
 
+    /** Functions with a policy per unit (run-fix's declared fixes). */
+    @Inject
+    jakarta.enterprise.inject.Instance<ApprovalPolicies> units;
+
     @Inject
     Plans plans;
 
@@ -174,19 +178,34 @@ public class Approvals {
         return p;
     }
 
-    /** The policy an apply of {@code rows} rows of this function answers to, if any. */
-    public Optional<ApprovalPolicy> policy(String function, int rows) {
-        Optional<ApprovalPolicy> declared = admission.manifest().find(function).flatMap(f -> f.approval());
+    /**
+     * The policy an apply of {@code rows} rows of this function (and plan scope, when known)
+     * answers to, if any: the function's own, else its unit's (a declared fix's), else the large-apply one.
+     */
+    public Optional<ApprovalPolicy> policy(String function, String scope, int rows) {
+        Optional<ApprovalPolicy> declared = declared(function, scope);
         if (declared.isPresent()) {
             return declared;
         }
         return rows > aboveRows ? Optional.of(large()) : Optional.empty();
     }
 
-    public View view(String function, int rows) {
-        return policy(function, rows).map(p -> new View(true, p.approvals(), p.from(), p.ttlMinutes(), p.selfApproval(),
-                admission.manifest().find(function).flatMap(f -> f.approval()).isPresent()
-                        ? function + " is declared to need approval"
+    private Optional<ApprovalPolicy> declared(String function, String scope) {
+        Optional<ApprovalPolicy> own = admission.manifest().find(function).flatMap(f -> f.approval());
+        if (own.isPresent() || scope == null) {
+            return own;
+        }
+        for (ApprovalPolicies p : units) {
+            if (p.function().equals(function)) {
+                return p.policy(scope);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public View view(String function, String scope, int rows) {
+        return policy(function, scope, rows).map(p -> new View(true, p.approvals(), p.from(), p.ttlMinutes(), p.selfApproval(),
+                declared(function, scope).isPresent() ? function + " (" + scope.split(":", 2)[0] + ") is declared to need approval"
                         : rows + " rows is above " + aboveRows + " (FIREBREAK_APPROVAL_ABOVE_ROWS)"))
                 .orElse(View.NONE);
     }
@@ -197,7 +216,7 @@ public class Approvals {
      * {@code force}; otherwise makes sure a request exists and answers 202 approval_required.
      */
     public Uni<String> gate(String function, Plans.Plan plan, int rows, ActionInput input, String incidentId) {
-        Optional<ApprovalPolicy> policy = policy(function, rows);
+        Optional<ApprovalPolicy> policy = policy(function, plan.scope(), rows);
         if (policy.isEmpty()) {
             return Uni.createFrom().item("none needed");
         }
@@ -245,7 +264,7 @@ public class Approvals {
             Plans.Plan plan = found.orElseThrow(() -> new FunctionError(404, "unknown_plan",
                     "no plan " + planId + ": run the dry run (without apply) first", "planId"));
             int rows = plan.rows();
-            Optional<ApprovalPolicy> policy = policy(plan.function(), rows);
+            Optional<ApprovalPolicy> policy = policy(plan.function(), plan.scope(), rows);
             if (policy.isEmpty()) {
                 return Uni.createFrom().item(new Requested(0, planId.toString(), plan.function(), plan.digest(), rows, false,
                         View.NONE));
@@ -256,10 +275,10 @@ public class Approvals {
             }
             return request(planId).flatMap(existing -> existing.isPresent()
                     ? Uni.createFrom().item(new Requested(existing.get().id(), planId.toString(), plan.function(),
-                            plan.digest(), rows, false, view(plan.function(), rows)))
+                            plan.digest(), rows, false, view(plan.function(), plan.scope(), rows)))
                     : create(plan.function(), plan, rows, incidentId, actor, reason, policy.get())
                             .map(r -> new Requested(r.id(), planId.toString(), plan.function(), plan.digest(), rows, true,
-                                    view(plan.function(), rows))));
+                                    view(plan.function(), plan.scope(), rows))));
         });
     }
 

@@ -85,7 +85,7 @@ public class PlannedActions {
                 config.planTtl())
                 .map(plan -> (JsonNode) mapper.valueToTree(new DryRun(true, plan.id().toString(),
                         plan.expiresAt().toString(), proposal.rows(), config.maxRows(), plan.digest(),
-                        approvals.view(function, proposal.rows()), proposal.changes())));
+                        approvals.view(function, proposal.scope(), proposal.rows()), proposal.changes())));
     }
 
     /**
@@ -206,7 +206,7 @@ public class PlannedActions {
      * claims back, so it can simply be tried again.
      */
     public <T> Uni<Audited<T>> audited(Change c, Function<Applying, Uni<Done<T>>> change) {
-        if (c.approval() == null && approvals.policy(c.function(), 0).isPresent()) {
+        if (c.approval() == null && approvals.policy(c.function(), null, 0).isPresent()) {
             // One gate for every entry point: a function with a policy changes nothing outside a planned, approved apply.
             throw new FunctionError(409, "not_approved", c.function() + " needs approval: only a planned apply "
                     + "with its approvals can change anything", null);

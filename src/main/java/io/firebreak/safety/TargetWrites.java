@@ -45,4 +45,14 @@ public class TargetWrites {
                     }
                 });
     }
+
+    /** Work over items in batches of FIREBREAK_BATCH_SIZE, one after the other: large changes hold no lock for long. */
+    public <T> Uni<Integer> inBatches(List<T> items, Function<List<T>, Uni<Integer>> work) {
+        Uni<Integer> total = Uni.createFrom().item(0);
+        for (int from = 0; from < items.size(); from += config.batchSize()) {
+            List<T> batch = items.subList(from, Math.min(items.size(), from + config.batchSize()));
+            total = total.flatMap(sum -> work.apply(batch).map(n -> sum + n));
+        }
+        return total;
+    }
 }

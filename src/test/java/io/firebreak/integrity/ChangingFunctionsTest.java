@@ -233,6 +233,60 @@ class ChangingFunctionsTest {
         assertEquals(5, target.count("SELECT count(*) FROM email_log WHERE status = 'failed'"));
     }
 
+    /** Whether the session is alive; a watcher's own connection caught in the termination just asks again. */
+    static boolean stillAlive(TestSessions sessions, int pid) {
+        try {
+            return sessions.alive(pid);
+        } catch (IllegalStateException terminated) {
+            return true;
+        }
+    }
+
+    @Test
+    @Proves("freeze-writes")
+    void freezeWrites() throws Exception {
+        try (TestSessions sessions = new TestSessions(db.target())) {
+            int victim = sessions.running("proof-app", 60);
+            String body = "{\"roles\":[\"" + TestSessions.APP_ROLE + "\"]}";
+            String plan = planOf("freeze-writes", body);
+            ApprovedPlans.approve(plan);
+            long before = lastAuditId();
+            AtomicReference<List<String>> seenWhenEnded = new AtomicReference<>();
+            Thread watcher = new Thread(() -> {
+                while (stillAlive(sessions, victim)) {
+                    Thread.onSpinWait();
+                }
+                seenWhenEnded.set(records("freeze-writes", before));
+            });
+            watcher.start();
+            Response r = post("freeze-writes", Tokens.RESPONDER, applying(body, plan, "proof"));
+            watcher.join(10_000);
+            assertEquals(200, r.statusCode(), r.asString());
+            assertTrue(seenWhenEnded.get().contains("apply-started:started"),
+                    "the record of freezing the role was there when its session ended: " + seenWhenEnded.get());
+            assertEquals(List.of("apply-started:started", "apply:applied"), records("freeze-writes", before));
+            Sql.exec(db.target(), "ALTER ROLE " + TestSessions.APP_ROLE + " IN DATABASE " + db.target().substring(
+                    db.target().lastIndexOf('/') + 1) + " RESET default_transaction_read_only");
+        }
+    }
+
+    @Test
+    @Proves("run-fix")
+    void runFix() {
+        Sql.exec(db.target(), """
+                CREATE TABLE IF NOT EXISTS public.api_keys (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+                    name text NOT NULL UNIQUE, rate_limit_per_minute int NOT NULL DEFAULT 60,
+                    is_active boolean NOT NULL DEFAULT true);
+                TRUNCATE public.api_keys;
+                INSERT INTO public.api_keys (name) VALUES ('erp-connector')""");
+        String body = "{\"name\":\"revoke-api-key\",\"params\":{\"name\":\"erp-connector\"}}";
+        String plan = planOf("run-fix", body);
+        long before = lastAuditId();
+        refusingWrites(() -> refusedCleanly(post("run-fix", Tokens.RESPONDER, applying(body, plan, "proof"))));
+        assertEquals(List.of("apply-started:started", "apply:failed"), records("run-fix", before));
+        assertEquals(1, target.count("SELECT count(*) FROM api_keys WHERE is_active"));
+    }
+
     @Test
     @Proves("vacuum-analyze")
     void vacuumAnalyze() throws Exception {

@@ -14,6 +14,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
+import io.firebreak.testing.Fixes;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.Sql;
@@ -62,5 +63,21 @@ class Seed001CoverageTest {
         call("run-check", Tokens.MONITOR, "{\"name\":\"sms-delivery-failures\"}").statusCode(200)
                 .body("status", is("breached")).body("rows", is(2)).body("sample[0].phone_number", is("+15555550101"))
                 .body("sample[0].count", is(9)).body("incident.declared", is(true));
+    }
+
+    @Test
+    void disableFeatureIsTheDeclaredPauseCampaignFix() {
+        // "Disable feature": UPDATE campaigns SET status = 'paused' WHERE id = '...'
+        String id = Sql.rows(db.target(), "SELECT id::text FROM campaigns WHERE name = 'Spring Service Reminder'").get(0)
+                .get("id").toString();
+        String params = "{\"campaignId\":\"" + id + "\"}";
+        io.restassured.path.json.JsonPath plan = Fixes.plan("pause-campaign", params);
+        assertEquals("active", plan.getString("changes.rows[0].before.status"));
+        assertEquals("paused", plan.getString("changes.rows[0].after.status"));
+        long auditId = Fixes.apply("pause-campaign", params, plan).getLong("auditId");
+        assertEquals(1, Sql.count(db.target(), "SELECT count(*) FROM campaigns WHERE id = '" + id + "' AND status = 'paused'"));
+        // updated_at was set to now(): it is restored too, but not what decides whether the row is restorable.
+        assertEquals(1, Fixes.undo(auditId).getInt("rowsRestored"));
+        assertEquals(1, Sql.count(db.target(), "SELECT count(*) FROM campaigns WHERE id = '" + id + "' AND status = 'active'"));
     }
 }

@@ -16,6 +16,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
+import io.firebreak.testing.Fixes;
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.Sql;
 import io.firebreak.testing.TestDatabases;
@@ -115,5 +116,50 @@ class Seed002CoverageTest {
         }
         call("run-check", Tokens.MONITOR, "{\"name\":\"no-auth-logs\"}").statusCode(404)
                 .body("error.message", containsString("email-failures"));
+    }
+
+    @Test
+    void theSeedsDataFixesAreDeclaredPlannedAppliedAndUndone() {
+        // §2 "clear rate limit if legitimate user": DELETE FROM login_attempts WHERE email = '...' (a delete: approved first)
+        String mallory = "{\"email\":\"mallory@example.com\"}";
+        long failed = Sql.count(db.target(), "SELECT count(*) FROM login_attempts WHERE email = 'mallory@example.com' AND NOT success");
+        JsonPath clear = Fixes.plan("clear-login-attempts", mallory);
+        assertEquals(failed, clear.getInt("changes.count"));
+        assertEquals("mallory@example.com", clear.getString("changes.rows[0].before.email"));
+        assertEquals(true, clear.getBoolean("approval.required"));
+        JsonPath cleared = Fixes.apply("clear-login-attempts", mallory, clear);
+        assertEquals(failed, cleared.getInt("rows"));
+        assertEquals(0, Sql.count(db.target(), "SELECT count(*) FROM login_attempts WHERE email = 'mallory@example.com' AND NOT success"));
+        assertEquals(failed, Fixes.undo(cleared.getLong("auditId")).getInt("rowsRestored"));
+        assertEquals(failed, Sql.count(db.target(), "SELECT count(*) FROM login_attempts WHERE email = 'mallory@example.com' AND NOT success"));
+        // §10 "If abuse, revoke the key" and "increase rate limit": one row each, no approval needed.
+        String erp = "{\"name\":\"erp-connector\"}";
+        JsonPath revoke = Fixes.plan("revoke-api-key", erp);
+        assertEquals(false, revoke.getBoolean("approval.required"));
+        assertEquals(true, revoke.getBoolean("changes.rows[0].before.is_active"));
+        assertEquals(false, revoke.getBoolean("changes.rows[0].after.is_active"));
+        long revoked = Fixes.apply("revoke-api-key", erp, revoke).getLong("auditId");
+        assertEquals(0, Sql.count(db.target(), "SELECT count(*) FROM api_keys WHERE name = 'erp-connector' AND is_active"));
+        Fixes.undo(revoked);
+        assertEquals(1, Sql.count(db.target(), "SELECT count(*) FROM api_keys WHERE name = 'erp-connector' AND is_active"));
+        call("run-fix", Tokens.RESPONDER, "{\"name\":\"raise-rate-limit\",\"params\":{\"name\":\"erp-connector\",\"perMinute\":0}}")
+                .statusCode(400).body("error.field", is("params.perMinute"));
+        call("run-fix", Tokens.RESPONDER, "{\"name\":\"raise-rate-limit\",\"params\":{\"name\":\"erp-connector\",\"perMinute\":120,"
+                + "\"limit\":1}}").statusCode(400).body("error.code", is("unknown_field"));
+        String raise = "{\"name\":\"erp-connector\",\"perMinute\":120}";
+        Fixes.apply("raise-rate-limit", raise, Fixes.plan("raise-rate-limit", raise));
+        assertEquals(120, Sql.count(db.target(), "SELECT rate_limit_per_minute FROM api_keys WHERE name = 'erp-connector'"));
+        // §6 "Fix mismatched reserved_meters": L-0003 reserves 35, its lines sum to 20.
+        String lot = "{\"lot\":\"L-0003\"}";
+        JsonPath meters = Fixes.plan("fix-reserved-meters", lot);
+        assertEquals(35.0, meters.getDouble("changes.rows[0].before.reserved_meters"));
+        assertEquals(20.0, meters.getDouble("changes.rows[0].after.reserved_meters"));
+        long fixed = Fixes.apply("fix-reserved-meters", lot, meters).getLong("auditId");
+        assertEquals(20, Sql.count(db.target(), "SELECT reserved_meters::int FROM lots WHERE lot_number = 'L-0003'"));
+        Fixes.undo(fixed);
+        assertEquals(35, Sql.count(db.target(), "SELECT reserved_meters::int FROM lots WHERE lot_number = 'L-0003'"));
+        // A fix whose table this app does not have says so, before anything runs.
+        call("run-fix", Tokens.RESPONDER, "{\"name\":\"flag-empty-readings\",\"params\":{\"userId\":\""
+                + java.util.UUID.randomUUID() + "\"}}").statusCode(409).body("error.code", is("declaration_mismatch"));
     }
 }

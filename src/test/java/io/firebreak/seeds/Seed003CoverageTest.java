@@ -16,6 +16,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
+import io.firebreak.testing.Fixes;
 import io.firebreak.testing.PostgresDatabases;
 import io.firebreak.testing.TestDatabases;
 import io.firebreak.testing.TestSessions;
@@ -62,5 +63,28 @@ class Seed003CoverageTest {
                     + "\",\"reason\":\"seed 003 scenario 2\"}").statusCode(200).body("terminated", is(List.of(slow)));
             assertFalse(sessions.alive(slow));
         }
+    }
+
+    @Test
+    void anEmergencyDataFixIsDocumentedInTheAppsOwnLog() {
+        // "Emergency data fix (document ALL changes)" then "INSERT INTO error_logs ... 'EMERGENCY_FIX'", in one transaction.
+        String user = io.firebreak.testing.Sql.rows(db.target(), "SELECT md5('user-8')::uuid::text AS u").get(0).get("u").toString();
+        String params = "{\"userId\":\"" + user + "\"}";
+        io.restassured.path.json.JsonPath plan = Fixes.plan("flag-empty-readings", params);
+        assertEquals(1, plan.getInt("changes.count"));
+        assertEquals("public.error_logs", plan.getString("changes.log"));
+        io.restassured.path.json.JsonPath applied = Fixes.apply("flag-empty-readings", params, plan);
+        assertTrue(applied.getBoolean("logged"));
+        assertEquals(1, io.firebreak.testing.Sql.count(db.target(), "SELECT count(*) FROM readings WHERE model = 'regenerate'"));
+        var log = io.firebreak.testing.Sql.rows(db.target(), "SELECT service, level, details->>'fix' AS fix, "
+                + "(details->>'rows_affected')::int AS rows FROM error_logs WHERE code = 'EMERGENCY_FIX'");
+        assertEquals(1, log.size());
+        assertEquals("manual-intervention", log.get(0).get("service"));
+        assertEquals("flag-empty-readings", log.get(0).get("fix"));
+        assertEquals(1, ((Number) log.get(0).get("rows")).intValue());
+        // The other tests read this fixture's error_logs as the seed wrote them: put it back.
+        Fixes.undo(applied.getLong("auditId"));
+        io.firebreak.testing.Sql.exec(db.target(), "DELETE FROM error_logs WHERE code = 'EMERGENCY_FIX'");
+        assertEquals(0, io.firebreak.testing.Sql.count(db.target(), "SELECT count(*) FROM readings WHERE model = 'regenerate'"));
     }
 }

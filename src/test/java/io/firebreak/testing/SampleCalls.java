@@ -63,6 +63,9 @@ public final class SampleCalls {
         CALLS.put("top-errors", new Call(Tokens.RESPONDER, "{\"window\":\"1h\",\"service\":\"edge:\"}"));
         CALLS.put("run-check", new Call(Tokens.MONITOR, "{\"name\":\"ocr-failures\",\"dryRun\":true}"));
         CALLS.put("requeue", new Call(Tokens.RESPONDER, "{\"name\":\"email-retry\"}"));
+        CALLS.put("freeze-writes", new Call(Tokens.RESPONDER, "{\"roles\":[\"fb_app\"]}"));
+        CALLS.put("run-fix", new Call(Tokens.RESPONDER,
+                "{\"name\":\"clear-login-attempts\",\"params\":{\"email\":\"mallory@example.com\"}}"));
         CALLS.put("request-approval", new Call(Tokens.MONITOR,
                 "{\"planId\":\"5b2f6c1e-8d4a-4f0b-9c3e-7a1d2e4f6b80\",\"reason\":\"second pair of eyes\"}"));
         CALLS.put("approve", new Call(Tokens.ADMIN, "{\"planId\":\"5b2f6c1e-8d4a-4f0b-9c3e-7a1d2e4f6b80\",\"digest\":\""

@@ -38,7 +38,6 @@ public class ClearRetryQueueFlow implements Undoable {
     public record Restored(boolean applied, long undoOf, long auditId, int integrationsReactivated, int rowsRestored) {
     }
 
-
     public static final String FUNCTION = "clear-retry-queue";
 
     @Inject
@@ -84,12 +83,13 @@ public class ClearRetryQueueFlow implements Undoable {
         });
     }
 
-    /** Undo's dry run: the rows the apply dismissed that are still dismissed, and the integration it deactivated. */
+    /** Undo finds this function by its name. */
     @Override
     public String function() {
         return FUNCTION;
     }
 
+    /** Undo's dry run: the rows the apply dismissed that are still dismissed, and the integration it deactivated. */
     @Override
     public Uni<JsonNode> undoPlan(AuditTrail.Record applied, ActionInput input) {
         return undoProposal(applied).flatMap(p -> actions.plan("undo", input.getActor(), p));

@@ -1,7 +1,6 @@
 package io.firebreak.functions.requeue;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +17,6 @@ import io.firebreak.db.GuardedPool;
 import io.firebreak.db.Identifiers;
 import io.firebreak.db.OpsJson;
 import io.firebreak.db.TargetDb;
-import io.firebreak.safety.ActionConfig;
 import io.firebreak.safety.TargetWrites;
 
 /**
@@ -29,13 +27,6 @@ import io.firebreak.safety.TargetWrites;
 @ApplicationScoped
 public class QueueTables {
 
-    static final String COLUMNS = """
-            SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type
-            FROM pg_attribute a
-            JOIN pg_class c ON c.oid = a.attrelid
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped""";
-
     @Inject
     TargetWrites target;
 
@@ -43,7 +34,7 @@ public class QueueTables {
     TargetDb reads;
 
     @Inject
-    ActionConfig config;
+    io.firebreak.db.TargetCatalog catalog;
 
     @Inject
     OpsJson json;
@@ -74,10 +65,7 @@ public class QueueTables {
 
     /** The catalog's view of the declaration; a missing table or column is named in the failure. */
     public Uni<Queue> describe(DeclaredRequeue r) {
-        return reads.read(tx -> GuardedPool.rows(tx, COLUMNS, Tuple.of(r.schema(), r.table()),
-                row -> Map.entry(row.getString("name"), row.getString("type")))).map(list -> {
-                    Map<String, String> types = new LinkedHashMap<>();
-                    list.forEach(e -> types.put(e.getKey(), e.getValue()));
+        return catalog.types(r.schema(), r.table()).map(types -> {
                     if (types.isEmpty()) {
                         throw new IllegalStateException("no table " + r.qualifiedTable() + " on the target");
                     }
@@ -137,7 +125,7 @@ public class QueueTables {
         String sql = "UPDATE " + q.table() + " SET " + set + " WHERE " + q.id() + " = ANY($" + idsParam + "::text[]::"
                 + q.type(r.idColumn()) + "[]) AND " + q.status() + " = $" + fromParam + "::text::" + q.type(r.statusColumn())
                 + " RETURNING " + q.id() + "::text";
-        return batches(ids, batch -> {
+        return target.inBatches(ids, batch -> {
             List<Object> args = new ArrayList<>(values);
             args.add(batch.toArray(new String[0]));
             args.add(r.from());
@@ -163,7 +151,7 @@ public class QueueTables {
                 + (idsParam + 1) + "::text[])::jsonb AS before) AS b WHERE t." + q.id() + " = b.id::" + q.type(r.idColumn())
                 + " AND t." + q.status() + " = $" + (idsParam + 2) + "::text::" + q.type(r.statusColumn())
                 + " RETURNING t." + q.id() + "::text";
-        return batches(rows, batch -> {
+        return target.inBatches(rows, batch -> {
             List<Object> args = new ArrayList<>();
             args.add(r.statusColumn());
             args.addAll(columns);
@@ -173,15 +161,6 @@ public class QueueTables {
             return target.write(apply, r.qualifiedTable(), batch.stream().map(Before::id).toList(),
                     tx -> GuardedPool.keys(tx, sql, Tuple.from(args))).map(List::size);
         });
-    }
-
-    private <T> Uni<Integer> batches(List<T> items, java.util.function.Function<List<T>, Uni<Integer>> work) {
-        Uni<Integer> total = Uni.createFrom().item(0);
-        for (int from = 0; from < items.size(); from += config.batchSize()) {
-            List<T> batch = items.subList(from, Math.min(items.size(), from + config.batchSize()));
-            total = total.flatMap(sum -> work.apply(batch).map(n -> sum + n));
-        }
-        return total;
     }
 
     /** jsonb_build_object of the status and reset columns: the before-state an undo restores. */

@@ -41,7 +41,6 @@ public class RequeueFlow implements Undoable {
     public record Restored(boolean applied, long undoOf, long auditId, int rowsRestored) {
     }
 
-
     public static final String FUNCTION = "requeue";
 
     @Inject
@@ -96,12 +95,13 @@ public class RequeueFlow implements Undoable {
         }));
     }
 
-    /** Undo's dry run: the requeued rows still in the to status, and the values they would get back. */
+    /** Undo finds this function by its name. */
     @Override
     public String function() {
         return FUNCTION;
     }
 
+    /** Undo's dry run: the requeued rows still in the to status, and the values they would get back. */
     @Override
     public Uni<JsonNode> undoPlan(AuditTrail.Record applied, ActionInput input) {
         DeclaredRequeue r = requeueOf(applied);

@@ -18,6 +18,7 @@ import io.vertx.mutiny.sqlclient.Row;
 
 import io.firebreak.db.Identifiers;
 import io.firebreak.platform.LogText;
+import io.firebreak.safety.CheckGuard;
 
 /**
  * Runs a declared check on the target behind its three walls: the guard, a READ ONLY transaction

@@ -5,6 +5,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.firebreak.platform.FunctionManifest;
+import io.firebreak.safety.CheckGuard;
 
 /** The manifest's {@code checks:} section, parsed and refused here, where run-check is the only reader. */
 public final class DeclaredChecks {

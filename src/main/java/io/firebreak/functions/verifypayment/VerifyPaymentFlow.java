@@ -37,7 +37,6 @@ public class VerifyPaymentFlow implements Undoable {
     public record Swept(boolean applied, long auditId, int settled) {
     }
 
-
     public static final String FUNCTION = "verify-payment";
 
     @Inject
@@ -211,12 +210,13 @@ public class VerifyPaymentFlow implements Undoable {
         });
     }
 
-    /** Undo's dry run: the payments an apply settled that still have the status it gave them go back to pending. */
+    /** Undo finds this function by its name. */
     @Override
     public String function() {
         return FUNCTION;
     }
 
+    /** Undo's dry run: the payments an apply settled that still have the status it gave them go back to pending. */
     @Override
     public Uni<JsonNode> undoPlan(AuditTrail.Record applied, ActionInput input) {
         return undoProposal(applied).flatMap(p -> actions.plan("undo", input.getActor(), p));

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.firebreak.platform.FunctionManifest;
+import io.firebreak.safety.CheckGuard;
 
 /** The guard of declared checks: what reads passes, what writes, locks or acts on the server does not. */
 class CheckGuardTest {

@@ -1,4 +1,4 @@
-package io.firebreak.db;
+package io.firebreak.http;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasItem;

@@ -1,4 +1,4 @@
-package io.firebreak.db;
+package io.firebreak.http;
 
 import java.time.Duration;
 
@@ -10,6 +10,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
+
+import io.firebreak.db.OpsDb;
 
 /**
  * Ready means the ops database answers and is migrated. The target database is deliberately not

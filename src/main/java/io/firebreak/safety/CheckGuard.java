@@ -1,4 +1,4 @@
-package io.firebreak.functions.runcheck;
+package io.firebreak.safety;
 
 import java.util.Locale;
 import java.util.Optional;

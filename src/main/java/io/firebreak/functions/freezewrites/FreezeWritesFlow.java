@@ -1,0 +1,176 @@
+package io.firebreak.functions.freezewrites;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.FunctionError;
+import io.firebreak.safety.ActionInput;
+import io.firebreak.safety.Applying;
+import io.firebreak.safety.AuditTrail;
+import io.firebreak.safety.PlannedActions;
+import io.firebreak.safety.Undoable;
+
+/**
+ * Seed 003 Scenario 3, "STOP writes immediately": each named login role gets
+ * default_transaction_read_only = on in the target database, its sessions end so that its pool
+ * reconnects read-only, and the catalog is read back to confirm it. firebreak's own role and
+ * superusers are refused (firebreak must keep working; a superuser is not held by a default). Undo
+ * puts each role's setting back as it was and ends its sessions again, so writes resume.
+ */
+@ApplicationScoped
+public class FreezeWritesFlow implements Undoable {
+
+    public static final String FUNCTION = "freeze-writes";
+
+    /** The applied answer: the roles frozen, the sessions ended, and the setting read back per role. */
+    @RegisterForReflection
+    public record Frozen(boolean applied, String planId, long auditId, List<String> roles, int sessionsEnded,
+            Map<String, String> verified) {
+    }
+
+    /** The applied answer of its undo. */
+    @RegisterForReflection
+    public record Thawed(boolean applied, long undoOf, long auditId, List<String> roles, int sessionsEnded) {
+    }
+
+    @Inject
+    AppRoles roles;
+
+    @Inject
+    PlannedActions actions;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Override
+    public String function() {
+        return FUNCTION;
+    }
+
+    public Uni<JsonNode> plan(List<String> names, ActionInput input) {
+        return proposal(names).flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
+    }
+
+    public Uni<JsonNode> apply(List<String> names, ActionInput input) {
+        return actions.apply(FUNCTION, String.join(",", names), input, proposal(names), plan -> {
+            Map<String, Object> in = Map.of("roles", names, "planId", input.getPlanId());
+            return actions.audited(FUNCTION, input, in, plan.content(), apply -> freeze(apply, names))
+                    .flatMap(done -> roles.describe(names).map(now -> {
+                        Map<String, String> verified = new LinkedHashMap<>();
+                        now.forEach(r -> verified.put(r.role(), String.valueOf(r.setting())));
+                        return (JsonNode) mapper.valueToTree(new Frozen(true, plan.id().toString(), done.auditId(), names,
+                                done.result(), verified));
+                    }));
+        });
+    }
+
+    private Uni<PlannedActions.Done<Integer>> freeze(Applying apply, List<String> names) {
+        Uni<Integer> ended = Uni.createFrom().item(0);
+        for (String role : names) {
+            ended = ended.flatMap(n -> roles.set(apply, role, "on").flatMap(v -> roles.endSessions(apply, role)).map(m -> n + m));
+        }
+        return ended.map(n -> new PlannedActions.Done<>(n, names.size(), "applied"));
+    }
+
+    /** The dry run: each role, its setting now, and the sessions that would end. */
+    Uni<PlannedActions.Proposal> proposal(List<String> names) {
+        return roles.describe(names).map(found -> {
+            List<String> known = found.stream().map(AppRoles.Role::role).toList();
+            List<String> unknown = names.stream().filter(n -> !known.contains(n)).toList();
+            if (!unknown.isEmpty()) {
+                throw new FunctionError(404, "unknown_role", "no role " + String.join(", ", unknown) + " on the target", "roles");
+            }
+            for (AppRoles.Role r : found) {
+                if (r.own()) {
+                    throw new FunctionError(409, "role_not_freezable", r.role() + " is the role firebreak connects as: "
+                            + "freezing it would stop firebreak, not the application", "roles");
+                }
+                if (r.superuser()) {
+                    throw new FunctionError(409, "role_not_freezable", r.role() + " is a superuser: a default does not hold it "
+                            + "(it may set default_transaction_read_only off); freeze the roles the application logs in as",
+                            "roles");
+                }
+            }
+            ObjectNode changes = mapper.createObjectNode();
+            changes.put("setting", AppRoles.SETTING);
+            changes.put("scope", "this database only (ALTER ROLE ... IN DATABASE)");
+            ArrayNode list = changes.putArray("roles");
+            StringBuilder digest = new StringBuilder();
+            for (AppRoles.Role r : found) {
+                list.addObject().put("role", r.role()).put("before", r.setting()).put("after", "on")
+                        .put("sessionsToEnd", r.sessions());
+                digest.append(r.role()).append('=').append(r.setting()).append(';');
+            }
+            return new PlannedActions.Proposal(String.join(",", names), PlannedActions.sha256(digest.toString()), found.size(),
+                    changes);
+        });
+    }
+
+    /** Undo's dry run: each frozen role back to the setting it had before (none: reset), its sessions ended again. */
+    @Override
+    public Uni<JsonNode> undoPlan(AuditTrail.Record applied, ActionInput input) {
+        return undoProposal(applied).flatMap(p -> actions.plan("undo", input.getActor(), p));
+    }
+
+    @Override
+    public Uni<JsonNode> undoApply(AuditTrail.Record applied, ActionInput input) {
+        return actions.apply("undo", "audit:" + applied.id(), input, undoProposal(applied), plan -> {
+            Map<String, String> before = new LinkedHashMap<>();
+            plan.content().path("roles").forEach(r -> before.put(r.path("role").asText(),
+                    r.path("after").isNull() ? null : r.path("after").asText()));
+            Map<String, Object> in = Map.of("auditId", applied.id(), "planId", input.getPlanId());
+            return actions.auditedUndo(input, in, plan.content(), applied.id(), apply -> thaw(apply, before))
+                    .map(done -> (JsonNode) mapper.valueToTree(new Thawed(true, applied.id(), done.auditId(),
+                            List.copyOf(before.keySet()), done.result())));
+        });
+    }
+
+    private Uni<PlannedActions.Done<Integer>> thaw(Applying apply, Map<String, String> settings) {
+        Uni<Integer> ended = Uni.createFrom().item(0);
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            ended = ended.flatMap(n -> roles.set(apply, e.getKey(), e.getValue()).flatMap(v -> roles.endSessions(apply, e.getKey()))
+                    .map(m -> n + m));
+        }
+        return ended.map(n -> new PlannedActions.Done<>(n, settings.size(), "applied"));
+    }
+
+    Uni<PlannedActions.Proposal> undoProposal(AuditTrail.Record applied) {
+        List<String> changed = Applying.changedKeys(applied.result(), "role");
+        Map<String, String> before = new LinkedHashMap<>();
+        applied.plan().path("roles").forEach(r -> {
+            String role = r.path("role").asText();
+            if (changed == null || changed.contains(role)) {
+                before.put(role, r.path("before").isNull() ? null : r.path("before").asText());
+            }
+        });
+        return audit.notUndone(applied.id()).flatMap(v -> roles.describe(new ArrayList<>(before.keySet()))).map(now -> {
+            ObjectNode changes = mapper.createObjectNode();
+            changes.put("setting", AppRoles.SETTING);
+            ArrayNode list = changes.putArray("roles");
+            StringBuilder digest = new StringBuilder("undo=" + applied.id() + ";");
+            for (AppRoles.Role r : now) {
+                list.addObject().put("role", r.role()).put("before", r.setting()).put("after", before.get(r.role()))
+                        .put("sessionsToEnd", r.sessions());
+                digest.append(r.role()).append('=').append(r.setting()).append(';');
+            }
+            return new PlannedActions.Proposal("audit:" + applied.id(), PlannedActions.sha256(digest.toString()), now.size(),
+                    changes);
+        });
+    }
+}
