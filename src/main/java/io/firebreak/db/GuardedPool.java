@@ -221,6 +221,9 @@ public class GuardedPool {
     /** A value the caller gave does not fit the target column's type (22P02 text, 22003 range, 22007/8 dates). */
     static final java.util.Set<String> VALUE_STATES = java.util.Set.of("22P02", "22003", "22007", "22008");
 
+    /** The target refused the statement itself: no privilege (42501), a sub-select of many rows (21000), a read-only server (25006). */
+    static final java.util.Set<String> REFUSED_STATES = java.util.Set.of("42501", "21000", "25006");
+
     Throwable classify(Throwable e) {
         if (e instanceof io.firebreak.platform.FunctionError) {
             return e;
@@ -236,6 +239,10 @@ public class GuardedPool {
             if (VALUE_STATES.contains(pg.getSqlState())) {
                 return io.firebreak.platform.FunctionError.badInput("invalid_value", null,
                         "a value does not fit the target's column type: " + pg.getErrorMessage());
+            }
+            if (REFUSED_STATES.contains(pg.getSqlState())) {
+                return new io.firebreak.platform.FunctionError(409, "target_refused", "the target refused: "
+                        + pg.getErrorMessage() + " (" + pg.getSqlState() + "); nothing was changed by this statement", null);
             }
         }
         return e;

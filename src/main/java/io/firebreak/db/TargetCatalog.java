@@ -32,9 +32,13 @@ public class TargetCatalog {
             WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
               AND a.attnum > 0 AND NOT a.attisdropped""";
 
-    /** Each column with its type as format_type names it: what declared requeues and fixes cast their values to. */
+    /**
+     * Each column with its type as format_type names it without modifiers: what declared requeues
+     * and fixes cast their values to (a cast to varchar(100) would silently truncate; the column's
+     * own modifier still refuses a value that does not fit).
+     */
     static final String TYPES = """
-            SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type
+            SELECT a.attname::text AS name, format_type(a.atttypid, NULL) AS type
             FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace

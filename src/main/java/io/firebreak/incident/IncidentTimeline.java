@@ -74,7 +74,7 @@ public class IncidentTimeline implements ActionTimeline {
     }
 
     @Override
-    public Uni<Void> approvalEvent(String incidentId, Actor actor, String kind, String summary, Map<String, Object> detail) {
+    public Uni<Void> event(String incidentId, Actor actor, String kind, String summary, Map<String, Object> detail) {
         if (incidentId == null) {
             return Uni.createFrom().voidItem();
         }

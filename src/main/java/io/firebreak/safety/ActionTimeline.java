@@ -16,8 +16,8 @@ public interface ActionTimeline {
     /** The live incident roles (commander, deputy) the actor holds on this incident: approvals may require one. */
     Uni<java.util.Set<String>> rolesOf(String incidentId, Actor actor);
 
-    /** An approval's request, decision, expiry or override, on its incident's timeline. */
-    Uni<Void> approvalEvent(String incidentId, Actor actor, String kind, String summary, java.util.Map<String, Object> detail);
+    /** An event on the incident's timeline: an approval's request, decision, expiry or override, a snapshot taken. */
+    Uni<Void> event(String incidentId, Actor actor, String kind, String summary, java.util.Map<String, Object> detail);
 
     /**
      * Tells the approvers a plan waits for them (the incident's channel and the first escalation

@@ -75,6 +75,10 @@ public class Approvals {
             FROM approval_decisions d LEFT JOIN approval_expiries e ON e.decision_id = d.id
             WHERE d.request_id = $1 ORDER BY d.id""";
 
+    static final String LOCK_EXPIRY = "SELECT pg_advisory_xact_lock(hashtextextended('approval-expiry:' || $1::text, 0))";
+
+    static final String EXPIRY_NOTED = "SELECT 1 FROM approval_expiries WHERE decision_id = $1";
+
     static final String INSERT_EXPIRY = """
             INSERT INTO approval_expiries (decision_id, noticed_at, audit_id) VALUES ($1, $2, $3)
             ON CONFLICT (decision_id) DO NOTHING""";
@@ -244,10 +248,15 @@ public class Approvals {
                 if (denied.isPresent()) {
                     throw new FunctionError(409, "approval_denied", "plan " + plan.id() + " was denied by "
                             + who(denied.get()) + ": nothing was changed; make a new plan", "planId",
-                            Map.of("requestId", r.id()), true);
+                            Map.of("requestId", r.id()), false);
                 }
-                List<Decision> valid = all.stream().filter(d -> d.counts(plan.digest(), now)).toList();
-                Uni<Void> noted = noteExpiries(r, all, now);
+                // Distinct people, none of them the one applying (unless the policy allows self-approval).
+                List<Decision> valid = all.stream().filter(d -> d.counts(plan.digest(), now))
+                        .filter(d -> r.policy().selfApproval() || !same(actor, d.tokenId(), d.person()))
+                        .collect(java.util.stream.Collectors.toMap(Approvals::person, d -> d, (a, b) -> a,
+                                LinkedHashMap::new)).values().stream().toList();
+                Uni<Void> noted = noteExpiries(r, all, now).onFailure().invoke(e -> LOG.warnf(
+                        "approval expiry not recorded: %s", LogText.loggable(e.getMessage()))).onFailure().recoverWithNull();
                 if (valid.size() >= r.policy().approvals()) {
                     return noted.map(v -> "approved by " + String.join(", ", valid.stream().map(Approvals::who).toList()));
                 }
@@ -305,10 +314,10 @@ public class Approvals {
             return request(planId).flatMap(requested -> {
                 Request r = requested.orElseThrow(() -> new FunctionError(409, "approval_not_requested",
                         "no approval was asked for plan " + planId + ": its requester asks with request-approval", "planId"));
-                if (!r.policy().selfApproval() && (actor.tokenId().equals(r.tokenId())
-                        || (actor.name() != null && actor.name().equalsIgnoreCase(r.person())))) {
-                    throw new FunctionError(403, "self_approval", "the requester cannot approve or deny their own plan",
-                            null);
+                if (!r.policy().selfApproval() && (same(actor, r.tokenId(), r.person())
+                        || same(actor, plan.tokenId(), plan.person()))) {
+                    throw new FunctionError(403, "self_approval", "the plan's author or requester cannot approve or deny it "
+                            + "(by token or by name)", null);
                 }
                 return authority(r, actor).flatMap(as -> record(r, plan, actor, as, reason, approve));
             });
@@ -361,12 +370,13 @@ public class Approvals {
                             return auditId;
                         })))
                 .flatMap(auditId -> decisions(r.id()).map(all -> {
-                    int valid = (int) all.stream().filter(d -> d.counts(plan.digest(), clock.instant())).count();
+                    int valid = (int) all.stream().filter(d -> d.counts(plan.digest(), clock.instant())).map(Approvals::person)
+                            .distinct().count();
                     boolean denied = all.stream().anyMatch(d -> d.decision().equals("denied"));
                     return new Decided(r.id(), plan.id().toString(), decision, auditId, valid, r.policy().approvals(),
                             !denied && valid >= r.policy().approvals());
                 }))
-                .call(d -> quietly(timeline.approvalEvent(r.incidentId(), actor, approve ? "approval-granted" : "approval-denied",
+                .call(d -> quietly(timeline.event(r.incidentId(), actor, approve ? "approval-granted" : "approval-denied",
                         r.function() + " plan " + plan.id() + " " + decision + " by " + actor.display() + " (" + as + "): "
                                 + reason + (approve ? " — " + d.approvals() + " of " + d.required() : ""),
                         Map.of("requestId", r.id(), "planId", plan.id().toString(), "auditId", d.auditId(),
@@ -407,10 +417,10 @@ public class Approvals {
         String summary = r.function() + " plan " + plan.id() + " (" + r.rows() + " rows, digest " + r.digest()
                 + ") needs " + r.policy().approvals() + " approval(s) from " + String.join(" or ", r.policy().from())
                 + ", asked by " + actor.display() + ": " + r.reason();
-        String text = ":lock: " + summary + "\nReview: POST /" + r.function() + " with the dry run's input (or read plan "
-                + plan.id() + ")\nApprove: curl -X POST -H \"Authorization: Bearer $TOKEN\" -d '{\"planId\":\"" + plan.id()
+        String text = ":lock: " + summary + "\nReview: the same dry run (POST /" + r.function() + " with the requester's input,"
+                + " without apply) shows every row; its digest must be " + r.digest() + "\nApprove: curl -X POST -H \"Authorization: Bearer $TOKEN\" -d '{\"planId\":\"" + plan.id()
                 + "\",\"digest\":\"" + r.digest() + "\",\"reason\":\"...\"}' $FIREBREAK/approve";
-        return quietly(timeline.approvalEvent(r.incidentId(), actor, "approval-requested", summary,
+        return quietly(timeline.event(r.incidentId(), actor, "approval-requested", summary,
                 Map.of("requestId", r.id(), "planId", plan.id().toString(), "digest", r.digest(), "rows", r.rows())))
                 .flatMap(v -> quietly(timeline.askApprovers(r.incidentId(), r.id(), "Approval needed: " + r.function(), text)));
     }
@@ -424,7 +434,7 @@ public class Approvals {
         in.put("incidentId", incidentId);
         AuditTrail.Entry entry = new AuditTrail.Entry(actor, function, "override", input.getReason(), in, null, 0, List.of(),
                 "override", null);
-        return audit.record(entry).call(auditId -> quietly(timeline.approvalEvent(incidentId, actor, "approval-override",
+        return audit.record(entry).call(auditId -> quietly(timeline.event(incidentId, actor, "approval-override",
                 "Break-glass: " + function + " plan " + plan.id() + " (" + rows + " rows) applied without approval by "
                         + actor.display() + ": " + input.getReason() + " — review in the post-mortem",
                 Map.of("planId", plan.id().toString(), "auditId", auditId, "function", function))))
@@ -442,10 +452,14 @@ public class Approvals {
                     "approval by " + who(d) + " expired at " + d.expiresAt(),
                     Map.of("decisionId", d.id(), "requestId", r.id(), "function", r.function()), null, 0, List.of(),
                     "expired", null);
-            chain = chain.flatMap(v -> ops.withTransaction(tx -> audit.record(tx, entry).flatMap(auditId -> tx
-                    .preparedQuery(INSERT_EXPIRY).execute(Tuple.of(d.id(), OffsetDateTime.now(clock), auditId))))
+            // Two applies noticing it at once record it once: the second finds the first's row under the lock.
+            chain = chain.flatMap(v -> ops.withTransaction(tx -> tx.preparedQuery(LOCK_EXPIRY).execute(Tuple.of(String.valueOf(d.id())))
+                    .flatMap(locked -> tx.preparedQuery(EXPIRY_NOTED).execute(Tuple.of(d.id())))
+                    .flatMap(noted -> noted.size() > 0 ? Uni.createFrom().voidItem()
+                            : audit.record(tx, entry).flatMap(auditId -> tx.preparedQuery(INSERT_EXPIRY)
+                                    .execute(Tuple.of(d.id(), OffsetDateTime.now(clock), auditId))).replaceWithVoid()))
                     .replaceWithVoid()
-                    .call(() -> quietly(timeline.approvalEvent(r.incidentId(), Actor.SCHEDULE, "approval-expired",
+                    .call(() -> quietly(timeline.event(r.incidentId(), Actor.SCHEDULE, "approval-expired",
                             r.function() + " approval by " + who(d) + " expired at " + d.expiresAt(),
                             Map.of("requestId", r.id(), "decisionId", d.id())))));
         }
@@ -487,6 +501,16 @@ public class Approvals {
             }
             return out;
         });
+    }
+
+    /** The same person: the same token, or (for person tokens) the same name. */
+    static boolean same(Actor actor, String tokenId, String person) {
+        return actor.tokenId().equals(tokenId) || (actor.name() != null && actor.name().equalsIgnoreCase(person));
+    }
+
+    /** Who a decision counts as: the person by name, or an unnamed token by itself. */
+    private static String person(Decision d) {
+        return d.person() != null ? "person:" + d.person().toLowerCase(java.util.Locale.ROOT) : "token:" + d.tokenId();
     }
 
     private static String who(Decision d) {

@@ -205,12 +205,13 @@ public class PlannedActions {
      * doubt) and answered 503 apply_failed naming that record; one that changed nothing gives its
      * claims back, so it can simply be tried again.
      */
-    public <T> Uni<Audited<T>> audited(Change c, Function<Applying, Uni<Done<T>>> change) {
-        if (c.approval() == null && approvals.policy(c.function(), null, 0).isPresent()) {
+    public <T> Uni<Audited<T>> audited(Change given, Function<Applying, Uni<Done<T>>> change) {
+        if (given.approval() == null && approvals.policy(given.function(), null, 0).isPresent()) {
             // One gate for every entry point: a function with a policy changes nothing outside a planned, approved apply.
-            throw new FunctionError(409, "not_approved", c.function() + " needs approval: only a planned apply "
+            throw new FunctionError(409, "not_approved", given.function() + " needs approval: only a planned apply "
                     + "with its approvals can change anything", null);
         }
+        Change c = withApproval(given);
         AuditTrail.Entry started = new AuditTrail.Entry(c.actor(), c.function(), c.action() + "-started", c.reason(),
                 c.input(), c.plan(), 0, List.of(), "started", c.undoOf());
         return audit.start(started, c.claims()).flatMap(startedId -> {
@@ -219,6 +220,16 @@ public class PlannedActions {
                     .onItemOrFailure().transformToUni((done, failure) -> failure == null ? succeeded(c, applying, done)
                             : failed(c, applying, failure));
         });
+    }
+
+    /** The change's records say what let it through the gate (approved by whom, an override, none needed). */
+    private static Change withApproval(Change c) {
+        if (c.approval() == null || !(c.input() instanceof Map<?, ?> in)) {
+            return c;
+        }
+        Map<Object, Object> with = new java.util.LinkedHashMap<>(in);
+        with.put("approval", c.approval());
+        return new Change(c.actor(), c.function(), c.action(), c.reason(), with, c.plan(), c.undoOf(), c.claims(), c.approval());
     }
 
     private <T> Uni<Audited<T>> succeeded(Change c, Applying applying, Done<T> done) {

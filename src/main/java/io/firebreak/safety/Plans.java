@@ -27,15 +27,17 @@ import io.firebreak.platform.Actor;
 public class Plans {
 
     static final String INSERT = """
-            INSERT INTO plans (id, function, scope, digest, content, token_id, created_at, expires_at, rows_affected)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
+            INSERT INTO plans (id, function, scope, digest, content, token_id, created_at, expires_at, rows_affected, person)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
 
     static final String FIND = """
-            SELECT id, function, scope, digest, content::text AS content, expires_at, coalesce(rows_affected, 0) AS rows
+            SELECT id, function, scope, digest, content::text AS content, expires_at, coalesce(rows_affected, 0) AS rows,
+                   token_id, person
             FROM plans WHERE id = $1""";
 
     /** A stored plan. */
-    public record Plan(UUID id, String function, String scope, String digest, JsonNode content, Instant expiresAt, int rows) {
+    public record Plan(UUID id, String function, String scope, String digest, JsonNode content, Instant expiresAt, int rows,
+            String tokenId, String person) {
     }
 
     @Inject
@@ -55,8 +57,9 @@ public class Plans {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         JsonNode tree = mapper.valueToTree(content);
         return ops.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(id, function, scope, digest,
-                json.jsonb(tree), actor.tokenId(), now, now.plus(ttl), rows)))
-                .map(ignored -> new Plan(id, function, scope, digest, tree, now.plus(ttl).toInstant(), rows));
+                json.jsonb(tree), actor.tokenId(), now, now.plus(ttl), rows, actor.name())))
+                .map(ignored -> new Plan(id, function, scope, digest, tree, now.plus(ttl).toInstant(), rows, actor.tokenId(),
+                        actor.name()));
     }
 
     public Uni<Optional<Plan>> find(UUID id) {
@@ -68,7 +71,7 @@ public class Plans {
             Row r = it.next();
             return Optional.of(new Plan(r.getUUID("id"), r.getString("function"), r.getString("scope"),
                     r.getString("digest"), json.tree(r.getString("content")), r.getOffsetDateTime("expires_at").toInstant(),
-                    r.getInteger("rows")));
+                    r.getInteger("rows"), r.getString("token_id"), r.getString("person")));
         });
     }
 }

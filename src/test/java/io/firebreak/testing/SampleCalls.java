@@ -64,6 +64,7 @@ public final class SampleCalls {
         CALLS.put("run-check", new Call(Tokens.MONITOR, "{\"name\":\"ocr-failures\",\"dryRun\":true}"));
         CALLS.put("requeue", new Call(Tokens.RESPONDER, "{\"name\":\"email-retry\"}"));
         CALLS.put("freeze-writes", new Call(Tokens.RESPONDER, "{\"roles\":[\"fb_app\"]}"));
+        CALLS.put("snapshot-tables", new Call(Tokens.RESPONDER, "{\"tables\":[\"public.tenants\"]}"));
         CALLS.put("run-fix", new Call(Tokens.RESPONDER,
                 "{\"name\":\"clear-login-attempts\",\"params\":{\"email\":\"mallory@example.com\"}}"));
         CALLS.put("request-approval", new Call(Tokens.MONITOR,

@@ -71,7 +71,8 @@ public class FreezeWritesFlow implements Undoable {
         return actions.apply(FUNCTION, String.join(",", names), input, proposal(names), plan -> {
             Map<String, Object> in = Map.of("roles", names, "planId", input.getPlanId());
             return actions.audited(FUNCTION, input, in, plan.content(), apply -> freeze(apply, names))
-                    .flatMap(done -> roles.describe(names).map(now -> {
+                    // The read-back is a courtesy after the committed change: if it fails, the answer says so instead of failing.
+                    .flatMap(done -> roles.describe(names).onFailure().recoverWithItem(List.of()).map(now -> {
                         Map<String, String> verified = new LinkedHashMap<>();
                         now.forEach(r -> verified.put(r.role(), String.valueOf(r.setting())));
                         return (JsonNode) mapper.valueToTree(new Frozen(true, plan.id().toString(), done.auditId(), names,
@@ -164,12 +165,15 @@ public class FreezeWritesFlow implements Undoable {
             changes.put("setting", AppRoles.SETTING);
             ArrayNode list = changes.putArray("roles");
             StringBuilder digest = new StringBuilder("undo=" + applied.id() + ";");
-            for (AppRoles.Role r : now) {
+            // Only roles still frozen: one whose setting someone changed since is theirs now, and is left alone.
+            List<AppRoles.Role> frozen = now.stream().filter(r -> AppRoles.on(r.setting())).toList();
+            for (AppRoles.Role r : frozen) {
                 list.addObject().put("role", r.role()).put("before", r.setting()).put("after", before.get(r.role()))
                         .put("sessionsToEnd", r.sessions());
                 digest.append(r.role()).append('=').append(r.setting()).append(';');
             }
-            return new PlannedActions.Proposal("audit:" + applied.id(), PlannedActions.sha256(digest.toString()), now.size(),
+            changes.put("notRestored", now.size() - frozen.size());
+            return new PlannedActions.Proposal("audit:" + applied.id(), PlannedActions.sha256(digest.toString()), frozen.size(),
                     changes);
         });
     }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
+import io.firebreak.platform.Declared;
 import io.firebreak.platform.FunctionAdmission;
 import io.firebreak.platform.FunctionError;
 import io.firebreak.safety.ActionInput;
@@ -58,15 +59,10 @@ public class RequeueFlow implements Undoable {
     @Inject
     ObjectMapper mapper;
 
-    private volatile Map<String, DeclaredRequeue> declared;
+    private final Declared<Map<String, DeclaredRequeue>> declared = new Declared<>(() -> DeclaredRequeues.parse(admission.manifest()));
 
     public Map<String, DeclaredRequeue> declared() {
-        Map<String, DeclaredRequeue> parsed = declared;
-        if (parsed == null) {
-            parsed = DeclaredRequeues.parse(admission.manifest());
-            declared = parsed;
-        }
-        return parsed;
+        return declared.get();
     }
 
     /** A malformed declared requeue stops the service at start-up, as a refused check does. */

@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.incident.IncidentStore;
 import io.firebreak.incident.Severity;
 import io.firebreak.incident.SeverityScale;
+import io.firebreak.platform.Declared;
 import io.firebreak.platform.FunctionAdmission;
 
 /**
@@ -56,16 +57,11 @@ public class RunCheckFlow {
         }
     }
 
-    private volatile Map<String, DeclaredCheck> checks;
+    private final Declared<Map<String, DeclaredCheck>> checks = new Declared<>(() -> DeclaredChecks.parse(admission.manifest()));
 
     /** Parsed once, at start-up (validate): a refused check stops the service before it serves a call. */
     public Map<String, DeclaredCheck> checks() {
-        Map<String, DeclaredCheck> parsed = checks;
-        if (parsed == null) {
-            parsed = DeclaredChecks.parse(admission.manifest());
-            checks = parsed;
-        }
-        return parsed;
+        return checks.get();
     }
 
     public Uni<Map<String, Object>> run(DeclaredCheck check, boolean declare, String source) {

@@ -107,6 +107,10 @@ public final class DeclaredFixes {
                     throw refused(fix, "a sub-select computes a new value (set), it does not pick rows");
                 }
                 String sql = v.get("select").asText();
+                if (!balanced(sql) || sql.contains("$") || sql.contains(";")) {
+                    throw refused(fix, "set " + e.getKey() + ": the sub-select is one self-contained SELECT "
+                            + "(balanced parentheses, no $ parameters, no ;)");
+                }
                 CheckGuard.refusal(sql).ifPresent(why -> {
                     throw refused(fix, "set " + e.getKey() + ": the sub-select is refused: " + why);
                 });
@@ -130,6 +134,24 @@ public final class DeclaredFixes {
             out.put(e.getKey(), value);
         });
         return out;
+    }
+
+    /** Parentheses balance outside quotes, so the sub-select cannot close its own and set more columns. */
+    static boolean balanced(String sql) {
+        int depth = 0;
+        char quote = 0;
+        for (char c : sql.toCharArray()) {
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth < 0) {
+                return false;
+            }
+        }
+        return depth == 0 && quote == 0;
     }
 
     static IllegalStateException refused(String fix, String why) {

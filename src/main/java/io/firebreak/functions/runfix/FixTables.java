@@ -130,8 +130,8 @@ public class FixTables {
         String change;
         if (f.delete()) {
             String where = where(fix, params, base);
-            change = "DELETE FROM " + fix.table() + " t WHERE " + where + " AND " + fix.key() + "::text = ANY($"
-                    + (base.size() + 1) + "::text[]) RETURNING " + fix.key() + "::text";
+            change = "DELETE FROM " + fix.table() + " t WHERE " + where + " AND " + fix.key() + " = ANY($"
+                    + (base.size() + 1) + "::text[]::" + fix.type(f.key()) + "[]) RETURNING " + fix.key() + "::text";
         } else {
             StringBuilder set = new StringBuilder();
             for (Map.Entry<String, DeclaredFix.Value> e : f.set().entrySet()) {
@@ -139,8 +139,8 @@ public class FixTables {
                         .append(value(fix, e.getKey(), e.getValue(), params, base));
             }
             String where = where(fix, params, base);
-            change = "UPDATE " + fix.table() + " t SET " + set + " WHERE " + where + " AND " + fix.key() + "::text = ANY($"
-                    + (base.size() + 1) + "::text[]) RETURNING " + fix.key() + "::text";
+            change = "UPDATE " + fix.table() + " t SET " + set + " WHERE " + where + " AND " + fix.key() + " = ANY($"
+                    + (base.size() + 1) + "::text[]::" + fix.type(f.key()) + "[]) RETURNING " + fix.key() + "::text";
         }
         boolean[] logged = { f.log().isEmpty() };
         return target.inBatches(keys, batch -> {
@@ -178,7 +178,7 @@ public class FixTables {
             }
             sql = "UPDATE " + fix.table() + " t SET " + set + " FROM (SELECT unnest($1::text[]) AS key, unnest($2::text[])::jsonb"
                     + " AS before, unnest($3::text[])::jsonb AS after) b, LATERAL jsonb_populate_record(NULL::" + fix.table()
-                    + ", b.before) r WHERE " + fix.key() + "::text = b.key" + still + " RETURNING " + fix.key() + "::text";
+                    + ", b.before) r WHERE " + fix.key() + " = b.key::" + fix.type(f.key()) + still + " RETURNING " + fix.key() + "::text";
         }
         return target.inBatches(rows, batch -> {
             Tuple args = f.delete() ? Tuple.of(batch.stream().map(r -> r.before().toString()).toArray(String[]::new))
@@ -192,7 +192,8 @@ public class FixTables {
 
     /** Of the given keys, the rows that exist now (for a delete's undo: those are not put back). */
     public Uni<List<String>> existing(Fix fix, List<String> keys) {
-        String sql = "SELECT " + fix.key() + "::text FROM " + fix.table() + " t WHERE " + fix.key() + "::text = ANY($1::text[])";
+        String sql = "SELECT " + fix.key() + "::text FROM " + fix.table() + " t WHERE " + fix.key() + " = ANY($1::text[]::"
+                + fix.type(fix.declared().key()) + "[])";
         return reads.read(tx -> GuardedPool.keys(tx, sql, Tuple.of(keys.toArray(new String[0]))));
     }
 
@@ -206,7 +207,7 @@ public class FixTables {
         }
         cols.append(")::text");
         String sql = "SELECT " + fix.key() + "::text AS key, " + cols + " AS now FROM " + fix.table() + " t WHERE " + fix.key()
-                + "::text = ANY($1::text[])";
+                + " = ANY($1::text[]::" + fix.type(fix.declared().key()) + "[])";
         return reads.read(tx -> GuardedPool.rows(tx, sql, Tuple.of(keys.toArray(new String[0])),
                 r -> Map.entry(r.getString("key"), json.tree(r.getString("now"))))).map(list -> {
                     Map<String, JsonNode> out = new LinkedHashMap<>();

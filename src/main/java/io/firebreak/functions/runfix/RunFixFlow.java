@@ -23,6 +23,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
+import io.firebreak.platform.Declared;
 import io.firebreak.platform.FunctionAdmission;
 import io.firebreak.platform.FunctionError;
 import io.firebreak.platform.FunctionManifest.ApprovalPolicy;
@@ -71,15 +72,10 @@ public class RunFixFlow implements Undoable, ApprovalPolicies {
     @Inject
     ObjectMapper mapper;
 
-    private volatile Map<String, DeclaredFix> declared;
+    private final Declared<Map<String, DeclaredFix>> declared = new Declared<>(() -> DeclaredFixes.parse(admission.manifest()));
 
     public Map<String, DeclaredFix> declared() {
-        Map<String, DeclaredFix> parsed = declared;
-        if (parsed == null) {
-            parsed = DeclaredFixes.parse(admission.manifest());
-            declared = parsed;
-        }
-        return parsed;
+        return declared.get();
     }
 
     /** A fix declared so that it could not run safely stops the service at start-up. */
@@ -126,8 +122,8 @@ public class RunFixFlow implements Undoable, ApprovalPolicies {
                 case "integer" -> {
                     long n;
                     try {
-                        n = v instanceof Number num && !(v instanceof Double || v instanceof Float) ? num.longValue()
-                                : Long.parseLong(text);
+                        // A JSON integer beyond a long arrives as BigInteger: parsed from its text, it is refused, never wrapped.
+                        n = v instanceof Integer || v instanceof Long ? ((Number) v).longValue() : Long.parseLong(text);
                     } catch (NumberFormatException e) {
                         throw FunctionError.badInput("invalid_value", field, p.name() + " is an integer");
                     }

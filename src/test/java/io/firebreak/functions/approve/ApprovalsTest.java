@@ -179,8 +179,10 @@ class ApprovalsTest {
         refused(decide("approve", Tokens.ADA, planId, digest), 403, "self_approval");
         // A monitor token may ask (request-approval is a monitor's function) but not reach approve at all.
         refused(decide("approve", Tokens.MONITOR, planId, digest), 403, "forbidden");
-        refused(decide("approve", Tokens.RESPONDER, planId, digest), 403, "not_an_approver");
-        refused(decide("deny", Tokens.RESPONDER, planId, digest), 403, "not_an_approver");
+        // The plan's author (the responder who ran the dry run) cannot decide either, by token or by name.
+        refused(decide("approve", Tokens.RESPONDER, planId, digest), 403, "self_approval");
+        refused(decide("approve", Tokens.CY, planId, digest), 403, "not_an_approver");
+        refused(decide("deny", Tokens.CY, planId, digest), 403, "not_an_approver");
         assertEquals(0, ops.count("approval_decisions d JOIN approval_requests r ON r.id = d.request_id WHERE r.plan_id = '"
                 + planId + "'"));
         refused(apply(Tokens.RESPONDER, planId, null), 202, "approval_required");
