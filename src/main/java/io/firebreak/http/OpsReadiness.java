@@ -21,8 +21,10 @@ import io.firebreak.db.OpsDb;
 @ApplicationScoped
 public class OpsReadiness implements AsyncHealthCheck {
 
+    /** The last migration applied: by rank, since versions are text ('10' sorts before '9'). */
     static final String SCHEMA_VERSION = """
-            SELECT max(version) AS version FROM flyway_schema_history WHERE success""";
+            SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL
+            ORDER BY installed_rank DESC LIMIT 1""";
 
     @Inject
     OpsDb ops;
@@ -31,7 +33,7 @@ public class OpsReadiness implements AsyncHealthCheck {
     public Uni<HealthCheckResponse> call() {
         return ops.query(SCHEMA_VERSION).execute()
                 .map(rows -> {
-                    String version = rows.iterator().next().getString("version");
+                    String version = rows.size() == 0 ? null : rows.iterator().next().getString("version");
                     return HealthCheckResponse.named("ops database").status(version != null)
                             .withData("schemaVersion", String.valueOf(version)).build();
                 })
