@@ -43,6 +43,30 @@ public class AppRoles {
             WHERE usename = $1 AND datname = current_database() AND pid <> pg_backend_pid()
               AND application_name IS DISTINCT FROM $2 AND pg_terminate_backend(pid)""";
 
+    /**
+     * The write privileges the API roles hold on this database's tables (seed 003 on Supabase:
+     * PostgREST begins each write READ WRITE, so only privileges hold it). From the catalog's ACLs,
+     * so what the superuser or owner sees is what is listed; column-level grants are not included.
+     */
+    static final String GRANTS = """
+            SELECT r.rolname::text AS role, n.nspname::text AS schema, c.relname::text AS "table", a.privilege_type AS privilege
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN LATERAL aclexplode(c.relacl) a
+            JOIN pg_roles r ON r.oid = a.grantee
+            WHERE r.rolname = ANY($1::text[]) AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
+              AND c.relkind IN ('r', 'p', 'v', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            ORDER BY 1, 2, 3, 4""";
+
+    static final java.util.Set<String> WRITE_PRIVILEGES = java.util.Set.of("INSERT", "UPDATE", "DELETE", "TRUNCATE");
+
+    /** One table privilege of one role. */
+    public record Grant(String role, String schema, String table, String privilege) {
+        String key() {
+            return role + ":" + schema + "." + table + ":" + privilege;
+        }
+    }
+
     @Inject
     TargetDb reads;
 
@@ -77,6 +101,38 @@ public class AppRoles {
     public Uni<Integer> endSessions(Applying apply, String role) {
         return target.write(apply, "sessions:" + role, List.of(), tx -> GuardedPool.keys(tx, END_SESSIONS,
                 Tuple.of(role, BoundedPools.APPLICATION_NAME))).map(List::size);
+    }
+
+    public Uni<List<Grant>> grants(List<String> apiRoles) {
+        if (apiRoles.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return reads.read(tx -> GuardedPool.rows(tx, GRANTS, Tuple.of(apiRoles.toArray(new String[0])),
+                r -> new Grant(r.getString("role"), r.getString("schema"), r.getString("table"), r.getString("privilege"))));
+    }
+
+    /**
+     * Revokes (or, undoing, grants back) exactly these privileges, in one short transaction;
+     * answers their keys when it committed.
+     */
+    public Uni<List<String>> privileges(Applying apply, List<Grant> grants, boolean revoke) {
+        if (grants.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> keys = grants.stream().map(Grant::key).toList();
+        return target.write(apply, "grant", keys, tx -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Grant g : grants) {
+                if (!WRITE_PRIVILEGES.contains(g.privilege())) {
+                    throw new IllegalStateException("not a write privilege: " + g.privilege());
+                }
+                String on = " ON " + Identifiers.qualified(g.schema(), g.table());
+                String sql = revoke ? "REVOKE " + g.privilege() + on + " FROM " + Identifiers.quote(g.role())
+                        : "GRANT " + g.privilege() + on + " TO " + Identifiers.quote(g.role());
+                chain = chain.flatMap(v -> tx.query(sql).execute().replaceWithVoid());
+            }
+            return chain.replaceWith(keys);
+        });
     }
 
     /** PostgreSQL's spellings of a true boolean setting. */

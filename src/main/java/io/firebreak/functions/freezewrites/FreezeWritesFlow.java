@@ -38,12 +38,12 @@ public class FreezeWritesFlow implements Undoable {
     /** The applied answer: the roles frozen, the sessions ended, and the setting read back per role. */
     @RegisterForReflection
     public record Frozen(boolean applied, String planId, long auditId, List<String> roles, int sessionsEnded,
-            Map<String, String> verified) {
+            Map<String, String> verified, List<String> apiRoles, int grantsRevoked) {
     }
 
     /** The applied answer of its undo. */
     @RegisterForReflection
-    public record Thawed(boolean applied, long undoOf, long auditId, List<String> roles, int sessionsEnded) {
+    public record Thawed(boolean applied, long undoOf, long auditId, List<String> roles, int sessionsEnded, int grantsRestored) {
     }
 
     @Inject
@@ -63,37 +63,52 @@ public class FreezeWritesFlow implements Undoable {
         return FUNCTION;
     }
 
-    public Uni<JsonNode> plan(List<String> names, ActionInput input) {
-        return proposal(names).flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
+    public Uni<JsonNode> plan(List<String> names, List<String> apiRoles, ActionInput input) {
+        return proposal(names, apiRoles).flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
     }
 
-    public Uni<JsonNode> apply(List<String> names, ActionInput input) {
-        return actions.apply(FUNCTION, String.join(",", names), input, proposal(names), plan -> {
-            Map<String, Object> in = Map.of("roles", names, "planId", input.getPlanId());
-            return actions.audited(FUNCTION, input, in, plan.content(), apply -> freeze(apply, names))
+    static String scope(List<String> names, List<String> apiRoles) {
+        return String.join(",", names) + (apiRoles.isEmpty() ? "" : "|" + String.join(",", apiRoles));
+    }
+
+    public Uni<JsonNode> apply(List<String> names, List<String> apiRoles, ActionInput input) {
+        return actions.apply(FUNCTION, scope(names, apiRoles), input, proposal(names, apiRoles), plan -> {
+            Map<String, Object> in = Map.of("roles", names, "apiRoles", apiRoles, "planId", input.getPlanId());
+            List<AppRoles.Grant> grants = grantsOf(plan.content());
+            return actions.audited(FUNCTION, input, in, plan.content(), apply -> freeze(apply, names, grants))
                     // The read-back is a courtesy after the committed change: if it fails, the answer says so instead of failing.
                     .flatMap(done -> roles.describe(names).onFailure().recoverWithItem(List.of()).map(now -> {
                         Map<String, String> verified = new LinkedHashMap<>();
                         now.forEach(r -> verified.put(r.role(), String.valueOf(r.setting())));
                         return (JsonNode) mapper.valueToTree(new Frozen(true, plan.id().toString(), done.auditId(), names,
-                                done.result(), verified));
+                                done.result(), verified, apiRoles, grants.size()));
                     }));
         });
     }
 
-    private Uni<PlannedActions.Done<Integer>> freeze(Applying apply, List<String> names) {
-        Uni<Integer> ended = Uni.createFrom().item(0);
+    static List<AppRoles.Grant> grantsOf(JsonNode content) {
+        List<AppRoles.Grant> grants = new ArrayList<>();
+        content.path("apiGrants").forEach(g -> grants.add(new AppRoles.Grant(g.path("role").asText(), g.path("schema").asText(),
+                g.path("table").asText(), g.path("privilege").asText())));
+        return grants;
+    }
+
+    /** The API roles' write privileges go first (PostgREST), then the login roles' default and their sessions. */
+    private Uni<PlannedActions.Done<Integer>> freeze(Applying apply, List<String> names, List<AppRoles.Grant> grants) {
+        Uni<Integer> ended = roles.privileges(apply, grants, true).replaceWith(0);
         for (String role : names) {
             ended = ended.flatMap(n -> roles.set(apply, role, "on").flatMap(v -> roles.endSessions(apply, role)).map(m -> n + m));
         }
-        return ended.map(n -> new PlannedActions.Done<>(n, names.size(), "applied"));
+        return ended.map(n -> new PlannedActions.Done<>(n, names.size() + grants.size(), "applied"));
     }
 
-    /** The dry run: each role, its setting now, and the sessions that would end. */
-    Uni<PlannedActions.Proposal> proposal(List<String> names) {
-        return roles.describe(names).map(found -> {
+    /** The dry run: each login role, its setting now and the sessions that would end; each API role's write grants. */
+    Uni<PlannedActions.Proposal> proposal(List<String> names, List<String> apiRoles) {
+        List<String> all = new ArrayList<>(names);
+        apiRoles.stream().filter(r -> !all.contains(r)).forEach(all::add);
+        return roles.describe(all).flatMap(found -> roles.grants(apiRoles).map(grants -> {
             List<String> known = found.stream().map(AppRoles.Role::role).toList();
-            List<String> unknown = names.stream().filter(n -> !known.contains(n)).toList();
+            List<String> unknown = all.stream().filter(n -> !known.contains(n)).toList();
             if (!unknown.isEmpty()) {
                 throw new FunctionError(404, "unknown_role", "no role " + String.join(", ", unknown) + " on the target", "roles");
             }
@@ -103,9 +118,8 @@ public class FreezeWritesFlow implements Undoable {
                             + "freezing it would stop firebreak, not the application", "roles");
                 }
                 if (r.superuser()) {
-                    throw new FunctionError(409, "role_not_freezable", r.role() + " is a superuser: a default does not hold it "
-                            + "(it may set default_transaction_read_only off); freeze the roles the application logs in as",
-                            "roles");
+                    throw new FunctionError(409, "role_not_freezable", r.role() + " is a superuser: neither a default nor "
+                            + "a revoke holds it; freeze the roles the application logs in as", "roles");
                 }
             }
             ObjectNode changes = mapper.createObjectNode();
@@ -114,13 +128,22 @@ public class FreezeWritesFlow implements Undoable {
             ArrayNode list = changes.putArray("roles");
             StringBuilder digest = new StringBuilder();
             for (AppRoles.Role r : found) {
+                if (!names.contains(r.role())) {
+                    continue;
+                }
                 list.addObject().put("role", r.role()).put("before", r.setting()).put("after", "on")
                         .put("sessionsToEnd", r.sessions());
                 digest.append(r.role()).append('=').append(r.setting()).append(';');
             }
-            return new PlannedActions.Proposal(String.join(",", names), PlannedActions.sha256(digest.toString()), found.size(),
-                    changes);
-        });
+            ArrayNode revoke = changes.putArray("apiGrants");
+            for (AppRoles.Grant g : grants) {
+                revoke.addObject().put("role", g.role()).put("schema", g.schema()).put("table", g.table())
+                        .put("privilege", g.privilege());
+                digest.append(g.key()).append(';');
+            }
+            return new PlannedActions.Proposal(scope(names, apiRoles), PlannedActions.sha256(digest.toString()),
+                    names.size() + grants.size(), changes);
+        }));
     }
 
     /** Undo's dry run: each frozen role back to the setting it had before (none: reset), its sessions ended again. */
@@ -135,20 +158,21 @@ public class FreezeWritesFlow implements Undoable {
             Map<String, String> before = new LinkedHashMap<>();
             plan.content().path("roles").forEach(r -> before.put(r.path("role").asText(),
                     r.path("after").isNull() ? null : r.path("after").asText()));
+            List<AppRoles.Grant> grants = grantsOf(plan.content());
             Map<String, Object> in = Map.of("auditId", applied.id(), "planId", input.getPlanId());
-            return actions.auditedUndo(input, in, plan.content(), applied.id(), apply -> thaw(apply, before))
+            return actions.auditedUndo(input, in, plan.content(), applied.id(), apply -> thaw(apply, before, grants))
                     .map(done -> (JsonNode) mapper.valueToTree(new Thawed(true, applied.id(), done.auditId(),
-                            List.copyOf(before.keySet()), done.result())));
+                            List.copyOf(before.keySet()), done.result(), grants.size())));
         });
     }
 
-    private Uni<PlannedActions.Done<Integer>> thaw(Applying apply, Map<String, String> settings) {
-        Uni<Integer> ended = Uni.createFrom().item(0);
+    private Uni<PlannedActions.Done<Integer>> thaw(Applying apply, Map<String, String> settings, List<AppRoles.Grant> grants) {
+        Uni<Integer> ended = roles.privileges(apply, grants, false).replaceWith(0);
         for (Map.Entry<String, String> e : settings.entrySet()) {
             ended = ended.flatMap(n -> roles.set(apply, e.getKey(), e.getValue()).flatMap(v -> roles.endSessions(apply, e.getKey()))
                     .map(m -> n + m));
         }
-        return ended.map(n -> new PlannedActions.Done<>(n, settings.size(), "applied"));
+        return ended.map(n -> new PlannedActions.Done<>(n, settings.size() + grants.size(), "applied"));
     }
 
     Uni<PlannedActions.Proposal> undoProposal(AuditTrail.Record applied) {
@@ -160,7 +184,18 @@ public class FreezeWritesFlow implements Undoable {
                 before.put(role, r.path("before").isNull() ? null : r.path("before").asText());
             }
         });
-        return audit.notUndone(applied.id()).flatMap(v -> roles.describe(new ArrayList<>(before.keySet()))).map(now -> {
+        List<String> revokedKeys = Applying.changedKeys(applied.result(), "grant");
+        List<AppRoles.Grant> revoked = grantsOf(applied.plan()).stream()
+                .filter(g -> revokedKeys == null || revokedKeys.contains(g.key())).toList();
+        List<String> apiRoles = revoked.stream().map(AppRoles.Grant::role).distinct().toList();
+        return audit.notUndone(applied.id()).flatMap(v -> roles.describe(new ArrayList<>(before.keySet())))
+                .flatMap(now -> roles.grants(apiRoles).map(held -> {
+                    // A privilege granted again since is someone's decision: only the still-missing ones come back.
+                    List<String> heldKeys = held.stream().map(AppRoles.Grant::key).toList();
+                    return java.util.Map.entry(now, revoked.stream().filter(g -> !heldKeys.contains(g.key())).toList());
+                })).map(state -> {
+            List<AppRoles.Role> now = state.getKey();
+            List<AppRoles.Grant> regrant = state.getValue();
             ObjectNode changes = mapper.createObjectNode();
             changes.put("setting", AppRoles.SETTING);
             ArrayNode list = changes.putArray("roles");
@@ -173,8 +208,14 @@ public class FreezeWritesFlow implements Undoable {
                 digest.append(r.role()).append('=').append(r.setting()).append(';');
             }
             changes.put("notRestored", now.size() - frozen.size());
-            return new PlannedActions.Proposal("audit:" + applied.id(), PlannedActions.sha256(digest.toString()), frozen.size(),
-                    changes);
+            ArrayNode grant = changes.putArray("apiGrants");
+            for (AppRoles.Grant g : regrant) {
+                grant.addObject().put("role", g.role()).put("schema", g.schema()).put("table", g.table())
+                        .put("privilege", g.privilege());
+                digest.append(g.key()).append(';');
+            }
+            return new PlannedActions.Proposal("audit:" + applied.id(), PlannedActions.sha256(digest.toString()),
+                    frozen.size() + regrant.size(), changes);
         });
     }
 }

@@ -25,6 +25,10 @@ public class FreezeWritesFunction {
     @ConfigProperty(name = "firebreak.freeze.roles")
     Optional<List<String>> configured;
 
+    /** The roles the app's API switches to per request (on Supabase: anon, authenticated, service_role). */
+    @ConfigProperty(name = "firebreak.freeze.api-roles")
+    Optional<List<String>> configuredApi;
+
     @Funq("freeze-writes")
     public Uni<JsonNode> freezeWrites(FreezeWritesInput input) {
         FreezeWritesInput in = input == null ? new FreezeWritesInput() : input;
@@ -33,16 +37,21 @@ public class FreezeWritesFunction {
             throw FunctionError.badInput("missing_field", "roles", "name the application's login roles (roles), or set "
                     + "FIREBREAK_FREEZE_ROLES");
         }
+        List<String> distinct = checked(roles, "roles");
+        List<String> api = checked(in.getApiRoles() != null ? in.getApiRoles() : configuredApi.orElse(List.of()), "apiRoles");
+        return in.applying() ? flow.apply(distinct, api, in) : flow.plan(distinct, api, in);
+    }
+
+    static List<String> checked(List<String> roles, String field) {
         if (roles.size() > 20) {
-            throw FunctionError.badInput("invalid_value", "roles", "at most 20 roles");
+            throw FunctionError.badInput("invalid_value", field, "at most 20 roles");
         }
         for (int i = 0; i < roles.size(); i++) {
             String r = roles.get(i);
             if (r == null || !Identifiers.NAME.matcher(r.strip()).matches()) {
-                throw FunctionError.badInput("invalid_value", "roles[" + i + "]", "a role name is letters, digits and _");
+                throw FunctionError.badInput("invalid_value", field + "[" + i + "]", "a role name is letters, digits and _");
             }
         }
-        List<String> distinct = roles.stream().map(String::strip).distinct().sorted().toList();
-        return in.applying() ? flow.apply(distinct, in) : flow.plan(distinct, in);
+        return roles.stream().map(String::strip).distinct().sorted().toList();
     }
 }

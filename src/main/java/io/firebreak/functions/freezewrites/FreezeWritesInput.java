@@ -8,6 +8,16 @@ import io.firebreak.safety.ActionInput;
 public class FreezeWritesInput extends ActionInput {
 
     private List<String> roles;
+    private List<String> apiRoles;
+
+    /** Roles the app's API switches to (Supabase: anon, authenticated, service_role): their write grants are revoked. */
+    public List<String> getApiRoles() {
+        return apiRoles;
+    }
+
+    public void setApiRoles(List<String> apiRoles) {
+        this.apiRoles = apiRoles;
+    }
 
     public List<String> getRoles() {
         return roles;

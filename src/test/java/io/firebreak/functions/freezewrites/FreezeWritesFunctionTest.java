@@ -116,4 +116,46 @@ class FreezeWritesFunctionTest {
         assertEquals("roles[0]", bad.path("error.field"));
         assertEquals(400, call("{}").statusCode(), "no roles named and none configured");
     }
+
+    /** As PostgREST writes: its login role begins READ WRITE (overriding the default) and switches to an API role. */
+    String apiInsert() {
+        try (Connection c = Sql.connect(appUrl); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("SET TRANSACTION READ WRITE");
+            s.execute("SET LOCAL ROLE fb_api");
+            s.execute("INSERT INTO public.app_writes (note) VALUES ('via the API')");
+            c.commit();
+            return null;
+        } catch (SQLException e) {
+            return e.getSQLState();
+        }
+    }
+
+    @Test
+    void theApiRolesLoseTheirWriteGrantsSoAReadWriteBeginIsHeldTooAndUndoGivesThemBack() {
+        Sql.exec(db.target(), "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fb_api') THEN "
+                + "CREATE ROLE fb_api NOLOGIN; END IF; END $$; GRANT fb_api TO " + TestSessions.APP_ROLE + ";"
+                + "GRANT INSERT, UPDATE ON public.app_writes TO fb_api; GRANT USAGE ON SEQUENCE public.app_writes_id_seq TO fb_api");
+        assertNull(apiInsert(), "the API writes before");
+        String body = "{\"roles\":[\"" + TestSessions.APP_ROLE + "\"],\"apiRoles\":[\"fb_api\"]}";
+        Response plan = call(body);
+        assertEquals(200, plan.statusCode(), plan.asString());
+        assertEquals(java.util.List.of("INSERT", "UPDATE"), plan.jsonPath().getList("changes.apiGrants.privilege", String.class));
+        String planId = plan.path("planId");
+        ApprovedPlans.approve(planId);
+        Response frozen = call(SampleCalls.applying(body, planId, "stop writes through the API too"));
+        assertEquals(200, frozen.statusCode(), frozen.asString());
+        assertEquals(2, (int) frozen.path("grantsRevoked"));
+        assertEquals("25006", appInsert(), "a plain session of the login role is read-only");
+        assertEquals("42501", apiInsert(), "a READ WRITE transaction as the API role has no privilege left");
+        String undo = "{\"auditId\":" + frozen.path("auditId") + "}";
+        Response undoPlan = ApprovedPlans.post(Tokens.RESPONDER, "undo", undo);
+        assertEquals(200, undoPlan.statusCode(), undoPlan.asString());
+        Response thawed = ApprovedPlans.post(Tokens.RESPONDER, "undo", SampleCalls.applying(undo, undoPlan.path("planId"), "thaw"));
+        assertEquals(200, thawed.statusCode(), thawed.asString());
+        assertEquals(2, (int) thawed.path("grantsRestored"));
+        assertNull(apiInsert(), "the API writes again");
+        assertNull(appInsert());
+        Sql.exec(db.target(), "REVOKE ALL ON public.app_writes FROM fb_api");
+    }
 }
