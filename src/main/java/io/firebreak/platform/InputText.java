@@ -79,4 +79,15 @@ public final class InputText {
         }
         text(key, "idempotencyKey");
     }
+
+    /** A reason every change (and every decision on one) states, kept in the audit record: 1 to 1000 characters. */
+    public static String reason(String reason, String missing) {
+        if (reason == null || reason.isBlank()) {
+            throw FunctionError.badInput("missing_field", "reason", missing);
+        }
+        if (reason.length() > 1000) {
+            throw FunctionError.badInput("invalid_value", "reason", "reason is at most 1000 characters");
+        }
+        return reason.strip();
+    }
 }

@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import io.firebreak.platform.ActorInput;
 import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.InputText;
 
 /**
  * The input of request-approval, approve and deny: the plan (and, to decide, the digest the
@@ -75,12 +76,6 @@ public class ApprovalInput extends ActorInput {
 
     /** Why: kept in the audit record and shown on the timeline. */
     public String why() {
-        if (reason == null || reason.isBlank()) {
-            throw FunctionError.badInput("missing_field", "reason", "a reason is required, kept in the audit record");
-        }
-        if (reason.length() > 1000) {
-            throw FunctionError.badInput("invalid_value", "reason", "reason is at most 1000 characters");
-        }
-        return reason.strip();
+        return InputText.reason(reason, "a reason is required, kept in the audit record");
     }
 }

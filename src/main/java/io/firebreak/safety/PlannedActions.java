@@ -23,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 
 import io.firebreak.platform.Actor;
 import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.InputText;
 import io.firebreak.platform.LogText;
 
 /**
@@ -299,12 +300,7 @@ public class PlannedActions {
         } catch (IllegalArgumentException e) {
             throw FunctionError.badInput("invalid_value", "planId", "planId is not a plan id");
         }
-        if (input.getReason() == null || input.getReason().isBlank()) {
-            throw FunctionError.badInput("missing_field", "reason", "apply needs a reason, kept in the audit record");
-        }
-        if (input.getReason().length() > 1000) {
-            throw FunctionError.badInput("invalid_value", "reason", "reason is at most 1000 characters");
-        }
+        InputText.reason(input.getReason(), "apply needs a reason, kept in the audit record");
         return planId;
     }
 

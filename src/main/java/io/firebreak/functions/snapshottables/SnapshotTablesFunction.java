@@ -20,6 +20,7 @@ import io.firebreak.db.GuardedPool;
 import io.firebreak.db.Identifiers;
 import io.firebreak.db.TargetDb;
 import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.InputText;
 import io.firebreak.platform.LogText;
 import io.firebreak.safety.ActionTimeline;
 import io.firebreak.safety.AuditTrail;
@@ -61,7 +62,7 @@ public class SnapshotTablesFunction {
                 answer.put("maxBytes", snapshots.maxBytes());
                 return Uni.createFrom().item((JsonNode) mapper.valueToTree(answer));
             }
-            String reason = reason(in.getReason());
+            String reason = InputText.reason(in.getReason(), "a snapshot needs a reason, kept in the audit record");
             String incidentId = in.getIncidentId();
             Uni<Void> known = incidentId == null ? Uni.createFrom().voidItem() : timeline.requireKnown(incidentId);
             Map<String, Object> record = new LinkedHashMap<>();
@@ -151,15 +152,5 @@ public class SnapshotTablesFunction {
             }
         }
         return out;
-    }
-
-    static String reason(String reason) {
-        if (reason == null || reason.isBlank()) {
-            throw FunctionError.badInput("missing_field", "reason", "a snapshot needs a reason, kept in the audit record");
-        }
-        if (reason.length() > 1000) {
-            throw FunctionError.badInput("invalid_value", "reason", "reason is at most 1000 characters");
-        }
-        return reason.strip();
     }
 }
