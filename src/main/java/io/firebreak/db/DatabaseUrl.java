@@ -109,4 +109,10 @@ public record DatabaseUrl(String host, int port, String database, Optional<Strin
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
+
+    /** A plain JDBC connection to this URL's database, for what the reactive client cannot do (COPY). */
+    public static java.sql.Connection open(String url) throws java.sql.SQLException {
+        DatabaseUrl u = parse(url);
+        return java.sql.DriverManager.getConnection(u.jdbcUrl(), u.user().orElse("postgres"), u.password().orElse(""));
+    }
 }

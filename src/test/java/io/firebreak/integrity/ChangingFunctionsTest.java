@@ -271,6 +271,33 @@ class ChangingFunctionsTest {
     }
 
     @Test
+    @Proves("restore-snapshot")
+    void restoreSnapshot() throws Exception {
+        Sql.exec(db.target(), "DROP TABLE IF EXISTS public.proof_rows, public.proof_rows_back; CREATE TABLE public.proof_rows AS "
+                + "SELECT g AS id FROM generate_series(1, 10) g");
+        Response taken = post("snapshot-tables", Tokens.RESPONDER, "{\"tables\":[\"proof_rows\"],\"apply\":true,"
+                + "\"reason\":\"proof\"}");
+        assertEquals(200, taken.statusCode(), taken.asString());
+        String body = "{\"snapshotId\":\"" + taken.path("snapshots[0].snapshotId") + "\",\"into\":\"proof_rows_back\"}";
+        String plan = planOf("restore-snapshot", body);
+        ApprovedPlans.approve(plan);
+        long before = lastAuditId();
+        // The original table is held: the restore (CREATE TABLE ... LIKE it) waits past its lock timeout and gives up.
+        try (Connection holder = Sql.connect(db.target())) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("LOCK TABLE public.proof_rows IN ACCESS EXCLUSIVE MODE");
+                Response r = post("restore-snapshot", Tokens.RESPONDER, applying(body, plan, "proof"));
+                assertTrue(r.statusCode() == 409 || r.statusCode() == 503, r.asString());
+            }
+            holder.rollback();
+        }
+        assertEquals(List.of("apply-started:started", "apply:failed"), records("restore-snapshot", before));
+        assertEquals(0, target.count("SELECT count(*) FROM pg_class WHERE relname = 'proof_rows_back'"));
+        Sql.exec(db.target(), "DROP TABLE public.proof_rows");
+    }
+
+    @Test
     @Proves("run-fix")
     void runFix() {
         Sql.exec(db.target(), """

@@ -65,6 +65,7 @@ public final class SampleCalls {
         CALLS.put("requeue", new Call(Tokens.RESPONDER, "{\"name\":\"email-retry\"}"));
         CALLS.put("freeze-writes", new Call(Tokens.RESPONDER, "{\"roles\":[\"fb_app\"]}"));
         CALLS.put("snapshot-tables", new Call(Tokens.RESPONDER, "{\"tables\":[\"public.tenants\"]}"));
+        CALLS.put("restore-snapshot", new Call(Tokens.RESPONDER, "{\"snapshotId\":\"5b2f6c1e-8d4a-4f0b-9c3e-7a1d2e4f6b80\"}"));
         CALLS.put("run-fix", new Call(Tokens.RESPONDER,
                 "{\"name\":\"clear-login-attempts\",\"params\":{\"email\":\"mallory@example.com\"}}"));
         CALLS.put("request-approval", new Call(Tokens.MONITOR,

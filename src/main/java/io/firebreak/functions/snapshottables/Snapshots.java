@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -80,7 +79,7 @@ public class Snapshots {
 
     /** Takes every table, in order, in one ops transaction: all stored or none. */
     public List<Taken> take(List<String> tables, String incidentId, String tokenId, String reason) throws SQLException {
-        try (Connection target = connect(targetUrl); Connection ops = connect(opsUrl)) {
+        try (Connection target = DatabaseUrl.open(targetUrl); Connection ops = DatabaseUrl.open(opsUrl)) {
             target.setAutoCommit(false);
             try (Statement s = target.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
@@ -139,11 +138,6 @@ public class Snapshots {
             }
             throw new SQLException(e.getMessage(), "58030", e);
         }
-    }
-
-    private static Connection connect(String url) throws SQLException {
-        DatabaseUrl u = DatabaseUrl.parse(url);
-        return DriverManager.getConnection(u.jdbcUrl(), u.user().orElse("postgres"), u.password().orElse(""));
     }
 
     /** COPY's bytes, hashed and written as numbered chunks; past the budget it stops the copy. */
