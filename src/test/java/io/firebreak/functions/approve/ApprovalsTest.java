@@ -24,6 +24,7 @@ import io.firebreak.platform.FunctionError;
 import io.firebreak.platform.FunctionManifest;
 import io.firebreak.safety.PlannedActions;
 import io.firebreak.testing.ApprovedPlans;
+import io.firebreak.testing.FakeSlack;
 import io.firebreak.testing.Lifecycle;
 import io.firebreak.testing.OpsRecords;
 import io.firebreak.testing.PostgresDatabases;
@@ -41,6 +42,7 @@ import io.firebreak.testing.Tokens;
 @QuarkusTest
 @TestProfile(ApprovalsTest.LargeAppliesNeedTwo.class)
 @WithTestResource(PostgresDatabases.class)
+@WithTestResource(FakeSlack.class)
 class ApprovalsTest {
 
     /** Large applies start at 4 rows here, need two approvals, and plans outlive approvals. */
@@ -66,6 +68,7 @@ class ApprovalsTest {
     @BeforeEach
     void storm() {
         TestClock.reset();
+        FakeSlack.answerNormally();
         target = new TargetData(db.target());
         ops = new OpsRecords(db.ops());
         target.reset();
@@ -124,6 +127,10 @@ class ApprovalsTest {
         refused(first, 202, "approval_required");
         assertEquals((String) plan.path("digest"), first.path("error.details.digest"));
         assertEquals(6, retrying(), "nothing changed");
+        // The approvers are told in the incident's channel, with the digest and the curl to approve.
+        var told = FakeSlack.postsContaining("needs 2 approval(s)");
+        assertTrue(told.stream().anyMatch(p -> p.path("text").asText().contains((String) plan.path("digest"))
+                && p.path("text").asText().contains("/approve")), told.toString());
         // Asking again (the apply again, or request-approval) makes no second request.
         refused(apply(Tokens.RESPONDER, planId, null), 202, "approval_required");
         Response asked = ApprovedPlans.post(Tokens.RESPONDER, "request-approval",
