@@ -197,13 +197,20 @@ public class RunFixFlow implements Undoable, ApprovalPolicies {
 
     /** The fixed columns a later undo compares: not those set to now(), which hold the apply's own time. */
     static JsonNode compared(DeclaredFix f, JsonNode values) {
-        ObjectNode out = ((ObjectNode) values).deepCopy();
-        f.set().forEach((column, v) -> {
-            if (v.kind().equals("now")) {
-                out.remove(column);
+        ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        values.fields().forEachRemaining(e -> {
+            DeclaredFix.Value v = f.set().get(e.getKey());
+            if (v == null || !v.kind().equals("now")) {
+                out.set(e.getKey(), canonical(e.getValue()));
             }
         });
         return out;
+    }
+
+    /** Numbers by value, not by spelling: 20.00 from the column and 20.0 from a sum are the same value. */
+    static JsonNode canonical(JsonNode value) {
+        return value.isNumber() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(
+                value.decimalValue().stripTrailingZeros()) : value;
     }
 
     private DeclaredFix fixOf(AuditTrail.Record applied) {
