@@ -26,6 +26,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.platform.Declared;
 import io.firebreak.platform.FunctionAdmission;
 import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.LogText;
 import io.firebreak.platform.FunctionManifest.ApprovalPolicy;
 import io.firebreak.safety.ActionInput;
 import io.firebreak.safety.Applying;
@@ -44,6 +45,8 @@ import io.firebreak.safety.Undoable;
 public class RunFixFlow implements Undoable, ApprovalPolicies {
 
     public static final String FUNCTION = "run-fix";
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RunFixFlow.class);
 
     static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]{1,255}");
 
@@ -78,9 +81,19 @@ public class RunFixFlow implements Undoable, ApprovalPolicies {
         return declared.get();
     }
 
-    /** A fix declared so that it could not run safely stops the service at start-up. */
+    /**
+     * A fix declared so that it could not run safely stops the service at start-up. Each fix is
+     * also checked against the target's catalog then, without holding the start-up: a mismatch is
+     * a warning in the log (the target may be down or not yet migrated; every call checks again
+     * and refuses with 409 declaration_mismatch).
+     */
     void validate(@Observes StartupEvent start) {
-        declared();
+        for (DeclaredFix f : declared().values()) {
+            tables.describe(f).subscribe().with(ok -> {
+            }, e -> LOG.warnf("fix %s %s", f.name(), e instanceof IllegalStateException
+                    ? "does not match the target: " + e.getMessage() + " (run-fix refuses it until it does)"
+                    : "was not checked against the target at start: " + LogText.firstLine(e.getMessage())));
+        }
     }
 
     @Override
