@@ -1,5 +1,6 @@
 package io.firebreak.db;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -20,5 +21,33 @@ public final class Identifiers {
 
     public static String qualified(String schema, String name) {
         return quote(schema) + "." + quote(name);
+    }
+
+    /** A table as a caller (or a stored record) names it: schema.table, or table in public. */
+    public record Table(String schema, String name) {
+
+        /** Both parts quoted, for statement text. */
+        public String qualified() {
+            return Identifiers.qualified(schema, name);
+        }
+
+        @Override
+        public String toString() {
+            return schema + "." + name;
+        }
+
+        /** The table, or empty when the text is not schema.table or table of plain identifiers. */
+        public static Optional<Table> parse(String text) {
+            String[] parts = text == null ? new String[0] : text.strip().split("\\.", -1);
+            if (parts.length < 1 || parts.length > 2 || !java.util.Arrays.stream(parts).allMatch(p -> NAME.matcher(p).matches())) {
+                return Optional.empty();
+            }
+            return Optional.of(parts.length == 2 ? new Table(parts[0], parts[1]) : new Table("public", parts[0]));
+        }
+
+        /** A name firebreak stored itself (a snapshot's table): it parsed when it was stored. */
+        public static Table of(String text) {
+            return parse(text).orElseThrow(() -> new IllegalStateException("not a table name: " + text));
+        }
     }
 }

@@ -18,6 +18,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
+import io.firebreak.db.Identifiers;
 import io.firebreak.platform.FunctionError;
 import io.firebreak.platform.LogText;
 import io.firebreak.safety.ActionInput;
@@ -154,10 +155,10 @@ public class RestoreSnapshotFlow implements Undoable {
 
     /** The new table's default name: the original's, then _restored_ and the snapshot's first 8 hex characters. */
     static String defaultName(Restores.Snapshot s) {
-        String[] p = s.table().split("\\.", 2);
+        Identifiers.Table t = Identifiers.Table.of(s.table());
         String suffix = "_restored_" + s.id().toString().substring(0, 8);
-        String base = p[1].length() + suffix.length() > 63 ? p[1].substring(0, 63 - suffix.length()) : p[1];
-        return p[0] + "." + base + suffix;
+        String base = t.name().length() + suffix.length() > 63 ? t.name().substring(0, 63 - suffix.length()) : t.name();
+        return t.schema() + "." + base + suffix;
     }
 
     /** JDBC work on a worker thread; its SQL and I/O failures become callers' answers, never a 500. */

@@ -30,14 +30,8 @@ public class RestoreSnapshotFunction {
         } catch (IllegalArgumentException e) {
             throw FunctionError.badInput("invalid_value", "snapshotId", "snapshotId is a snapshot id");
         }
-        String into = in.getInto() == null ? null : in.getInto().strip();
-        if (into != null) {
-            String[] parts = into.split("\\.", -1);
-            if (parts.length > 2 || !java.util.Arrays.stream(parts).allMatch(p -> Identifiers.NAME.matcher(p).matches())) {
-                throw FunctionError.badInput("invalid_value", "into", "into is schema.table or table");
-            }
-            into = parts.length == 2 ? into : "public." + into;
-        }
+        String into = in.getInto() == null ? null : Identifiers.Table.parse(in.getInto()).orElseThrow(() -> FunctionError
+                .badInput("invalid_value", "into", "into is schema.table or table")).toString();
         return in.applying() ? flow.apply(id, into, in) : flow.plan(id, into, in);
     }
 }

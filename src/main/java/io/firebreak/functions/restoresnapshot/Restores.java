@@ -87,8 +87,7 @@ public class Restores {
                 "SELECT to_regclass(?) IS NOT NULL")) {
             List<Boolean> out = new java.util.ArrayList<>();
             for (String t : tables) {
-                String[] p = t.split("\\.", 2);
-                s.setString(1, Identifiers.qualified(p[0], p[1]));
+                s.setString(1, Identifiers.Table.of(t).qualified());
                 try (ResultSet r = s.executeQuery()) {
                     r.next();
                     out.add(r.getBoolean(1));
@@ -104,21 +103,20 @@ public class Restores {
      * Answers the rows copied; the new table is recorded as committed with the apply.
      */
     public long restore(Applying apply, Snapshot snapshot, String into) throws SQLException, IOException {
-        String[] from = snapshot.table().split("\\.", 2);
-        String[] to = into.split("\\.", 2);
+        String from = Identifiers.Table.of(snapshot.table()).qualified();
+        String to = Identifiers.Table.of(into).qualified();
         try (Connection target = DatabaseUrl.open(targetUrl); Connection ops = DatabaseUrl.open(opsUrl)) {
             target.setAutoCommit(false);
             try (Statement s = target.createStatement()) {
                 s.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
                 s.execute("SET LOCAL lock_timeout = 2000");
                 s.execute("SET LOCAL application_name = '" + BoundedPools.APPLICATION_NAME + "'");
-                s.execute("CREATE TABLE " + Identifiers.qualified(to[0], to[1]) + " (LIKE "
-                        + Identifiers.qualified(from[0], from[1]) + " INCLUDING DEFAULTS)");
+                s.execute("CREATE TABLE " + to + " (LIKE " + from + " INCLUDING DEFAULTS)");
             }
             MessageDigest digest = sha256();
             long rows;
             try (InputStream in = new java.security.DigestInputStream(chunks(ops, snapshot.id()), digest)) {
-                rows = target.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + Identifiers.qualified(to[0], to[1])
+                rows = target.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + to
                         + " FROM STDIN WITH (FORMAT csv, HEADER)", in);
             } catch (SQLException | IOException | RuntimeException e) {
                 target.rollback();
@@ -138,8 +136,7 @@ public class Restores {
 
     /** Drops a restored table, if it still holds exactly the rows it was restored with; answers whether it did. */
     public boolean drop(Applying apply, String into, long rows) throws SQLException {
-        String[] to = into.split("\\.", 2);
-        String table = Identifiers.qualified(to[0], to[1]);
+        String table = Identifiers.Table.of(into).qualified();
         try (Connection target = DatabaseUrl.open(targetUrl)) {
             target.setAutoCommit(false);
             try (Statement s = target.createStatement()) {

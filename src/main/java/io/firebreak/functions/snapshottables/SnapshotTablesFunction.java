@@ -141,12 +141,9 @@ public class SnapshotTablesFunction {
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < given.size(); i++) {
-            String t = given.get(i) == null ? "" : given.get(i).strip();
-            String[] parts = t.split("\\.", -1);
-            if (parts.length > 2 || !java.util.Arrays.stream(parts).allMatch(p -> Identifiers.NAME.matcher(p).matches())) {
-                throw FunctionError.badInput("invalid_value", "tables[" + i + "]", "a table is schema.table or table");
-            }
-            String qualified = parts.length == 2 ? t : "public." + t;
+            String field = "tables[" + i + "]";
+            String qualified = Identifiers.Table.parse(given.get(i)).orElseThrow(() -> FunctionError.badInput("invalid_value",
+                    field, "a table is schema.table or table")).toString();
             if (!out.contains(qualified)) {
                 out.add(qualified);
             }

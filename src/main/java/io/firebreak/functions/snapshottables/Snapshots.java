@@ -108,12 +108,11 @@ public class Snapshots {
 
     private Taken copy(Connection target, Connection ops, String table, long budget, String incidentId, String tokenId,
             String reason) throws SQLException {
-        String[] parts = table.split("\\.", 2);
         UUID id = UUID.randomUUID();
         try (PreparedStatement chunks = ops.prepareStatement(INSERT_CHUNK);
                 ChunkStream out = new ChunkStream(chunks, id, budget, table)) {
             long rows = target.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT * FROM "
-                    + Identifiers.qualified(parts[0], parts[1]) + ") TO STDOUT WITH (FORMAT csv, HEADER)", out);
+                    + Identifiers.Table.of(table).qualified() + ") TO STDOUT WITH (FORMAT csv, HEADER)", out);
             out.close();
             try (PreparedStatement s = ops.prepareStatement(INSERT_SNAPSHOT)) {
                 s.setObject(1, id);

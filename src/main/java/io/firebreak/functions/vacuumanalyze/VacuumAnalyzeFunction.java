@@ -34,13 +34,9 @@ public class VacuumAnalyzeFunction {
         }
         List<VacuumAnalyzeFlow.Name> names = new ArrayList<>();
         for (String t : in.getTables()) {
-            String[] parts = t == null ? new String[0] : t.strip().split("\\.", -1);
-            if (parts.length < 1 || parts.length > 2
-                    || !java.util.Arrays.stream(parts).allMatch(p -> Identifiers.NAME.matcher(p).matches())) {
-                throw FunctionError.badInput("invalid_value", "tables", "a table is schema.table or table (letters, digits, _)");
-            }
-            VacuumAnalyzeFlow.Name name = parts.length == 2 ? new VacuumAnalyzeFlow.Name(parts[0], parts[1])
-                    : new VacuumAnalyzeFlow.Name("public", parts[0]);
+            Identifiers.Table table = Identifiers.Table.parse(t).orElseThrow(() -> FunctionError.badInput("invalid_value",
+                    "tables", "a table is schema.table or table (letters, digits, _)"));
+            VacuumAnalyzeFlow.Name name = new VacuumAnalyzeFlow.Name(table.schema(), table.name());
             if (!names.contains(name)) {
                 names.add(name);
             }
