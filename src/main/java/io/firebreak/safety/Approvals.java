@@ -187,11 +187,11 @@ public class Approvals {
      * answers to, if any: the function's own, else its unit's (a declared fix's), else the large-apply one.
      */
     public Optional<ApprovalPolicy> policy(String function, String scope, int rows) {
-        Optional<ApprovalPolicy> declared = declared(function, scope);
-        if (declared.isPresent()) {
-            return declared;
-        }
-        return rows > aboveRows ? Optional.of(large()) : Optional.empty();
+        return policy(declared(function, scope), rows);
+    }
+
+    private Optional<ApprovalPolicy> policy(Optional<ApprovalPolicy> declared, int rows) {
+        return declared.isPresent() || rows <= aboveRows ? declared : Optional.of(large());
     }
 
     private Optional<ApprovalPolicy> declared(String function, String scope) {
@@ -208,8 +208,9 @@ public class Approvals {
     }
 
     public View view(String function, String scope, int rows) {
-        return policy(function, scope, rows).map(p -> new View(true, p.approvals(), p.from(), p.ttlMinutes(), p.selfApproval(),
-                declared(function, scope).isPresent() ? function + " (" + scope.split(":", 2)[0] + ") is declared to need approval"
+        Optional<ApprovalPolicy> declared = declared(function, scope);
+        return policy(declared, rows).map(p -> new View(true, p.approvals(), p.from(), p.ttlMinutes(), p.selfApproval(),
+                declared.isPresent() ? function + " (" + scope.split(":", 2)[0] + ") is declared to need approval"
                         : rows + " rows is above " + aboveRows + " (FIREBREAK_APPROVAL_ABOVE_ROWS)"))
                 .orElse(View.NONE);
     }

@@ -86,6 +86,22 @@ public class FreezeWritesFlow implements Undoable {
         });
     }
 
+    /** One login role in a plan: its setting now, the one it gets, and the sessions that end; the digest covers the setting. */
+    private static void putRole(ArrayNode list, StringBuilder digest, AppRoles.Role r, String after) {
+        list.addObject().put("role", r.role()).put("before", r.setting()).put("after", after).put("sessionsToEnd", r.sessions());
+        digest.append(r.role()).append('=').append(r.setting()).append(';');
+    }
+
+    /** The API roles' privileges a plan revokes (or gives back), as grantsOf reads them. */
+    private static void putGrants(ObjectNode changes, List<AppRoles.Grant> grants, StringBuilder digest) {
+        ArrayNode list = changes.putArray("apiGrants");
+        for (AppRoles.Grant g : grants) {
+            list.addObject().put("role", g.role()).put("schema", g.schema()).put("table", g.table())
+                    .put("privilege", g.privilege());
+            digest.append(g.key()).append(';');
+        }
+    }
+
     static List<AppRoles.Grant> grantsOf(JsonNode content) {
         List<AppRoles.Grant> grants = new ArrayList<>();
         content.path("apiGrants").forEach(g -> grants.add(new AppRoles.Grant(g.path("role").asText(), g.path("schema").asText(),
@@ -131,16 +147,9 @@ public class FreezeWritesFlow implements Undoable {
                 if (!names.contains(r.role())) {
                     continue;
                 }
-                list.addObject().put("role", r.role()).put("before", r.setting()).put("after", "on")
-                        .put("sessionsToEnd", r.sessions());
-                digest.append(r.role()).append('=').append(r.setting()).append(';');
+                putRole(list, digest, r, "on");
             }
-            ArrayNode revoke = changes.putArray("apiGrants");
-            for (AppRoles.Grant g : grants) {
-                revoke.addObject().put("role", g.role()).put("schema", g.schema()).put("table", g.table())
-                        .put("privilege", g.privilege());
-                digest.append(g.key()).append(';');
-            }
+            putGrants(changes, grants, digest);
             return new PlannedActions.Proposal(scope(names, apiRoles), PlannedActions.sha256(digest.toString()),
                     names.size() + grants.size(), changes);
         }));
@@ -203,17 +212,10 @@ public class FreezeWritesFlow implements Undoable {
             // Only roles still frozen: one whose setting someone changed since is theirs now, and is left alone.
             List<AppRoles.Role> frozen = now.stream().filter(r -> AppRoles.on(r.setting())).toList();
             for (AppRoles.Role r : frozen) {
-                list.addObject().put("role", r.role()).put("before", r.setting()).put("after", before.get(r.role()))
-                        .put("sessionsToEnd", r.sessions());
-                digest.append(r.role()).append('=').append(r.setting()).append(';');
+                putRole(list, digest, r, before.get(r.role()));
             }
             changes.put("notRestored", now.size() - frozen.size());
-            ArrayNode grant = changes.putArray("apiGrants");
-            for (AppRoles.Grant g : regrant) {
-                grant.addObject().put("role", g.role()).put("schema", g.schema()).put("table", g.table())
-                        .put("privilege", g.privilege());
-                digest.append(g.key()).append(';');
-            }
+            putGrants(changes, regrant, digest);
             return new PlannedActions.Proposal("audit:" + applied.id(), PlannedActions.sha256(digest.toString()),
                     frozen.size() + regrant.size(), changes);
         });

@@ -26,8 +26,8 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.platform.Declared;
 import io.firebreak.platform.FunctionAdmission;
 import io.firebreak.platform.FunctionError;
-import io.firebreak.platform.LogText;
 import io.firebreak.platform.FunctionManifest.ApprovalPolicy;
+import io.firebreak.platform.LogText;
 import io.firebreak.safety.ActionInput;
 import io.firebreak.safety.Applying;
 import io.firebreak.safety.ApprovalPolicies;
@@ -63,6 +63,10 @@ public class RunFixFlow implements Undoable, ApprovalPolicies {
     @Inject
     FunctionAdmission admission;
 
+    /** The one function a Lambda serves; absent in the HTTP service, which serves them all. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.funqy.export")
+    Optional<String> export;
+
     @Inject
     FixTables tables;
 
@@ -82,13 +86,18 @@ public class RunFixFlow implements Undoable, ApprovalPolicies {
     }
 
     /**
-     * A fix declared so that it could not run safely stops the service at start-up. Each fix is
-     * also checked against the target's catalog then, without holding the start-up: a mismatch is
+     * A fix declared so that it could not run safely stops the service at start-up. Where run-fix
+     * is served, each fix is also checked against the target's catalog then, without holding it: a mismatch is
      * a warning in the log (the target may be down or not yet migrated; every call checks again
      * and refuses with 409 declaration_mismatch).
      */
     void validate(@Observes StartupEvent start) {
-        for (DeclaredFix f : declared().values()) {
+        Map<String, DeclaredFix> fixes = declared();
+        if (export.isPresent() && !export.get().equals(FUNCTION)) {
+            // A Lambda of another function (confirm-outage's cold start among them) has no fix to run: no target reads.
+            return;
+        }
+        for (DeclaredFix f : fixes.values()) {
             tables.describe(f).subscribe().with(ok -> {
             }, e -> LOG.warnf("fix %s %s", f.name(), e instanceof IllegalStateException
                     ? "does not match the target: " + e.getMessage() + " (run-fix refuses it until it does)"
