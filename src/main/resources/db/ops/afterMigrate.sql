@@ -14,7 +14,8 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I', current_schema(), runtime);
     EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO %I', current_schema(), runtime);
     EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON audit_records, evidence_audit_logs, approval_requests, '
-        || 'approval_decisions, approval_expiries, snapshots, snapshot_chunks FROM %I', runtime);
+        || 'approval_decisions, approval_expiries, snapshots, snapshot_chunks, status_posts, maintenances, '
+        || 'maintenance_cancellations, component_overrides FROM %I', runtime);
     EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON flyway_schema_history FROM %I', runtime);
     EXECUTE format('REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA %I FROM %I', current_schema(), runtime);
 END

@@ -54,6 +54,9 @@ public class IncidentActions {
     TenantNotices notices;
 
     @Inject
+    PublicPosts posts;
+
+    @Inject
     ObjectMapper mapper;
 
     @Inject
@@ -203,6 +206,7 @@ public class IncidentActions {
 
     /** After the commit: create the channel if due and deliver; the answer says how delivery went. */
     public Uni<JsonNode> after(String incidentId, ActorInput input, JsonNode answer) {
+        posts.changed(incidentId);
         return messages.afterCommit(incidentId, source(input.getActor())).map(attempts -> {
             ObjectNode out = ((ObjectNode) answer).deepCopy();
             out.set("delivery", mapper.valueToTree(attempts));

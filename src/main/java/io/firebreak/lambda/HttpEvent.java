@@ -15,7 +15,8 @@ import io.firebreak.platform.FunctionCall;
 import io.firebreak.platform.FunctionError;
 
 /** An API Gateway HTTP API or Function URL event (payload format 2.0), read into a {@link FunctionCall}. */
-record HttpEvent(String method, String rawPath, Map<String, String> headers, Map<String, String> query, byte[] body) {
+record HttpEvent(String method, String rawPath, Map<String, String> headers, Map<String, String> query, byte[] body,
+        String sourceIp) {
 
     static boolean is(JsonNode event) {
         return event.path("requestContext").path("http").has("method");
@@ -37,7 +38,7 @@ record HttpEvent(String method, String rawPath, Map<String, String> headers, Map
         }
         String rawPath = event.path("rawPath").asText(event.path("requestContext").path("http").path("path").asText("/"));
         return new HttpEvent(event.path("requestContext").path("http").path("method").asText(), rawPath, headers, query,
-                body);
+                body, event.path("requestContext").path("http").path("sourceIp").asText(null));
     }
 
     /**

@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.firebreak.platform.ErrorJson;
 import io.firebreak.platform.FunctionAdmission;
 import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.FunctionManifest;
+import io.firebreak.platform.PublicSite;
 import io.firebreak.platform.ScheduledJob;
 import io.firebreak.platform.ScheduledJobs;
 
@@ -45,6 +47,9 @@ public class LambdaDispatcher implements RequestStreamHandler {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    jakarta.enterprise.inject.Instance<PublicSite> sites;
 
     @ConfigProperty(name = "quarkus.funqy.export")
     Optional<String> export;
@@ -71,6 +76,11 @@ public class LambdaDispatcher implements RequestStreamHandler {
 
     /** An HTTP event: admission, invocation, and an API Gateway response with the status and JSON body. */
     JsonNode http(HttpEvent event) {
+        Optional<FunctionManifest.Function> site = admission.manifest().publicFunction(event.rawPath())
+                .filter(f -> export.isEmpty() || export.get().isBlank() || export.get().equals(f.id()));
+        if (site.isPresent()) {
+            return publicPage(site.get(), event);
+        }
         int status;
         String body;
         try {
@@ -88,6 +98,34 @@ public class LambdaDispatcher implements RequestStreamHandler {
         response.putObject("headers").put("content-type", "application/json");
         response.put("isBase64Encoded", false);
         response.put("body", body);
+        return response;
+    }
+
+    /** A public path (the status page): its site answers, without a token, as the HTTP service would. */
+    JsonNode publicPage(FunctionManifest.Function f, HttpEvent event) {
+        String prefix = f.publicPath().orElseThrow();
+        ObjectNode response = mapper.createObjectNode();
+        response.put("isBase64Encoded", false);
+        if (event.rawPath().equals(prefix)) {
+            response.put("statusCode", 301);
+            response.putObject("headers").put("location", prefix + "/");
+            response.put("body", "");
+            return response;
+        }
+        PublicSite.Response r;
+        try {
+            PublicSite site = sites.stream().filter(s -> s.function().equals(f.id())).findFirst().orElseThrow(
+                    () -> new FunctionError(404, "unknown_function", "no public site at " + prefix, null));
+            r = site.serve(new PublicSite.Request(event.method(), event.rawPath().substring(prefix.length()), event.query(),
+                    event.headers(), event.body(), event.sourceIp())).await().indefinitely();
+        } catch (RuntimeException e) {
+            FunctionError refusal = refusal(e);
+            r = PublicSite.Response.of(refusal.status(), "application/json", ErrorJson.of(refusal));
+        }
+        response.put("statusCode", r.status());
+        ObjectNode headers = response.putObject("headers");
+        r.headers().forEach(headers::put);
+        response.put("body", new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
         return response;
     }
 

@@ -25,11 +25,14 @@ public final class FunctionManifest {
     /**
      * One manifest entry. {@code changes} says what it may change besides the evidence it records:
      * {@code target} (the application's database), {@code providers} (keys, settlements, messages
-     * at a provider), {@code incidents} (the incident record), {@code schema} (the ops schema).
+     * at a provider), {@code incidents} (the incident record), {@code schema} (the ops schema),
+     * {@code status} (the public status page: maintenances, component overrides, subscribers).
+     * {@code publicPath} is a path prefix it also serves to anyone, without a token, read-only
+     * (the status page), through {@link PublicSite}.
      */
     public record Function(String id, String description, Role role, int timeoutSeconds, int memoryMb,
             List<String> httpMethods, boolean queryToken, Optional<Schedule> schedule, List<String> changes,
-            Optional<ApprovalPolicy> approval) {
+            Optional<ApprovalPolicy> approval, Optional<String> publicPath) {
 
         /** Whether it changes the target or a provider: then every change goes through one audited apply. */
         public boolean changesTheWorld() {
@@ -37,7 +40,9 @@ public final class FunctionManifest {
         }
     }
 
-    static final List<String> CHANGES = List.of("target", "providers", "incidents", "schema");
+    static final List<String> CHANGES = List.of("target", "providers", "incidents", "schema", "status");
+
+    static final Pattern PUBLIC_PATH = Pattern.compile("/[a-z][a-z0-9-]{0,30}");
 
     /**
      * A schedule trigger: the stable job name; its default in-process cron (Quartz syntax,
@@ -118,7 +123,8 @@ public final class FunctionManifest {
             Function function = new Function(id, required(f, "description"), Role.parse(required(f, "role")),
                     f.path("timeoutSeconds").asInt(0), f.path("memoryMb").asInt(0), List.copyOf(methods), f.path("queryToken").asBoolean(false),
                     schedule, List.copyOf(changes),
-                    f.has("approval") ? Optional.of(ApprovalPolicy.parse(id, f.get("approval"))) : Optional.empty());
+                    f.has("approval") ? Optional.of(ApprovalPolicy.parse(id, f.get("approval"))) : Optional.empty(),
+                    publicPath(id, triggers.path("http").path("public")));
             if (function.timeoutSeconds() <= 0 || function.memoryMb() < 128) {
                 throw new IllegalStateException(RESOURCE + ": " + id + " needs a positive timeoutSeconds and memoryMb >= 128");
             }
@@ -127,6 +133,29 @@ public final class FunctionManifest {
             }
         }
         return new FunctionManifest(Map.copyOf(functions), root);
+    }
+
+    private static Optional<String> publicPath(String id, JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!PUBLIC_PATH.matcher(node.asText()).matches() || node.asText().equals("/q")) {
+            throw new IllegalStateException(RESOURCE + ": " + id + ": triggers.http.public is one path segment, like /status");
+        }
+        return Optional.of(node.asText());
+    }
+
+    /** The function serving a public path prefix, if one does: {@code /status/x} is the status page's. */
+    public Optional<Function> publicFunction(String path) {
+        for (Function f : functions.values()) {
+            if (f.publicPath().isPresent()) {
+                String prefix = f.publicPath().get();
+                if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+                    return Optional.of(f);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** A declared entry's name: lower-case letters, digits and -. */
@@ -152,6 +181,11 @@ public final class FunctionManifest {
             }
         }
         return java.util.Collections.unmodifiableMap(entries);
+    }
+
+    /** A top-level settings object the platform does not read itself ({@code status}); missing when absent. */
+    public JsonNode settings(String name) {
+        return root.path(name);
     }
 
     public Optional<Function> find(String id) {

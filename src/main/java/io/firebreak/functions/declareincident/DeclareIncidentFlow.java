@@ -19,6 +19,7 @@ import io.firebreak.incident.IncidentActions;
 import io.firebreak.incident.IncidentConfig;
 import io.firebreak.incident.IncidentMessages;
 import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.PublicPosts;
 import io.firebreak.incident.Severity;
 import io.firebreak.incident.SeverityScale;
 import io.firebreak.platform.Role;
@@ -53,6 +54,9 @@ public class DeclareIncidentFlow {
     ObjectMapper mapper;
 
     @Inject
+    PublicPosts posts;
+
+    @Inject
     Clock clock;
 
     public Uni<JsonNode> declare(DeclareIncidentInput input, String title, Severity rank, String impact, String commander,
@@ -64,8 +68,9 @@ public class DeclareIncidentFlow {
                 Incident draft = draft("INC-(assigned at declaration)", title, rank, impact, commander, tenants, now);
                 IncidentActions.Change c = change(draft, input, now);
                 open.ifPresent(id -> c.answer().put("joins", id));
-                return actions.dryAnswer(null, c);
-            });
+                return c;
+            }).flatMap(c -> posts.first(c, null, rank, input.getPublic(), input.getActor().display()))
+                    .map(c -> actions.dryAnswer(null, c));
         }
         String source = IncidentActions.source(input.getActor());
         return actions.once(FUNCTION, input, () -> incidents.transaction(tx -> {
@@ -89,7 +94,8 @@ public class DeclareIncidentFlow {
                             Incident i = found.orElseThrow();
                             IncidentActions.Change c = change(i, input, now);
                             c.answer().put("declared", true);
-                            return actions.record(tx, FUNCTION, input, i, c);
+                            return posts.first(c, i.id(), rank, input.getPublic(), by)
+                                    .flatMap(posted -> actions.record(tx, FUNCTION, input, i, posted));
                         });
             });
         }).flatMap(answer -> answer.path("declared").asBoolean() ? actions.after(answer.path("incidentId").asText(), input, answer)

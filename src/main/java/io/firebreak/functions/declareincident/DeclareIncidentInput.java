@@ -2,7 +2,10 @@ package io.firebreak.functions.declareincident;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import io.firebreak.incident.IncidentInput;
+import io.firebreak.incident.PublicPart;
 
 /** declare-incident's input: title, severity in the configured scale, impact, and optionally the commander and affected tenants. */
 public class DeclareIncidentInput extends IncidentInput {
@@ -12,6 +15,7 @@ public class DeclareIncidentInput extends IncidentInput {
     private String impact;
     private String commander;
     private List<String> tenants;
+    private PublicPart publicPart;
 
     public String getTitle() {
         return title;
@@ -51,5 +55,16 @@ public class DeclareIncidentInput extends IncidentInput {
 
     public void setTenants(List<String> tenants) {
         this.tenants = tenants;
+    }
+
+    /** What the status page publishes with this change (nothing internal is ever published implicitly). */
+    @JsonProperty("public")
+    public PublicPart getPublic() {
+        return publicPart;
+    }
+
+    @JsonProperty("public")
+    public void setPublic(PublicPart publicPart) {
+        this.publicPart = publicPart;
     }
 }

@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.incident.IncidentActions;
 import io.firebreak.incident.IncidentConfig;
 import io.firebreak.incident.IncidentMessages;
+import io.firebreak.incident.PublicPosts;
 import io.firebreak.platform.FunctionError;
 import io.firebreak.platform.Role;
 
@@ -43,6 +44,9 @@ public class ResolveIncidentFlow {
 
     @Inject
     IncidentConfig config;
+
+    @Inject
+    PublicPosts posts;
 
     @Inject
     Clock clock;
@@ -90,7 +94,8 @@ public class ResolveIncidentFlow {
             c.answer().put("wouldResolve", unmet.isEmpty() || force);
             c.answer().put("forced", forced);
             c.answer().put("postmortemDue", now.plus(config.postmortem().due()).toString());
-            return actions.withNotices(c, i.id(), "resolved", tenants);
+            return posts.add(c, i.id(), i.rank(), "resolved", input.getPublic(), true, input.getActor().display())
+                    .flatMap(posted -> actions.withNotices(posted, i.id(), "resolved", tenants));
         }));
     }
 }

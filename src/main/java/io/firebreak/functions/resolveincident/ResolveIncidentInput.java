@@ -2,7 +2,10 @@ package io.firebreak.functions.resolveincident;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import io.firebreak.incident.IncidentInput;
+import io.firebreak.incident.PublicPart;
 
 /** resolve-incident's input: what fixed it, and, to override unmet criteria, force with a reason. */
 public class ResolveIncidentInput extends IncidentInput {
@@ -10,6 +13,7 @@ public class ResolveIncidentInput extends IncidentInput {
     private String resolution;
     private Boolean force;
     private List<String> notifyTenants;
+    private PublicPart publicPart;
 
     public String getResolution() {
         return resolution;
@@ -33,5 +37,16 @@ public class ResolveIncidentInput extends IncidentInput {
 
     public void setNotifyTenants(List<String> notifyTenants) {
         this.notifyTenants = notifyTenants;
+    }
+
+    /** What the status page publishes with this change (nothing internal is ever published implicitly). */
+    @JsonProperty("public")
+    public PublicPart getPublic() {
+        return publicPart;
+    }
+
+    @JsonProperty("public")
+    public void setPublic(PublicPart publicPart) {
+        this.publicPart = publicPart;
     }
 }

@@ -17,6 +17,7 @@ import io.firebreak.incident.IncidentActions;
 import io.firebreak.incident.IncidentConfig;
 import io.firebreak.incident.IncidentMessages;
 import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.PublicPosts;
 import io.firebreak.incident.Severity;
 import io.firebreak.incident.SeverityScale;
 
@@ -45,6 +46,9 @@ public class UpdateIncidentFlow {
 
     @Inject
     SeverityScale scale;
+
+    @Inject
+    PublicPosts posts;
 
     @Inject
     Clock clock;
@@ -102,7 +106,8 @@ public class UpdateIncidentFlow {
             }
             Instant next = incidents.nextUpdateDue(newRank, newStatus, now, i.openedAt());
             c.answer().put("nextUpdateDue", next == null ? null : next.toString());
-            return actions.withNotices(c, i.id(), "update", tenants);
+            return posts.add(c, i.id(), newRank, newStatus, input.getPublic(), false, input.getActor().display())
+                    .flatMap(posted -> actions.withNotices(posted, i.id(), "update", tenants));
         });
     }
 

@@ -2,7 +2,10 @@ package io.firebreak.functions.updateincident;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import io.firebreak.incident.IncidentInput;
+import io.firebreak.incident.PublicPart;
 
 /** update-incident's input: a status, a severity change (with its reason), the update text, and where to publish it. */
 public class UpdateIncidentInput extends IncidentInput {
@@ -12,6 +15,7 @@ public class UpdateIncidentInput extends IncidentInput {
     private String text;
     private Boolean publish;
     private List<String> notifyTenants;
+    private PublicPart publicPart;
 
     public String getStatus() {
         return status;
@@ -51,5 +55,16 @@ public class UpdateIncidentInput extends IncidentInput {
 
     public void setNotifyTenants(List<String> notifyTenants) {
         this.notifyTenants = notifyTenants;
+    }
+
+    /** What the status page publishes with this change (nothing internal is ever published implicitly). */
+    @JsonProperty("public")
+    public PublicPart getPublic() {
+        return publicPart;
+    }
+
+    @JsonProperty("public")
+    public void setPublic(PublicPart publicPart) {
+        this.publicPart = publicPart;
     }
 }

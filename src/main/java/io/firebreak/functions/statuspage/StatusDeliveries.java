@@ -1,0 +1,258 @@
+package io.firebreak.functions.statuspage;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import io.firebreak.db.OpsDb;
+import io.firebreak.db.Outbox;
+import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.StatusComponents;
+import io.firebreak.providers.MessageChannels;
+
+/**
+ * What subscribers receive, through the ops outbox (retries with backoff, dead letters): every
+ * public update and maintenance phase, queued idempotently from what the page shows (a dedupe key
+ * per subscriber and update, so any instance and the minute job may queue it), to confirmed
+ * subscribers of its components. Email through Resend with an unsubscribe link (and RFC 8058
+ * one-click header text in the body's footer); webhooks as Statuspage-shaped JSON, signed.
+ */
+@ApplicationScoped
+class StatusDeliveries {
+
+    static final String SUBSCRIBERS = """
+            SELECT id, kind, address, components, confirmed_at FROM status_subscribers
+            WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL""";
+
+    static final String CLAIM = """
+            UPDATE status_deliveries d SET next_attempt_at = $2, attempts = d.attempts + 1
+              FROM (SELECT id FROM status_deliveries
+                     WHERE state = 'pending' AND next_attempt_at <= $1
+                     ORDER BY next_attempt_at, id LIMIT $3
+                     FOR UPDATE SKIP LOCKED) due
+             WHERE d.id = due.id
+            RETURNING d.id, d.subscriber_id, d.kind, d.subject, d.body, d.attempts,
+                      (SELECT kind FROM status_subscribers s WHERE s.id = d.subscriber_id) AS channel,
+                      (SELECT address FROM status_subscribers s WHERE s.id = d.subscriber_id) AS address,
+                      (SELECT unsubscribed_at IS NOT NULL FROM status_subscribers s WHERE s.id = d.subscriber_id) AS gone""";
+
+    /** Updates older than this are not sent to anyone (a restart after a long outage does not replay history). */
+    static final Duration RECENT = Duration.ofHours(6);
+
+    @Inject
+    OpsDb ops;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    Subscriptions subscriptions;
+
+    @Inject
+    StatusComponents declared;
+
+    @Inject
+    MessageChannels channels;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    Clock clock;
+
+    private volatile WebClient client;
+
+    record Subscriber(UUID id, String kind, String address, List<String> components, Instant confirmedAt) {
+        boolean wants(java.util.Collection<String> affected) {
+            return components.isEmpty() || affected.isEmpty() || affected.stream().anyMatch(components::contains);
+        }
+    }
+
+    record Queued(long id, UUID subscriberId, String kind, String subject, String body, int attempts, String channel,
+            String address, boolean gone) implements Outbox.Claimed {
+    }
+
+    /** One delivery attempt, as the job reports it. */
+    @RegisterForReflection
+    record Attempt(long id, String channel, String state, int attempts, String error) {
+    }
+
+    /** Queues what the view shows that subscribers were not sent yet; answers how many were queued. */
+    Uni<Integer> queue(StatusView view, StatuspageJson json) {
+        Instant now = clock.instant();
+        return ops.preparedQuery(SUBSCRIBERS).execute().flatMap(rows -> {
+            List<Subscriber> subscribers = new ArrayList<>();
+            rows.forEach(r -> subscribers.add(new Subscriber(r.getUUID("id"), r.getString("kind"), r.getString("address"),
+                    List.of(r.getArrayOfStrings("components")), r.getOffsetDateTime("confirmed_at").toInstant())));
+            List<Tuple> batch = new ArrayList<>();
+            for (StatusView.IncidentView i : view.incidents()) {
+                for (StatusView.Update u : i.updates()) {
+                    if (u.at().isBefore(now.minus(RECENT))) {
+                        continue;
+                    }
+                    for (Subscriber s : subscribers) {
+                        if (!u.at().isBefore(s.confirmedAt()) && s.wants(i.components().keySet())) {
+                            batch.add(tuple(s, "incident", "[" + view.page().name() + "] " + i.name() + ": "
+                                    + StatusHtml.label(u.status()), s.kind().equals("email") ? mail(s, i.name(), u.status(),
+                                            u.body()) : webhook(json, view, i, null), "update/" + i.id() + "-" + u.id() + "/" + s.id(),
+                                    now));
+                        }
+                    }
+                }
+            }
+            for (StatusView.MaintenanceView m : view.maintenances()) {
+                String phase = m.cancelledAt() != null ? "cancelled" : m.status();
+                Instant at = switch (phase) {
+                    case "in_progress" -> m.scheduledFor();
+                    case "completed" -> m.scheduledUntil();
+                    case "cancelled" -> m.cancelledAt();
+                    default -> m.createdAt();
+                };
+                if (at.isBefore(now.minus(RECENT))) {
+                    continue;
+                }
+                for (Subscriber s : subscribers) {
+                    if (!at.isBefore(s.confirmedAt()) && s.wants(m.components())) {
+                        batch.add(tuple(s, "maintenance", "[" + view.page().name() + "] Maintenance: " + m.name() + ": "
+                                + StatusHtml.label(phase), s.kind().equals("email") ? mail(s, m.name(), phase, m.body())
+                                        : webhook(json, view, null, m), "maintenance/" + m.id() + "/" + phase + "/" + s.id(), now));
+                    }
+                }
+            }
+            if (batch.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            return ops.withConnection(conn -> conn.preparedQuery(Subscriptions.QUEUE).executeBatch(batch)).map(r -> {
+                int n = 0;
+                for (var set = r; set != null; set = set.next()) {
+                    n += set.rowCount();
+                }
+                return n;
+            });
+        });
+    }
+
+    private static Tuple tuple(Subscriber s, String kind, String subject, String body, String key, Instant now) {
+        return Tuple.from(new Object[] {s.id(), kind, subject, body, key, IncidentStore.utc(now)});
+    }
+
+    private String mail(Subscriber s, String name, String status, String body) {
+        return name + "\n\n" + StatusHtml.label(status) + ": " + body + "\n\n"
+                + declared.page().url().map(u -> "Status page: " + u + "/index.html\n").orElse("")
+                + "Unsubscribe: " + subscriptions.link(s.id(), "unsubscribe") + "\n";
+    }
+
+    /** Statuspage's webhook shape: meta, page (with status indicator), and the incident. */
+    private String webhook(StatuspageJson json, StatusView view, StatusView.IncidentView i, StatusView.MaintenanceView m) {
+        ObjectNode n = mapper.createObjectNode();
+        n.putObject("meta").put("unsubscribe", "").put("documentation", "https://support.atlassian.com/statuspage/docs/enable-webhook-notifications/");
+        ObjectNode page = n.putObject("page");
+        page.put("id", "firebreak").put("status_indicator", view.indicator()).put("status_description", view.description());
+        n.set("incident", i != null ? json.incident(i) : json.maintenance(m));
+        return n.toString();
+    }
+
+    Uni<List<Attempt>> deliver() {
+        return outbox.table("status_deliveries", CLAIM, StatusDeliveries::queued).deliver(this::send,
+                o -> Uni.createFrom().item(new Attempt(o.message().id(), o.message().channel(), o.state().json(),
+                        o.message().attempts(), o.state() == Outbox.State.SENT ? null : o.send().error())));
+    }
+
+    private Uni<Outbox.Sent> send(Queued q) {
+        if (q.gone()) {
+            return Uni.createFrom().item(new Outbox.Sent(false, true, null, "unsubscribed", null));
+        }
+        if (q.channel().equals("email")) {
+            String body = q.body();
+            return channels.email(q.address(), q.subject(), body, "firebreak-status-" + q.id())
+                    .map(d -> new Outbox.Sent(d.sent(), d.permanent(), d.providerId(), d.error(), d.retryAfter()));
+        }
+        String body = q.body().replace("\"unsubscribe\":\"\"",
+                "\"unsubscribe\":\"" + subscriptions.link(q.subscriberId(), "unsubscribe") + "\"");
+        long t = clock.instant().getEpochSecond();
+        String signature = "t=" + t + ",v1=" + hmac(subscriptions.token("webhook", q.subscriberId()), t + "." + body);
+        return client().requestAbs(HttpMethod.POST, q.address()).timeout(5000)
+                .putHeader("content-type", "application/json").putHeader("user-agent", "firebreak-status")
+                .putHeader("x-firebreak-signature", signature).putHeader("x-firebreak-delivery", String.valueOf(q.id()))
+                .sendBuffer(Buffer.buffer(body))
+                .map(r -> {
+                    int s = r.statusCode();
+                    if (s >= 200 && s < 300) {
+                        return new Outbox.Sent(true, false, "http " + s, null, null);
+                    }
+                    // 410 Gone: the receiver says stop; other 4xx but 408/429 will not change on retry.
+                    boolean permanent = s == 410 || (s >= 400 && s < 500 && s != 408 && s != 429);
+                    String retryAfter = r.getHeader("retry-after");
+                    Duration wait = retryAfter != null && retryAfter.matches("\\d{1,5}") ? Duration.ofSeconds(Long.parseLong(retryAfter))
+                            : null;
+                    return new Outbox.Sent(false, permanent, null, "webhook answered " + s, wait);
+                })
+                .onFailure().recoverWithItem(e -> new Outbox.Sent(false, false, null,
+                        "webhook unreachable: " + e.getClass().getSimpleName(), null));
+    }
+
+    static String hmac(String secret, String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private WebClient client() {
+        if (client == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(3000).setFollowRedirects(false)
+                            .setMaxPoolSize(4));
+                }
+            }
+        }
+        return client;
+    }
+
+    @PreDestroy
+    void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private static Queued queued(Row r) {
+        return new Queued(r.getLong("id"), r.getUUID("subscriber_id"), r.getString("kind"), r.getString("subject"),
+                r.getString("body"), r.getInteger("attempts"), r.getString("channel"), r.getString("address"),
+                Boolean.TRUE.equals(r.getBoolean("gone")));
+    }
+
+}

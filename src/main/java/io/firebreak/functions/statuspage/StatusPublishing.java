@@ -1,0 +1,66 @@
+package io.firebreak.functions.statuspage;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+import io.firebreak.platform.ScheduledJob;
+
+/**
+ * The minute's work, and status-page's answer on demand: a fresh rendering from the ops database,
+ * subscribers' messages for what it shows that they were not sent (queued once, then delivered
+ * through the outbox), and the static export. Maintenances start and complete by the clock, so
+ * this run is what announces and exports them without anyone acting.
+ */
+@ApplicationScoped
+public class StatusPublishing implements ScheduledJob {
+
+    public static final String NAME = "status-export";
+
+    @Inject
+    StatusSite site;
+
+    @Inject
+    StatusExport export;
+
+    @Inject
+    StatusDeliveries deliveries;
+
+    @Inject
+    ObjectMapper mapper;
+
+    /** What one run did. */
+    @RegisterForReflection
+    public record Published(String indicator, String description, int files, List<String> exportedTo, int queued,
+            List<StatusDeliveries.Attempt> deliveries) {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Scheduled(identity = NAME, cron = "{firebreak.status.export-cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return publish().replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Published> run() {
+        return publish();
+    }
+
+    public Uni<Published> publish() {
+        return site.render().flatMap(r -> deliveries.queue(r.view(), new StatuspageJson(mapper, r.view()))
+                .flatMap(queued -> deliveries.deliver().flatMap(attempts -> export.write(r)
+                        .map(w -> new Published(r.view().indicator(), r.view().description(), w.files(), w.targets(),
+                                queued, attempts)))));
+    }
+}
