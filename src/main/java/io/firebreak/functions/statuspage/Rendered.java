@@ -36,7 +36,7 @@ record Rendered(StatusView view, Instant at, Map<String, File> files) {
         put(files, "/history.atom", "application/atom+xml; charset=utf-8", feeds.atom(json.updatedAt()));
         put(files, "/history.rss", "application/rss+xml; charset=utf-8", feeds.rss(json.updatedAt()));
         put(files, "/badge.svg", "image/svg+xml", feeds.badge());
-        return new Rendered(view, view.at(), Map.copyOf(files));
+        return new Rendered(view, view.at(), java.util.Collections.unmodifiableMap(files));
     }
 
     private static void put(Map<String, File> files, String path, String type, String body) {

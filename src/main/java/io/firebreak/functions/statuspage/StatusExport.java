@@ -36,8 +36,8 @@ class StatusExport {
     @ConfigProperty(name = "firebreak.status.export-bucket")
     Optional<String> bucket;
 
-    @ConfigProperty(name = "firebreak.status.export-prefix", defaultValue = "")
-    String prefix;
+    @ConfigProperty(name = "firebreak.status.export-prefix")
+    Optional<String> prefix;
 
     @ConfigProperty(name = "firebreak.status.s3-endpoint")
     Optional<URI> endpoint;
@@ -79,10 +79,12 @@ class StatusExport {
         if (bucket.filter(b -> !b.isBlank()).isPresent()) {
             List<S3Export.File> files = new ArrayList<>();
             for (Rendered.File f : r.files().values()) {
-                files.add(new S3Export.File(f.path().substring(1), f.body(), f.contentType(), cacheControl()));
+                // The charset's spelling S3-compatible stores sign and store unchanged (S3Proxy 2.6 rewrites lower case).
+                files.add(new S3Export.File(f.path().substring(1), f.body(),
+                        f.contentType().replace("charset=utf-8", "charset=UTF-8"), cacheControl()));
             }
             s3().write(files);
-            targets.add("s3://" + bucket.get() + "/" + prefix);
+            targets.add("s3://" + bucket.get() + "/" + prefix.orElse(""));
         }
         return new Written(r.files().size(), targets, r.view().indicator());
     }
@@ -115,7 +117,7 @@ class StatusExport {
         if (s3 == null) {
             synchronized (this) {
                 if (s3 == null) {
-                    s3 = new S3Export(bucket.get(), prefix, endpoint, region);
+                    s3 = new S3Export(bucket.get(), prefix.orElse(""), endpoint, region);
                 }
             }
         }
