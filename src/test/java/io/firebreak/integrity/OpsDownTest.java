@@ -53,6 +53,9 @@ class OpsDownTest {
         }
         given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).get("/confirm-outage").then().statusCode(200)
                 .body("recorded", org.hamcrest.Matchers.is(false));
+        // The live page has no rendering to fall back on in this process: it says so (the static export stays up).
+        given().get("/status/api/v2/summary.json").then().statusCode(503)
+                .body("error.code", org.hamcrest.Matchers.is("status_unavailable"));
         given().get("/q/health/ready").then().statusCode(503);
         given().get("/q/health/live").then().statusCode(200);
     }

@@ -35,6 +35,13 @@ public final class SampleCalls {
                 + "\"alertDateTime\":\"1764582000\"}"));
         CALLS.put("get-incident", new Call(Tokens.RESPONDER, "{\"id\":\"" + INCIDENT + "\"}"));
         CALLS.put("migrate", new Call(Tokens.ADMIN, "{\"apply\":false}"));
+        CALLS.put("status-page", new Call(Tokens.MONITOR, "{}"));
+        CALLS.put("schedule-maintenance", new Call(Tokens.RESPONDER, "{\"title\":\"DB upgrade\",\"text\":\"Brief pauses.\","
+                + "\"components\":[\"api\"],\"startsAt\":\"" + java.time.Instant.now().plusSeconds(86400)
+                + "\",\"endsAt\":\"" + java.time.Instant.now().plusSeconds(90000) + "\","
+                + "\"dryRun\":true}"));
+        CALLS.put("set-component-status", new Call(Tokens.RESPONDER, "{\"component\":\"api\",\"status\":\"partial_outage\","
+                + "\"reason\":\"vendor degraded\",\"dryRun\":true}"));
         CALLS.put("clear-retry-queue", new Call(Tokens.RESPONDER, "{\"integrationId\":\"" + TENANT + "\"}"));
         CALLS.put("undo", new Call(Tokens.RESPONDER, "{\"auditId\":1}"));
         CALLS.put("verify-audit", new Call(Tokens.ADMIN, "{}"));

@@ -32,14 +32,13 @@ public class SetComponentStatusFlow {
     static final String FUNCTION = "set-component-status";
 
     static final String CURRENT = """
-            SELECT status, expires_at FROM component_overrides WHERE component = $1 ORDER BY id DESC LIMIT 1
-            FOR UPDATE""";
+            SELECT status, expires_at FROM component_overrides WHERE component = $1 ORDER BY id DESC LIMIT 1""";
 
     static final String INSERT = """
             INSERT INTO component_overrides (component, status, set_at, expires_at, set_by, reason, audit_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7)""";
 
-    /** Two overrides of one component queue up (the newest row must be read under a lock). */
+    /** Two overrides of one component queue up (the newest row is read under this lock; rows are never updated). */
     static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('firebreak.component_overrides.' || $1, 0))";
 
     @Inject

@@ -51,8 +51,8 @@ public class UpdateIncidentFunction {
             throw FunctionError.badInput("missing_field", "reason", "a severity change needs a reason");
         }
         String text = IncidentActions.text(input.getText(), "text", 4000, false);
-        if (status == null && rank == null && text == null) {
-            throw FunctionError.badInput("nothing_to_update", "text", "give a status, a severity or the update text");
+        if (status == null && rank == null && text == null && input.getPublic() == null) {
+            throw FunctionError.badInput("nothing_to_update", "text", "give a status, a severity, the update text or a public part");
         }
         List<String> tenants = IncidentPeople.tenants(input.getNotifyTenants());
         return flow.update(input, status, rank, text, !Boolean.FALSE.equals(input.getPublish()), tenants);
