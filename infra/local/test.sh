@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test run, on a fresh machine too: sees to its prerequisites (PostgreSQL running on
-# 127.0.0.1:5432 with trust auth, pgbouncer installed for the pooler tests), then runs both builds —
+# 127.0.0.1:5432 with trust auth, pgbouncer for the pooler tests, Debian's chromium and chromedriver for the
+# status page's browser test), then runs both builds —
 # the HTTP service (unit tests, @QuarkusTests, the packaged-jar ITs) and the Lambda build (its
 # event tests, the zip check, AWS's Runtime Interface Client against the zip).
 # Usage: infra/local/test.sh            (FIREBREAK_TEST_POSTGRES_URL for another server)
@@ -22,6 +23,16 @@ if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then
   fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "installing chromium and chromium-driver (the status page's browser test drives Debian's own)"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "chromium is missing: run 'sudo apt-get install chromium chromium-driver' (or run this as root)" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
 ./mvnw -B verify

@@ -12,7 +12,7 @@ import io.firebreak.platform.FunctionError;
 class HttpEventTest {
 
     static HttpEvent at(String rawPath) {
-        return new HttpEvent("GET", rawPath, Map.of(), Map.of(), null);
+        return new HttpEvent("GET", rawPath, Map.of(), Map.of(), null, null);
     }
 
     @Test

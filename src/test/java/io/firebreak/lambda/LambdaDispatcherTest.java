@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 
 import io.firebreak.testing.FakeApp;
 import io.firebreak.testing.OpsRecords;
@@ -201,6 +202,23 @@ class LambdaDispatcherTest {
         assertEquals(scheduled, checks.size(), checks.toString());
         assertTrue(checks.path(0).path("error").asText().contains("does not exist"), checks.toString());
         assertEquals(incidents, ops.count("incidents"));
+    }
+
+    @Test
+    void theStatusPageIsServedWithoutATokenOverAnHttpApiEvent() {
+        JsonNode answer = invoke(event("status-page.json", Map.of("DOCUMENT", "summary.json", "ETAG", "none")));
+        assertEquals(200, answer.path("statusCode").asInt(), answer.toString());
+        assertEquals("application/json", answer.path("headers").path("content-type").asText());
+        assertEquals("*", answer.path("headers").path("access-control-allow-origin").asText());
+        JsonPath summary = JsonPath.from(answer.path("body").asText());
+        assertEquals("Example", summary.getString("page.name"));
+        assertTrue(summary.getList("components.id").contains("api"));
+        String etag = answer.path("headers").path("etag").asText();
+        JsonNode again = invoke(event("status-page.json", Map.of("DOCUMENT", "summary.json", "ETAG", etag.replace("\"", "\\\""))));
+        assertEquals(304, again.path("statusCode").asInt(), again.toString());
+        // The same export the minute schedule runs in-process, through an EventBridge event.
+        JsonNode export = invoke(LambdaEvents.JSON.createObjectNode().put("firebreak", "schedule").put("job", "status-export"));
+        assertTrue(export.has("indicator"), export.toString());
     }
 
     @Test

@@ -15,6 +15,11 @@ public final class OpsRecords {
     /** Resolves every open incident and forgets probe streaks, so each test starts from a quiet state. */
     public void quiet() {
         Sql.exec(url, """
+                INSERT INTO status_posts (incident_id, status, title, body, components, impact, posted_at, posted_by, audit_id)
+                SELECT incident_id, 'resolved', title, 'This incident has been resolved.', '{}'::jsonb, impact, now(), 'test',
+                       audit_id
+                FROM (SELECT DISTINCT ON (incident_id) * FROM status_posts ORDER BY incident_id, posted_at DESC, id DESC) last
+                WHERE status <> 'resolved';
                 UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE status <> 'resolved';
                 DELETE FROM probe_streaks""");
     }

@@ -138,6 +138,7 @@ final class StatusHtml {
         m.put("status", c.status());
         m.put("statusLabel", label(c.status()));
         m.put("uptime", c.uptimePercent() == null ? "no data yet" : percent(c.uptimePercent()));
+        m.put("uptimeLegend", c.uptimePercent() == null ? "no data yet" : percent(c.uptimePercent()) + " uptime");
         m.put("days", c.days().stream().map(d -> Map.of("worst", d.worst(), "title", d.date() + ": "
                 + (d.measured() ? percent(d.uptimePercent()) + " uptime" + (d.downtimeMinutes() > 0
                         ? ", " + d.downtimeMinutes() + " min down" : "") : "no data"))).toList());

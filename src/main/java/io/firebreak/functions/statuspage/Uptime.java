@@ -41,7 +41,7 @@ final class Uptime {
                     continue;
                 }
                 Instant end = i.resolvedAt() == null ? now : i.resolvedAt();
-                long overlap = Duration.between(max(from, i.openedAt()), min(to, end)).toMinutes();
+                double overlap = Duration.between(max(from, i.openedAt()), min(to, end)).toSeconds() / 60.0;
                 if (overlap <= 0) {
                     continue;
                 }
@@ -57,8 +57,10 @@ final class Uptime {
             double incidentDown = Math.min(minutes, major + PARTIAL_WEIGHT * partial);
             double down = Math.max(probeDown, incidentDown);
             boolean measured = touched || (p != null && p[0] > 0);
+            // A young incident is down for less than a minute yet: the bar shows its state all the same.
             String worst = down == 0 ? (touched ? "degraded_performance" : "operational")
                     : major > 0 || probeDown >= incidentDown ? "major_outage" : "partial_outage";
+            down = Math.ceil(down);
             days.add(new StatusView.Day(d.toString(), measured, (int) Math.round(down), measured ? worst : "no_data",
                     measured ? round(100 * (1 - down / minutes)) : null));
         }
