@@ -16,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.StatusComponents;
 import io.firebreak.incident.TenantNotices;
 import io.firebreak.platform.FunctionError;
 import io.firebreak.safety.AuditTrail;
@@ -51,6 +52,9 @@ public class NotifyTenantFlow implements TenantNotices {
 
     @Inject
     NotifyConfig config;
+
+    @Inject
+    StatusComponents status;
 
     @Inject
     ObjectMapper mapper;
@@ -151,8 +155,8 @@ public class NotifyTenantFlow implements TenantNotices {
             default -> config.resolved();
         };
         String feature = featureName == null ? config.feature() : featureName;
-        String subject = fill(phase.subject(), feature, incidentId);
-        String text = fill(phase.text(), feature, incidentId);
+        String subject = fill(phase.subject(), feature, incidentId, status.link());
+        String text = fill(phase.text(), feature, incidentId, status.link());
         ObjectNode changes = mapper.createObjectNode();
         changes.put("tenant", tenantName);
         changes.put("incidentId", incidentId);
@@ -187,8 +191,9 @@ public class NotifyTenantFlow implements TenantNotices {
         return new PlannedActions.Proposal(scope, digest, messages.size(), changes);
     }
 
-    static String fill(String template, String feature, String incidentId) {
-        return template.replace("{feature}", feature).replace("{incidentId}", incidentId);
+    /** The templates' placeholders: {feature}, {incidentId}, and {statusPage}, the public status page's address. */
+    static String fill(String template, String feature, String incidentId, String statusPage) {
+        return template.replace("{feature}", feature).replace("{incidentId}", incidentId).replace("{statusPage}", statusPage);
     }
 
 }
