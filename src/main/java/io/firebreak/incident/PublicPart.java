@@ -2,6 +2,8 @@ package io.firebreak.incident;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * The optional {@code public} part of declare/update/resolve-incident: the only words the status
  * page ever publishes about an incident (a public title, a status in Statuspage's terms, the text,
@@ -13,6 +15,10 @@ public class PublicPart {
     private String status;
     private String text;
     private Map<String, String> components;
+    private String planId;
+    /** The approved post a planId names, once the gate let it pass (never bound from input). */
+    @JsonIgnore
+    private transient PublicPosts.Approved approved;
 
     public String getTitle() {
         return title;
@@ -44,5 +50,22 @@ public class PublicPart {
 
     public void setComponents(Map<String, String> components) {
         this.components = components;
+    }
+
+    /** An approved post's plan: publishes exactly what was approved (the other fields stay empty). */
+    public String getPlanId() {
+        return planId;
+    }
+
+    public void setPlanId(String planId) {
+        this.planId = planId;
+    }
+
+    PublicPosts.Approved approved() {
+        return approved;
+    }
+
+    void approved(PublicPosts.Approved approved) {
+        this.approved = approved;
     }
 }

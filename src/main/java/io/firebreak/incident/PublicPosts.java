@@ -6,17 +6,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import io.firebreak.db.OpsDb;
 import io.firebreak.db.OpsJson;
+import io.firebreak.platform.Actor;
 import io.firebreak.platform.FunctionError;
+import io.firebreak.safety.ActionInput;
+import io.firebreak.safety.Approvals;
+import io.firebreak.safety.PlannedActions;
+import io.firebreak.safety.Plans;
 
 /**
  * The one way words reach the status page: a post written from an explicit {@code public} part, in
@@ -36,6 +44,12 @@ public class PublicPosts {
                                       audit_id, approved_digest)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
 
+    /** The plans of posts that need approval are this pseudo-function's (the gate finds their policy by it). */
+    public static final String PLAN = "status-post";
+
+    static final String USED = """
+            SELECT 1 FROM status_posts WHERE incident_id = $1 AND approved_digest = $2""";
+
     /** What resolution posts when the caller gave no public words: the fact, nothing internal. */
     public static final String RESOLVED_TEXT = "This incident has been resolved.";
 
@@ -44,7 +58,12 @@ public class PublicPosts {
     }
 
     /** A post as it will be written. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Post(String status, String title, String text, Map<String, String> components, String impact) {
+    }
+
+    /** A post an approved plan holds, with the digest it was approved for and what let it pass. */
+    public record Approved(Post post, String digest, String gate) {
     }
 
     @Inject
@@ -61,6 +80,64 @@ public class PublicPosts {
 
     @Inject
     Clock clock;
+
+    @Inject
+    Plans plans;
+
+    @Inject
+    Approvals approvals;
+
+    @Inject
+    ObjectMapper mapper;
+
+    /**
+     * Before the change's transaction (the gate may record a request naming the incident): a public
+     * part that names a plan is resolved to the post that plan holds, once enough approvals for its
+     * digest exist. A dry run only shows it. Nothing to do for a part without a plan.
+     */
+    public Uni<Void> approve(PublicPart part, String incidentId, Actor actor, boolean dry) {
+        if (part == null || part.getPlanId() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        if (part.getText() != null || part.getTitle() != null || part.getStatus() != null || part.getComponents() != null) {
+            throw FunctionError.badInput("invalid_value", "public.planId",
+                    "public.planId publishes exactly what was approved: give no other public field");
+        }
+        UUID planId;
+        try {
+            planId = UUID.fromString(part.getPlanId());
+        } catch (IllegalArgumentException e) {
+            throw FunctionError.badInput("invalid_value", "public.planId", "public.planId is a plan id (UUID)");
+        }
+        return plans.find(planId).flatMap(found -> {
+            Plans.Plan plan = found.orElseThrow(() -> new FunctionError(404, "unknown_plan", "no plan " + planId, "public.planId"));
+            if (!plan.function().equals(PLAN) || !plan.scope().startsWith(incidentId + ":")) {
+                throw new FunctionError(409, "plan_mismatch", "plan " + planId + " is not a public post of " + incidentId,
+                        "public.planId");
+            }
+            if (plan.expiresAt().isBefore(clock.instant())) {
+                throw new FunctionError(409, "expired_plan", "plan " + planId + " expired at " + plan.expiresAt(),
+                        "public.planId");
+            }
+            Post post;
+            try {
+                post = mapper.treeToValue(plan.content(), Post.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("plan " + planId + " holds no post", e);
+            }
+            if (dry) {
+                part.approved(new Approved(post, plan.digest(), "dry run: not checked"));
+                return Uni.createFrom().voidItem();
+            }
+            ActionInput gate = new ActionInput();
+            gate.setActor(actor);
+            gate.setReason("public post: " + post.title());
+            return approvals.gate(PLAN, plan, 1, gate, incidentId).map(passed -> {
+                part.approved(new Approved(post, plan.digest(), passed));
+                return (Void) null;
+            });
+        });
+    }
 
     /** The public incident's last post, if it has been public. */
     public Uni<Optional<Post>> last(String incidentId) {
@@ -83,38 +160,105 @@ public class PublicPosts {
      * part still posts one when the incident was public.
      */
     public Uni<IncidentActions.Change> add(IncidentActions.Change c, String incidentId, Severity rank, String internalStatus,
-            PublicPart part, boolean resolving, String by) {
+            PublicPart part, boolean resolving, Actor actor) {
         if (part == null && !resolving) {
             return Uni.createFrom().item(c);
         }
-        return add(c, incidentId, last(incidentId), rank, internalStatus, part, resolving, by);
+        return add(c, incidentId, last(incidentId), rank, internalStatus, part, resolving, actor);
     }
 
     /** The first post of an incident being declared (a dry run's has no id yet). */
     public Uni<IncidentActions.Change> first(IncidentActions.Change c, String incidentId, Severity rank, PublicPart part,
-            String by) {
+            Actor actor) {
         if (part == null) {
             return Uni.createFrom().item(c);
         }
-        return add(c, incidentId, Uni.createFrom().item(Optional.empty()), rank, "investigating", part, false, by);
+        if (part.getPlanId() != null) {
+            throw FunctionError.badInput("invalid_value", "public.planId",
+                    "a declaration's public part is approved after it is declared: publish it with update-incident");
+        }
+        return add(c, incidentId, Uni.createFrom().item(Optional.empty()), rank, "investigating", part, false, actor);
     }
 
     private Uni<IncidentActions.Change> add(IncidentActions.Change c, String incidentId, Uni<Optional<Post>> previous,
-            Severity rank, String internalStatus, PublicPart part, boolean resolving, String by) {
-        return previous.map(prev -> {
+            Severity rank, String internalStatus, PublicPart part, boolean resolving, Actor actor) {
+        String by = actor.display();
+        return previous.flatMap(prev -> {
             if (part == null && prev.isEmpty()) {
-                return c; // never public: nothing to resolve on the page
+                return Uni.createFrom().item(c); // never public: nothing to resolve on the page
+            }
+            if (part != null && part.approved() != null) {
+                return Uni.createFrom().item(write(c, incidentId, part.approved().post(), by, part.approved()));
             }
             Post post = post(part, prev, rank, internalStatus, resolving);
+            boolean held = declared.approval().filter(a -> a.severities().contains(rank)).isPresent();
+            // A resolution the caller gave no words for is never held: the page must not keep an outage that is over.
+            if (held && incidentId != null && part != null) {
+                return needsApproval(c, incidentId, rank, post, actor);
+            }
+            return Uni.createFrom().item(write(c, incidentId, post, by, null));
+        });
+    }
+
+    /**
+     * A post the policy holds back: stored as a plan (its digest is what approvers sign), shown in
+     * the answer with how to publish it; the change itself goes ahead without it.
+     */
+    private Uni<IncidentActions.Change> needsApproval(IncidentActions.Change c, String incidentId, Severity rank, Post post,
+            Actor actor) {
+        String digest = PlannedActions.sha256(PLAN + "\u001f" + incidentId + "\u001f" + json.jsonb(post));
+        return plans.save(PLAN, incidentId + ":" + rank.name(), digest, post, 1, actor, java.time.Duration.ofHours(2))
+                .map(plan -> {
+                    c.effect("status page post held for approval (plan " + plan.id() + "): " + post.status() + " \""
+                            + post.title() + "\"", null);
+                    c.event("public-post-held", "Status page post awaits approval: " + post.text(),
+                            Map.of("planId", plan.id().toString(), "digest", digest));
+                    Map<String, Object> held = new LinkedHashMap<>();
+                    held.put("state", "needs_approval");
+                    held.put("planId", plan.id().toString());
+                    held.put("digest", digest);
+                    held.put("post", post);
+                    held.put("next", "request-approval and approve plan " + plan.id()
+                            + ", then update-incident with public.planId to publish exactly this");
+                    c.answer().put("publicPost", held);
+                    return c;
+                });
+    }
+
+    private IncidentActions.Change write(IncidentActions.Change c, String incidentId, Post post, String by,
+            Approved approved) {
+        {
+            String digest = approved == null ? null : approved.digest();
             c.effect("status page: " + post.status() + " \"" + post.title() + "\" (" + post.impact() + ")"
-                    + (post.components().isEmpty() ? "" : " " + post.components()),
-                    (tx, auditId) -> tx.connection().preparedQuery(INSERT).execute(Tuple.from(new Object[] {
-                        incidentId, post.status(), post.title(), post.text(), json.jsonb(post.components()),
-                        post.impact(), IncidentStore.utc(clock.instant()), by, auditId, null})));
-            c.event("public-post", "Status page: " + post.status() + ": " + post.text(),
-                    Map.of("status", post.status(), "title", post.title(), "components", post.components()));
+                    + (post.components().isEmpty() ? "" : " " + post.components())
+                    + (approved == null ? "" : "; approved: " + approved.gate()),
+                    (tx, auditId) -> unused(tx, incidentId, digest).flatMap(free -> tx.connection().preparedQuery(INSERT)
+                            .execute(Tuple.from(new Object[] {incidentId, post.status(), post.title(), post.text(),
+                                json.jsonb(post.components()), post.impact(), IncidentStore.utc(clock.instant()), by,
+                                auditId, digest}))));
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("status", post.status());
+            detail.put("title", post.title());
+            detail.put("components", post.components());
+            if (digest != null) {
+                detail.put("approvedDigest", digest);
+            }
+            c.event("public-post", "Status page: " + post.status() + ": " + post.text(), detail);
             c.answer().put("publicPost", post);
             return c;
+        }
+    }
+
+    /** An approved post is published once: checked inside the change's transaction, which holds the incident's lock. */
+    private static Uni<Void> unused(IncidentStore.Tx tx, String incidentId, String digest) {
+        if (digest == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.connection().preparedQuery(USED).execute(Tuple.of(incidentId, digest)).map(rows -> {
+            if (rows.size() > 0) {
+                throw new FunctionError(409, "plan_used", "this approved post is on the page already", "public.planId");
+            }
+            return (Void) null;
         });
     }
 

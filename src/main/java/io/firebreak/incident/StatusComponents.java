@@ -67,6 +67,10 @@ public class StatusComponents {
     public record Page(String name, Optional<String> url, String timeZone) {
     }
 
+    /** Who must approve a public post before it is published, and for which severities (none declared: no approval). */
+    public record PostApproval(FunctionManifest.ApprovalPolicy policy, List<Severity> severities) {
+    }
+
     @Inject
     FunctionAdmission admission;
 
@@ -74,6 +78,30 @@ public class StatusComponents {
     Optional<String> url;
 
     private final Declared<Map<String, Component>> components = new Declared<>(() -> parse(admission.manifest()));
+    private final Declared<Optional<PostApproval>> approval = new Declared<>(() -> approval(admission.manifest()));
+
+    /** The declared approval of public posts, if any. */
+    public Optional<PostApproval> approval() {
+        return approval.get();
+    }
+
+    static Optional<PostApproval> approval(FunctionManifest manifest) {
+        JsonNode s = manifest.settings("status");
+        if (!s.has("approval")) {
+            return Optional.empty();
+        }
+        List<Severity> ranks = new ArrayList<>();
+        for (JsonNode r : s.path("approvalFor")) {
+            try {
+                ranks.add(Severity.valueOf(r.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(FunctionManifest.RESOURCE + ": status.approvalFor lists ranks P0..P3, not "
+                        + r.asText());
+            }
+        }
+        return Optional.of(new PostApproval(FunctionManifest.ApprovalPolicy.parse("status", s.get("approval")),
+                ranks.isEmpty() ? List.of(Severity.values()) : List.copyOf(ranks)));
+    }
 
     public Map<String, Component> components() {
         return components.get();

@@ -69,7 +69,7 @@ public class DeclareIncidentFlow {
                 IncidentActions.Change c = change(draft, input, now);
                 open.ifPresent(id -> c.answer().put("joins", id));
                 return c;
-            }).flatMap(c -> posts.first(c, null, rank, input.getPublic(), input.getActor().display()))
+            }).flatMap(c -> posts.first(c, null, rank, input.getPublic(), input.getActor()))
                     .map(c -> actions.dryAnswer(null, c));
         }
         String source = IncidentActions.source(input.getActor());
@@ -94,7 +94,7 @@ public class DeclareIncidentFlow {
                             Incident i = found.orElseThrow();
                             IncidentActions.Change c = change(i, input, now);
                             c.answer().put("declared", true);
-                            return posts.first(c, i.id(), rank, input.getPublic(), by)
+                            return posts.first(c, i.id(), rank, input.getPublic(), input.getActor())
                                     .flatMap(posted -> actions.record(tx, FUNCTION, input, i, posted));
                         });
             });

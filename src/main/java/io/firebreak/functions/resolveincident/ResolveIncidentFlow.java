@@ -52,7 +52,8 @@ public class ResolveIncidentFlow {
     Clock clock;
 
     public Uni<JsonNode> resolve(ResolveIncidentInput input, String resolution, boolean force, List<String> tenants) {
-        return actions.change(FUNCTION, input, false, i -> evidence.judge().flatMap(criteria -> {
+        return posts.approve(input.getPublic(), input.getId(), input.getActor(), input.dry())
+                .flatMap(approved -> actions.change(FUNCTION, input, false, i -> evidence.judge().flatMap(criteria -> {
             List<ResolutionEvidence.Criterion> unmet = criteria.stream().filter(c -> !c.met()).toList();
             if (!unmet.isEmpty() && !force && !input.dry()) {
                 throw new FunctionError(409, "resolution_criteria_unmet", "not resolved; unmet: " + unmet.stream()
@@ -94,8 +95,8 @@ public class ResolveIncidentFlow {
             c.answer().put("wouldResolve", unmet.isEmpty() || force);
             c.answer().put("forced", forced);
             c.answer().put("postmortemDue", now.plus(config.postmortem().due()).toString());
-            return posts.add(c, i.id(), i.rank(), "resolved", input.getPublic(), true, input.getActor().display())
+            return posts.add(c, i.id(), i.rank(), "resolved", input.getPublic(), true, input.getActor())
                     .flatMap(posted -> actions.withNotices(posted, i.id(), "resolved", tenants));
-        }));
+        })));
     }
 }

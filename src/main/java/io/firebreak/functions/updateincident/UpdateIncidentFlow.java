@@ -55,7 +55,8 @@ public class UpdateIncidentFlow {
 
     public Uni<JsonNode> update(UpdateIncidentInput input, String status, Severity rank, String text, boolean publish,
             List<String> tenants) {
-        return actions.change(FUNCTION, input, false, i -> {
+        return posts.approve(input.getPublic(), input.getId(), input.getActor(), input.dry())
+                .flatMap(approved -> actions.change(FUNCTION, input, false, i -> {
             Instant now = clock.instant();
             IncidentActions.Change c = IncidentActions.Change.of();
             String newStatus = status == null || status.equals(i.status()) ? i.status() : status;
@@ -106,9 +107,9 @@ public class UpdateIncidentFlow {
             }
             Instant next = incidents.nextUpdateDue(newRank, newStatus, now, i.openedAt());
             c.answer().put("nextUpdateDue", next == null ? null : next.toString());
-            return posts.add(c, i.id(), newRank, newStatus, input.getPublic(), false, input.getActor().display())
+            return posts.add(c, i.id(), newRank, newStatus, input.getPublic(), false, input.getActor())
                     .flatMap(posted -> actions.withNotices(posted, i.id(), "update", tenants));
-        });
+        }));
     }
 
     private String due(Incident i, Severity rank, String status, Instant now) {

@@ -245,6 +245,40 @@ class StatusPageFunctionTest {
     }
 
     @Test
+    @Order(4)
+    void aP0PostWaitsForAnApprovalOfItsExactWordsAndIsPublishedOnce() throws Exception {
+        String name = "Service unavailable " + suffix;
+        var declared = call("declare-incident", Tokens.ADA, "{\"title\":\"Primary down " + suffix + "\",\"severity\":\"P0\","
+                + "\"impact\":\"everything\",\"public\":{\"title\":\"" + name + "\",\"text\":\"We are investigating an outage.\","
+                + "\"components\":{\"api\":\"major_outage\"}}}").statusCode(200)
+                .body("declared", is(true)).body("publicPost.state", is("needs_approval")).extract();
+        String id = declared.path("incidentId");
+        String planId = declared.path("publicPost.planId");
+        assertEquals(0, ops.count("status_posts WHERE incident_id = '" + id + "'"), "held back: nothing is published");
+        assertTrue(incident(document("incidents.json"), name) == null);
+        // Publishing asks the gate: no approval yet, so a request is made and nothing is posted.
+        call("update-incident", Tokens.ADA, "{\"id\":\"" + id + "\",\"public\":{\"planId\":\"" + planId + "\"}}")
+                .statusCode(202).body("error.code", is("approval_required"));
+        // The requester cannot approve their own words; the admin approves the digest they read.
+        String digest = declared.path("publicPost.digest");
+        call("approve", Tokens.ADA, "{\"planId\":\"" + planId + "\",\"digest\":\"" + digest + "\",\"reason\":\"ok\"}")
+                .statusCode(403);
+        call("approve", Tokens.ADMIN, "{\"planId\":\"" + planId + "\",\"digest\":\"" + digest + "\",\"reason\":\"wording ok\"}")
+                .statusCode(200);
+        call("update-incident", Tokens.ADA, "{\"id\":\"" + id + "\",\"public\":{\"planId\":\"" + planId + "\",\"text\":\"other\"}}")
+                .statusCode(400).body("error.field", is("public.planId"));
+        call("update-incident", Tokens.ADA, "{\"id\":\"" + id + "\",\"public\":{\"planId\":\"" + planId + "\"}}")
+                .statusCode(200).body("publicPost.text", is("We are investigating an outage."));
+        assertEquals(1, ops.count("status_posts WHERE incident_id = '" + id + "' AND approved_digest = '" + digest + "'"));
+        call("update-incident", Tokens.ADA, "{\"id\":\"" + id + "\",\"public\":{\"planId\":\"" + planId + "\"}}")
+                .statusCode(409).body("error.code", is("plan_used"));
+        eventually("incidents.json", d -> incident(d, name) != null);
+        // Resolving with no words is never held: the page cannot keep showing an outage that is over.
+        call("resolve-incident", Tokens.ADMIN, "{\"id\":\"" + id + "\",\"resolution\":\"failover\",\"force\":true,"
+                + "\"reason\":\"verified\"}").statusCode(200).body("publicPost.status", is("resolved"));
+    }
+
+    @Test
     @Order(5)
     void cachingHeadersConditionalGetsCorsAndMethods() {
         String etag = given().get("/status/api/v2/status.json").then().statusCode(200)
