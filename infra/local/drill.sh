@@ -54,7 +54,17 @@ Try:
   #    ...then apply it: add "apply":true, "planId" and a "reason" (undo takes the auditId it answers)
   # 6. Bad input is a 400 with the field at fault
   curl -s -H "Authorization: Bearer \$FB_TOKEN" -H 'Content-Type: application/json' -d '{"windowMinutes":"ten"}' $BASE/confirm-outage | jq .
+  # 7. Tell customers: a public post on the incident (only these words are published), then the page
+  curl -s -X POST -H "Authorization: Bearer \$FB_TOKEN" -H 'Content-Type: application/json' \
+    -d '{"id":"INC-$(date -u +%F)-001","status":"mitigating","public":{"title":"Slow invoices","text":"Invoice sync is delayed; we are on it.","components":{"payments":"partial_outage"}}}' \
+    $BASE/update-incident | jq .publicPost
+  open $BASE/status/        # or: curl -s $BASE/status/api/v2/summary.json | jq '.status, .components[] | {name, status}'
+  # 8. Schedule maintenance: it starts and ends by itself and shows on the page meanwhile
+  curl -s -X POST -H "Authorization: Bearer \$FB_TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"title\":\"OCR upgrade\",\"text\":\"Uploads are queued for 20 minutes.\",\"components\":[\"documents\"],\"startsAt\":\"\$(date -u -d '+1 min' +%FT%TZ)\",\"endsAt\":\"\$(date -u -d '+21 min' +%FT%TZ)\"}" \
+    $BASE/schedule-maintenance | jq .
 
+The public status page: $BASE/status/ (no token; a static copy is kept in target/drill-status/).
 Starting firebreak on $BASE (Ctrl-C to stop)...
 TRY
 
@@ -65,6 +75,8 @@ export OPS_DATABASE_URL="${PG/postgres@/firebreak_drill_app@}/$OPS_DB"
 export OPS_MIGRATION_DATABASE_URL="${PG/postgres@/postgres:drill@}/$OPS_DB"
 export TARGET_DATABASE_URL="$PG/$TARGET_DB"
 export FIREBREAK_API_KEYS="responder:$HASH"
+export FIREBREAK_STATUS_PAGE_URL="$BASE/status"
+export FIREBREAK_STATUS_EXPORT_DIR="${DRILL_STATUS_EXPORT_DIR:-target/drill-status}"
 export QUARKUS_HTTP_PORT=$PORT
 export QUARKUS_HTTP_HOST=127.0.0.1
 exec java -jar target/quarkus-app/quarkus-run.jar

@@ -35,6 +35,9 @@ public class PublicPages {
     @Inject
     FunctionGate gate;
 
+    /** Found once per function: the page is answered thousands of times a second during an incident. */
+    private final Map<String, PublicSite> bySite = new java.util.concurrent.ConcurrentHashMap<>();
+
     void routes(@Observes Router router) {
         router.route().order(FunctionGate.ORDER - 1).handler(this::serve).failureHandler(gate::failure);
     }
@@ -52,7 +55,8 @@ public class PublicPages {
             ctx.response().setStatusCode(301).putHeader("location", prefix + "/").end();
             return;
         }
-        PublicSite site = sites.stream().filter(s -> s.function().equals(f.get().id())).findFirst().orElse(null);
+        PublicSite site = bySite.computeIfAbsent(f.get().id(),
+                id -> sites.stream().filter(s -> s.function().equals(id)).findFirst().orElse(null));
         if (site == null) {
             ErrorBody.send(ctx, new FunctionError(404, "unknown_function", "no public site at " + prefix, null));
             return;

@@ -53,10 +53,21 @@ class OpsDownTest {
         }
         given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).get("/confirm-outage").then().statusCode(200)
                 .body("recorded", org.hamcrest.Matchers.is(false));
-        // The live page has no rendering to fall back on in this process: it says so (the static export stays up).
+        // The live page has no rendering to fall back on in this process: it says so; the static export stays up.
         given().get("/status/api/v2/summary.json").then().statusCode(503)
                 .body("error.code", org.hamcrest.Matchers.is("status_unavailable"));
         given().get("/q/health/ready").then().statusCode(503);
         given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void theLastExportStaysWhenNoRenderingCanBeMade() throws Exception {
+        java.nio.file.Path index = java.nio.file.Path.of("target/status-export/index.html");
+        java.nio.file.Files.createDirectories(index.getParent());
+        String lastGood = "<!DOCTYPE html><title>last good copy</title>";
+        java.nio.file.Files.writeString(index, lastGood);
+        given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).contentType("application/json").body("{}")
+                .post("/status-page").then().statusCode(503).body("error.code", org.hamcrest.Matchers.is("ops_unavailable"));
+        assertEquals(lastGood, java.nio.file.Files.readString(index), "a failed rendering overwrote the export");
     }
 }

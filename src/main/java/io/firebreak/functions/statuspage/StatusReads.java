@@ -65,13 +65,16 @@ class StatusReads {
             SELECT DISTINCT ON (component) component, status, set_at, expires_at
             FROM component_overrides ORDER BY component, id DESC""";
 
-    /** Probes per day and, per component's checks, how many saw one of them fail. */
+    /**
+     * Probes per day grouped by which checks failed in them (one scan for every component): a
+     * component's failing probes are those whose set names one of its checks.
+     */
     static final String PROBE_DAYS = """
-            SELECT (c.at AT TIME ZONE 'UTC')::date::text AS day, count(*) AS probes,
-                   count(*) FILTER (WHERE EXISTS (
-                       SELECT 1 FROM jsonb_array_elements(c.checks) e
-                       WHERE e->>'name' = ANY($2) AND e->>'status' = 'fail')) AS failing
-            FROM confirmations c WHERE c.at >= $1 GROUP BY 1""";
+            SELECT (c.at AT TIME ZONE 'UTC')::date::text AS day,
+                   coalesce((SELECT string_agg(DISTINCT e->>'name', ',') FROM jsonb_array_elements(c.checks) e
+                             WHERE e->>'status' = 'fail'), '') AS failing,
+                   count(*) AS probes
+            FROM confirmations c WHERE c.at >= $1 AND c.at < $2 GROUP BY 1, 2""";
 
     /** The page's reads: bounded, like every read; a slow ops database keeps the last page up. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
@@ -103,6 +106,14 @@ class StatusReads {
     record Override(String status, Instant setAt, Instant expiresAt) {
     }
 
+    /** Finished days' probe counts, as read at readAt for the day starting at today. */
+    record PastDays(Instant today, Instant readAt, Map<String, Map<String, long[]>> days) {
+    }
+
+    static final Duration PAST_REFRESH = Duration.ofMinutes(15);
+
+    private volatile PastDays pastDays;
+
     /** The whole view, now. */
     Uni<StatusView> read() {
         Instant now = clock.instant();
@@ -117,20 +128,48 @@ class StatusReads {
                                                 mnt, ovr, days))))))));
     }
 
+    /**
+     * Probe counts per component and day. Finished days do not change, so they are read once a day
+     * (and again after a quarter of an hour, for late results); each rendering reads only today's.
+     */
     private Uni<Map<String, Map<String, long[]>>> probeDays(io.vertx.mutiny.sqlclient.SqlConnection conn,
             Map<String, Component> components, Instant since) {
-        Uni<Map<String, Map<String, long[]>>> all = Uni.createFrom().item(new HashMap<>());
-        for (Component c : components.values()) {
-            all = all.flatMap(map -> conn.preparedQuery(PROBE_DAYS)
-                    .execute(Tuple.of(IncidentStore.utc(since), c.checks().toArray(String[]::new))).map(rows -> {
-                        Map<String, long[]> days = new HashMap<>();
-                        rows.forEach(r -> days.put(r.getString("day"),
-                                new long[] {r.getLong("probes"), r.getLong("failing")}));
-                        map.put(c.id(), days);
-                        return map;
-                    }));
-        }
-        return all;
+        Instant now = clock.instant();
+        Instant today = LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+        PastDays past = pastDays;
+        Uni<Map<String, Map<String, long[]>>> finished = past != null && past.today().equals(today)
+                && past.readAt().isAfter(now.minus(PAST_REFRESH)) ? Uni.createFrom().item(past.days())
+                        : counts(conn, components, since, today).invoke(days -> pastDays = new PastDays(today, now, days));
+        return finished.flatMap(old -> counts(conn, components, today, now.plusSeconds(1)).map(fresh -> {
+            Map<String, Map<String, long[]>> all = new HashMap<>();
+            for (Component c : components.values()) {
+                Map<String, long[]> days = new HashMap<>(old.getOrDefault(c.id(), Map.of()));
+                days.putAll(fresh.getOrDefault(c.id(), Map.of()));
+                all.put(c.id(), days);
+            }
+            return all;
+        }));
+    }
+
+    private Uni<Map<String, Map<String, long[]>>> counts(io.vertx.mutiny.sqlclient.SqlConnection conn,
+            Map<String, Component> components, Instant from, Instant to) {
+        return conn.preparedQuery(PROBE_DAYS).execute(Tuple.of(IncidentStore.utc(from), IncidentStore.utc(to))).map(rows -> {
+            Map<String, Map<String, long[]>> all = new HashMap<>();
+            for (Row r : rows) {
+                java.util.Set<String> failing = java.util.Set.of(r.getString("failing").isEmpty() ? new String[0]
+                        : r.getString("failing").split(","));
+                long probes = r.getLong("probes");
+                for (Component c : components.values()) {
+                    long[] day = all.computeIfAbsent(c.id(), k -> new HashMap<>())
+                            .computeIfAbsent(r.getString("day"), k -> new long[2]);
+                    day[0] += probes;
+                    if (c.checks().stream().anyMatch(failing::contains)) {
+                        day[1] += probes;
+                    }
+                }
+            }
+            return all;
+        });
     }
 
     StatusView assemble(Instant now, Map<String, Component> components, RowSet<Row> postRows, RowSet<Row> openRows,

@@ -2,7 +2,6 @@ package io.firebreak.functions.statuspage;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -73,6 +72,9 @@ public class StatusSite implements PublicSite {
 
     /** The rendering to serve: the cached one while fresh; one refresh at a time; the last good one if it fails. */
     Uni<Rendered> rendered() {
+        if (ttl.isZero()) {
+            return render(); // FIREBREAK_STATUS_CACHE=0s: every request reads and renders (the benchmark's peer)
+        }
         Rendered r = current.get();
         if (r != null && Duration.between(r.at(), clock.instant()).compareTo(ttl) < 0) {
             return Uni.createFrom().item(r);
@@ -124,7 +126,7 @@ public class StatusSite implements PublicSite {
         }
         if (f == null) {
             return path.startsWith("/api/") ? error(new FunctionError(404, "not_found", "no document " + path, null))
-                    : html(404, "Not found", "There is no page at this address.");
+                    : html(404, "Not found", "There is no page at this address.", path);
         }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("content-type", f.contentType());
@@ -158,21 +160,17 @@ public class StatusSite implements PublicSite {
         return cors(r);
     }
 
-    Response html(int status, String heading, String text) {
+    Response html(int status, String heading, String text, String path) {
         Rendered r = current.get();
         String name = r == null ? "Status" : r.view().page().name();
-        Response out = Response.of(status, "text/html; charset=utf-8", StatusHtml.message(name, pathRoot(), heading, text,
+        Response out = Response.of(status, "text/html; charset=utf-8", StatusHtml.message(name, root(path), heading, text,
                 null, null));
         out.headers().put("cache-control", "no-store");
         return out;
     }
 
-    /** Messages are served at /status/subscriptions/... : two levels below the site's root. */
-    static String pathRoot() {
-        return "../../";
-    }
-
-    Instant now() {
-        return clock.instant();
+    /** The relative way back to the site's root from a page at this path ("/a/b.html": "../"). */
+    static String root(String path) {
+        return "../".repeat((int) Math.max(0, path.chars().filter(c -> c == '/').count() - 1));
     }
 }

@@ -111,6 +111,52 @@ class StatusExportS3Test {
         return reader.getObjectAsBytes(g -> g.bucket(BUCKET).key(key));
     }
 
+    /** The whole rendered site through StatusExport, as the Lambda's minute job writes it (credentials from the default chain). */
+    @Test
+    void theRenderedSiteLandsInTheBucketTypedAndCacheable() throws Exception {
+        var api = new io.firebreak.incident.StatusComponents.Component("api", "API", "The API", "Platform",
+                List.of("database"), List.of(), List.of());
+        java.time.Instant now = java.time.Instant.now();
+        var days = Uptime.days(api, now, StatusReads.DAYS, List.of(), List.of(), java.util.Map.of());
+        var update = new StatusView.Update(1, "investigating", "We are investigating <errors>.", now,
+                java.util.Map.of("api", "major_outage"));
+        var incident = new StatusView.IncidentView("INC-2026-12-01-001", "Checkout errors", "investigating", "major", now,
+                now, null, null, null, now.plusSeconds(1800), List.of(update), java.util.Map.of("api", "major_outage"));
+        StatusView view = new StatusView(new io.firebreak.incident.StatusComponents.Page("Example", Optional.empty(), "UTC"),
+                now, List.of(new StatusView.ComponentView(api, "major_outage", "incident", now, days, null)),
+                List.of(incident), List.of());
+        Rendered rendered = Rendered.of(view, new com.fasterxml.jackson.databind.ObjectMapper());
+        StatusExport export = new StatusExport();
+        export.dir = Optional.empty();
+        export.bucket = Optional.of(BUCKET);
+        export.prefix = Optional.of("site/");
+        export.endpoint = Optional.of(endpoint);
+        export.region = REGION;
+        export.maxAge = java.time.Duration.ofSeconds(15);
+        System.setProperty("aws.accessKeyId", IDENTITY);
+        System.setProperty("aws.secretAccessKey", SECRET);
+        try {
+            StatusExport.Written written = export.writeNow(rendered);
+            assertEquals(rendered.files().size(), written.files());
+            assertEquals(List.of("s3://" + BUCKET + "/site/"), written.targets());
+        } finally {
+            export.close();
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+        ResponseBytes<GetObjectResponse> index = read("site/index.html");
+        assertTrue(index.response().contentType().startsWith("text/html"), index.response().contentType());
+        assertTrue(index.asUtf8String().contains("We are investigating &lt;errors&gt;."), "escaped, and the update is there");
+        assertTrue(index.response().cacheControl().contains("stale-if-error"));
+        ResponseBytes<GetObjectResponse> summary = read("site/api/v2/summary.json");
+        assertEquals("application/json", summary.response().contentType());
+        assertTrue(summary.asUtf8String().contains("\"indicator\":\"critical\""), summary.asUtf8String());
+        for (String key : List.of("site/incidents/INC-2026-12-01-001.html", "site/components/api.html", "site/history.atom",
+                "site/history.rss", "site/badge.svg", "site/api/v2/scheduled-maintenances/upcoming.json")) {
+            assertTrue(read(key).asByteArray().length > 0, key);
+        }
+    }
+
     @Test
     void writesEachFileWithItsHeaders() {
         List<S3Export.File> files = List.of(
