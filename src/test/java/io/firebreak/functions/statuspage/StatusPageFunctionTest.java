@@ -105,6 +105,8 @@ class StatusPageFunctionTest {
     void quiet() {
         ops = new OpsRecords(db.ops());
         ops.quiet();
+        // Another class's failing probes would colour the components this class checks.
+        io.firebreak.testing.Sql.exec(db.ops(), "DELETE FROM confirmations WHERE at > now() - interval '1 hour'");
         FakeSlack.answerNormally();
         FakeMessaging.acceptEmail();
         suffix = UUID.randomUUID().toString().substring(0, 6);
