@@ -89,3 +89,10 @@ CREATE TABLE status_deliveries (
     sent_at         timestamptz
 );
 CREATE INDEX status_deliveries_due ON status_deliveries (next_attempt_at) WHERE state = 'pending';
+
+-- Each public update and maintenance phase is fanned out to subscribers once, by whichever run
+-- claims its key first; later runs (any instance, every minute) see it announced and skip it.
+CREATE TABLE status_announcements (
+    key          text PRIMARY KEY,
+    announced_at timestamptz NOT NULL
+);

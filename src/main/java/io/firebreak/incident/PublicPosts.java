@@ -188,12 +188,17 @@ public class PublicPosts {
                 return Uni.createFrom().item(c); // never public: nothing to resolve on the page
             }
             if (part != null && part.approved() != null) {
+                if (resolving || "resolved".equals(part.approved().post().status())) {
+                    throw FunctionError.badInput("invalid_value", "public.planId",
+                            "an approved post is published with update-incident; a resolution is never held (give public.text)");
+                }
                 return Uni.createFrom().item(write(c, incidentId, part.approved().post(), by, part.approved()));
             }
             Post post = post(part, prev, rank, internalStatus, resolving);
             boolean held = declared.approval().filter(a -> a.severities().contains(rank)).isPresent();
-            // A resolution the caller gave no words for is never held: the page must not keep an outage that is over.
-            if (held && incidentId != null && part != null) {
+            // A resolution is never held: nothing could publish it once the incident is resolved, and the
+            // page must not keep showing an outage that is over.
+            if (held && incidentId != null && part != null && !resolving) {
                 return needsApproval(c, incidentId, rank, post, actor);
             }
             return Uni.createFrom().item(write(c, incidentId, post, by, null));

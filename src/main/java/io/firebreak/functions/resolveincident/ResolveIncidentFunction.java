@@ -26,6 +26,10 @@ public class ResolveIncidentFunction {
         if (force && reason == null) {
             throw FunctionError.badInput("missing_field", "reason", "forcing a resolution needs a reason, kept on the record");
         }
+        if (input.getPublic() != null && input.getPublic().getPlanId() != null) {
+            throw FunctionError.badInput("invalid_value", "public.planId",
+                    "a resolution's public words are never held for approval: give public.text");
+        }
         return flow.resolve(input, resolution, force, IncidentPeople.tenants(input.getNotifyTenants()));
     }
 }

@@ -47,6 +47,8 @@ public class ScheduleMaintenanceFlow {
             SELECT m.id, m.starts_at, m.ends_at, c.cancelled_at FROM maintenances m
             LEFT JOIN maintenance_cancellations c ON c.maintenance_id = m.id WHERE m.id = $1""";
 
+    static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('firebreak.maintenances.' || $1, 0))";
+
     static final String CANCEL = """
             INSERT INTO maintenance_cancellations (maintenance_id, cancelled_at, cancelled_by, reason, audit_id)
             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (maintenance_id) DO NOTHING""";
@@ -71,8 +73,8 @@ public class ScheduleMaintenanceFlow {
 
     Uni<JsonNode> schedule(ScheduleMaintenanceInput input, String title, String text, List<String> components,
             Instant starts, Instant ends) {
-        String id = "MNT-" + LocalDate.ofInstant(starts, ZoneOffset.UTC) + "-" + PlannedActions.sha256(
-                title + "\u001f" + String.join(",", components) + "\u001f" + starts + "\u001f" + ends).substring(0, 6);
+        String id = "MNT-" + LocalDate.ofInstant(starts, ZoneOffset.UTC) + "-" + PlannedActions.sha256(title + "\u001f" + text
+                + "\u001f" + String.join(",", components) + "\u001f" + starts + "\u001f" + ends).substring(0, 6);
         ObjectNode window = mapper.createObjectNode();
         window.put("maintenanceId", id).put("title", title).put("text", text).put("startsAt", starts.toString())
                 .put("endsAt", ends.toString());
@@ -90,8 +92,14 @@ public class ScheduleMaintenanceFlow {
             Map<String, Object> plan = new LinkedHashMap<>();
             plan.put("effects", List.of(effect));
             plan.put("maintenance", window);
-            return tx.connection().preparedQuery(FIND).execute(Tuple.of(id)).flatMap(found -> {
+            // Two identical requests at once: the second waits here and finds the first's window.
+            return tx.connection().preparedQuery(LOCK).execute(Tuple.of(id))
+                    .flatMap(locked -> tx.connection().preparedQuery(FIND).execute(Tuple.of(id))).flatMap(found -> {
                 if (found.size() > 0) {
+                    if (found.iterator().next().getOffsetDateTime("cancelled_at") != null) {
+                        throw new FunctionError(409, "maintenance_cancelled", id + " was cancelled: schedule it again "
+                                + "with another window or text", null);
+                    }
                     ObjectNode answer = window.deepCopy().put("created", false)
                             .put("note", "this maintenance is scheduled already: nothing new was recorded");
                     return Uni.createFrom().item((JsonNode) answer);
@@ -107,7 +115,8 @@ public class ScheduleMaintenanceFlow {
     }
 
     Uni<JsonNode> cancel(ScheduleMaintenanceInput input, String id, String reason) {
-        return incidents.transaction(tx -> tx.connection().preparedQuery(FIND).execute(Tuple.of(id)).flatMap(found -> {
+        return incidents.transaction(tx -> tx.connection().preparedQuery(LOCK).execute(Tuple.of(id))
+                .flatMap(locked -> tx.connection().preparedQuery(FIND).execute(Tuple.of(id))).flatMap(found -> {
             if (found.size() == 0) {
                 throw new FunctionError(404, "maintenance_not_found", "no maintenance " + id, "cancel");
             }

@@ -27,6 +27,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.ext.web.codec.BodyCodec;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -61,6 +62,13 @@ class StatusDeliveries {
                       (SELECT kind FROM status_subscribers s WHERE s.id = d.subscriber_id) AS channel,
                       (SELECT address FROM status_subscribers s WHERE s.id = d.subscriber_id) AS address,
                       (SELECT unsubscribed_at IS NOT NULL FROM status_subscribers s WHERE s.id = d.subscriber_id) AS gone""";
+
+    /** How long one run keeps delivering, and how many attempts its answer lists. */
+    static final Duration DELIVERY_BUDGET = Duration.ofSeconds(20);
+    static final int REPORTED = 50;
+
+    /** A webhook delivery, connect to last byte. */
+    static final Duration SEND_DEADLINE = Duration.ofSeconds(10);
 
     /** Updates older than this are not sent to anyone (a restart after a long outage does not replay history). */
     static final Duration RECENT = Duration.ofHours(6);
@@ -106,59 +114,100 @@ class StatusDeliveries {
     record Attempt(long id, String channel, String state, int attempts, String error) {
     }
 
-    /** Queues what the view shows that subscribers were not sent yet; answers how many were queued. */
+    /** One thing subscribers are told once: an incident update or a maintenance phase. */
+    record Announcement(String key, Instant at, java.util.Collection<String> components, String kind, String name,
+            String status, String body, java.util.function.Supplier<String> webhook) {
+    }
+
+    static final String ANNOUNCED = "SELECT key FROM status_announcements WHERE key = ANY($1)";
+
+    static final String ANNOUNCE = """
+            INSERT INTO status_announcements (key, announced_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING""";
+
+    /**
+     * Fans out what the view shows that was not announced yet: each announcement is claimed once
+     * (any instance, any run), and its messages are queued in the claim's transaction, to the
+     * subscribers confirmed by then who chose its components. Answers how many messages were queued.
+     */
     Uni<Integer> queue(StatusView view, StatuspageJson json) {
         Instant now = clock.instant();
-        return ops.preparedQuery(SUBSCRIBERS).execute().flatMap(rows -> {
-            List<Subscriber> subscribers = new ArrayList<>();
-            rows.forEach(r -> subscribers.add(new Subscriber(r.getUUID("id"), r.getString("kind"), r.getString("address"),
-                    List.of(r.getArrayOfStrings("components")), r.getOffsetDateTime("confirmed_at").toInstant())));
-            List<Tuple> batch = new ArrayList<>();
-            for (StatusView.IncidentView i : view.incidents()) {
-                for (StatusView.Update u : i.updates()) {
-                    if (u.at().isBefore(now.minus(RECENT))) {
-                        continue;
+        List<Announcement> recent = new ArrayList<>();
+        for (StatusView.IncidentView i : view.incidents()) {
+            for (StatusView.Update u : i.updates()) {
+                if (!u.at().isBefore(now.minus(RECENT))) {
+                    recent.add(new Announcement("update/" + i.id() + "-" + u.id(), u.at(), i.components().keySet(),
+                            "incident", i.name(), u.status(), u.body(), () -> webhook(json, view, i, null)));
+                }
+            }
+        }
+        for (StatusView.MaintenanceView m : view.maintenances()) {
+            String phase = m.cancelledAt() != null ? "cancelled" : m.status();
+            Instant at = switch (phase) {
+                case "in_progress" -> m.scheduledFor();
+                case "completed" -> m.scheduledUntil();
+                case "cancelled" -> m.cancelledAt();
+                default -> m.createdAt();
+            };
+            if (!at.isBefore(now.minus(RECENT))) {
+                recent.add(new Announcement("maintenance/" + m.id() + "/" + phase, at, m.components(), "maintenance",
+                        "Maintenance: " + m.name(), phase, m.body(), () -> webhook(json, view, null, m)));
+            }
+        }
+        if (recent.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return ops.preparedQuery(ANNOUNCED).execute(Tuple.of(recent.stream().map(Announcement::key).toArray(String[]::new)))
+                .flatMap(rows -> {
+                    java.util.Set<String> done = new java.util.HashSet<>();
+                    rows.forEach(r -> done.add(r.getString("key")));
+                    List<Announcement> fresh = recent.stream().filter(a -> !done.contains(a.key())).toList();
+                    if (fresh.isEmpty()) {
+                        return Uni.createFrom().item(0);
                     }
+                    return ops.preparedQuery(SUBSCRIBERS).execute().flatMap(subs -> {
+                        List<Subscriber> subscribers = new ArrayList<>();
+                        subs.forEach(r -> subscribers.add(new Subscriber(r.getUUID("id"), r.getString("kind"),
+                                r.getString("address"), List.of(r.getArrayOfStrings("components")),
+                                r.getOffsetDateTime("confirmed_at").toInstant())));
+                        Uni<Integer> all = Uni.createFrom().item(0);
+                        for (Announcement a : fresh) {
+                            all = all.flatMap(n -> announce(a, subscribers, view, now).map(m -> n + m));
+                        }
+                        return all;
+                    });
+                });
+    }
+
+    /** Claims one announcement and queues its messages in the same transaction; 0 if another run claimed it. */
+    private Uni<Integer> announce(Announcement a, List<Subscriber> subscribers, StatusView view, Instant now) {
+        return ops.withTransaction(conn -> conn.preparedQuery(ANNOUNCE).execute(Tuple.of(a.key(), IncidentStore.utc(now)))
+                .flatMap(claimed -> {
+                    if (claimed.rowCount() == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    String hook = null;
+                    List<Tuple> batch = new ArrayList<>();
                     for (Subscriber s : subscribers) {
-                        if (!u.at().isBefore(s.confirmedAt()) && s.wants(i.components().keySet())) {
-                            batch.add(tuple(s, "incident", "[" + view.page().name() + "] " + i.name() + ": "
-                                    + StatusHtml.label(u.status()), s.kind().equals("email") ? mail(s, i.name(), u.status(),
-                                            u.body()) : webhook(json, view, i, null), "update/" + i.id() + "-" + u.id() + "/" + s.id(),
-                                    now));
+                        if (!a.at().isBefore(s.confirmedAt()) && s.wants(a.components())) {
+                            if (s.kind().equals("webhook") && hook == null) {
+                                hook = a.webhook().get();
+                            }
+                            batch.add(tuple(s, a.kind(), "[" + view.page().name() + "] " + a.name() + ": "
+                                    + StatusHtml.label(a.status()), s.kind().equals("email")
+                                            ? mail(s, a.name(), a.status(), a.body()) : hook, a.key() + "/" + s.id(), now));
                         }
                     }
-                }
-            }
-            for (StatusView.MaintenanceView m : view.maintenances()) {
-                String phase = m.cancelledAt() != null ? "cancelled" : m.status();
-                Instant at = switch (phase) {
-                    case "in_progress" -> m.scheduledFor();
-                    case "completed" -> m.scheduledUntil();
-                    case "cancelled" -> m.cancelledAt();
-                    default -> m.createdAt();
-                };
-                if (at.isBefore(now.minus(RECENT))) {
-                    continue;
-                }
-                for (Subscriber s : subscribers) {
-                    if (!at.isBefore(s.confirmedAt()) && s.wants(m.components())) {
-                        batch.add(tuple(s, "maintenance", "[" + view.page().name() + "] Maintenance: " + m.name() + ": "
-                                + StatusHtml.label(phase), s.kind().equals("email") ? mail(s, m.name(), phase, m.body())
-                                        : webhook(json, view, null, m), "maintenance/" + m.id() + "/" + phase + "/" + s.id(), now));
+                    if (batch.isEmpty()) {
+                        return Uni.createFrom().item(0);
                     }
-                }
-            }
-            if (batch.isEmpty()) {
-                return Uni.createFrom().item(0);
-            }
-            return ops.withConnection(conn -> conn.preparedQuery(Subscriptions.QUEUE).executeBatch(batch)).map(r -> {
-                int n = 0;
-                for (var set = r; set != null; set = set.next()) {
-                    n += set.rowCount();
-                }
-                return n;
-            });
-        });
+                    return conn.preparedQuery(Subscriptions.QUEUE).executeBatch(batch).map(r -> {
+                        int n = 0;
+                        for (var set = r; set != null; set = set.next()) {
+                            n += set.rowCount();
+                        }
+                        return n;
+                    });
+                }));
     }
 
     private static Tuple tuple(Subscriber s, String kind, String subject, String body, String key, Instant now) {
@@ -181,10 +230,22 @@ class StatusDeliveries {
         return n.toString();
     }
 
+    /** Delivers what is due, batch after batch, within a time budget (a run never outlives its schedule). */
     Uni<List<Attempt>> deliver() {
+        return deliver(clock.instant().plus(DELIVERY_BUDGET), new ArrayList<>());
+    }
+
+    private Uni<List<Attempt>> deliver(Instant until, List<Attempt> so) {
         return outbox.table("status_deliveries", CLAIM, StatusDeliveries::queued).deliver(this::send,
                 o -> Uni.createFrom().item(new Attempt(o.message().id(), o.message().channel(), o.state().json(),
-                        o.message().attempts(), o.state() == Outbox.State.SENT ? null : o.send().error())));
+                        o.message().attempts(), o.state() == Outbox.State.SENT ? null : o.send().error())))
+                .flatMap(batch -> {
+                    so.addAll(batch);
+                    // Only the first attempts are reported back: the answer stays small however many went out.
+                    List<Attempt> report = so.size() > REPORTED ? so.subList(0, REPORTED) : so;
+                    return batch.isEmpty() || clock.instant().isAfter(until) ? Uni.createFrom().item(List.copyOf(report))
+                            : deliver(until, so);
+                });
     }
 
     private Uni<Outbox.Sent> send(Queued q) {
@@ -196,6 +257,13 @@ class StatusDeliveries {
             return channels.email(q.address(), q.subject(), body, "firebreak-status-" + q.id())
                     .map(d -> new Outbox.Sent(d.sent(), d.permanent(), d.providerId(), d.error(), d.retryAfter()));
         }
+        return Uni.createFrom().item(() -> subscriptions.deliverable(java.net.URI.create(q.address())))
+                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                .flatMap(ok -> ok ? post(q) : Uni.createFrom().item(new Outbox.Sent(false, true, null,
+                        "the webhook's host no longer resolves to a public address", null)));
+    }
+
+    private Uni<Outbox.Sent> post(Queued q) {
         String body = q.body().replace("\"unsubscribe\":\"\"",
                 "\"unsubscribe\":\"" + subscriptions.link(q.subscriberId(), "unsubscribe") + "\"");
         long t = clock.instant().getEpochSecond();
@@ -203,7 +271,11 @@ class StatusDeliveries {
         return client().requestAbs(HttpMethod.POST, q.address()).timeout(5000)
                 .putHeader("content-type", "application/json").putHeader("user-agent", "firebreak-status")
                 .putHeader("x-firebreak-signature", signature).putHeader("x-firebreak-delivery", String.valueOf(q.id()))
+                // A receiver's answer is only its status: its body is never read, and the whole exchange is bounded.
+                .as(BodyCodec.none())
                 .sendBuffer(Buffer.buffer(body))
+                .ifNoItem().after(SEND_DEADLINE).failWith(() -> new java.util.concurrent.TimeoutException("no answer in "
+                        + SEND_DEADLINE.toSeconds() + " s"))
                 .map(r -> {
                     int s = r.statusCode();
                     if (s >= 200 && s < 300) {

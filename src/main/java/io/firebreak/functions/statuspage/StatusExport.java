@@ -49,6 +49,7 @@ class StatusExport {
     java.time.Duration maxAge;
 
     private volatile S3Export s3;
+    private java.time.Instant lastWritten;
 
     /** What one export wrote, and where. */
     @RegisterForReflection
@@ -68,6 +69,11 @@ class StatusExport {
     }
 
     synchronized Written writeNow(Rendered r) {
+        // Two runs may finish out of order (a slow minute's and a change's): the copy never goes back.
+        if (lastWritten != null && r.at().isBefore(lastWritten)) {
+            return new Written(0, List.of("skipped: a newer rendering is written already"), r.view().indicator());
+        }
+        lastWritten = r.at();
         List<String> targets = new ArrayList<>();
         if (dir.filter(d -> !d.isBlank()).isPresent()) {
             Path root = Path.of(dir.get());

@@ -5,12 +5,15 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
+import io.firebreak.platform.LogText;
 import io.firebreak.platform.ScheduledJob;
 
 /**
@@ -23,6 +26,8 @@ import io.firebreak.platform.ScheduledJob;
 public class StatusPublishing implements ScheduledJob {
 
     public static final String NAME = "status-export";
+
+    private static final Logger LOG = Logger.getLogger(StatusPublishing.class);
 
     @Inject
     StatusSite site;
@@ -57,10 +62,19 @@ public class StatusPublishing implements ScheduledJob {
         return publish();
     }
 
+    /**
+     * The copy first, on its own: a failing queue or a stalled subscriber never keeps the static
+     * page from following the incident. Then what subscribers are owed, then delivery.
+     */
     public Uni<Published> publish() {
-        return site.render().flatMap(r -> deliveries.queue(r.view(), new StatuspageJson(mapper, r.view()))
-                .flatMap(queued -> deliveries.deliver().flatMap(attempts -> export.write(r)
-                        .map(w -> new Published(r.view().indicator(), r.view().description(), w.files(), w.targets(),
-                                queued, attempts)))));
+        return site.render().flatMap(r -> export.write(r).flatMap(w -> deliveries.queue(r.view(),
+                new StatuspageJson(mapper, r.view())).onFailure().recoverWithItem(e -> {
+                    LOG.warnf("subscriber messages not queued: %s", LogText.loggable(e.getMessage()));
+                    return -1;
+                }).flatMap(queued -> deliveries.deliver().onFailure().recoverWithItem(e -> {
+                    LOG.warnf("subscriber messages not delivered: %s", LogText.loggable(e.getMessage()));
+                    return List.of();
+                }).map(attempts -> new Published(r.view().indicator(), r.view().description(), w.files(), w.targets(),
+                        queued, attempts)))));
     }
 }

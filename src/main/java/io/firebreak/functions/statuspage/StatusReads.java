@@ -228,7 +228,8 @@ class StatusReads {
             Severity rank = Severity.valueOf(last.getString("severity"));
             Instant opened = instant(last, "opened_at");
             Instant due = "resolved".equals(status) ? null
-                    : incidents.nextUpdateDue(rank, last.getString("internal_status"), instant(last, "last_update_at"), opened);
+                    // The public promise follows the public posts, not internal activity.
+                    : incidents.nextUpdateDue(rank, last.getString("internal_status"), instant(last, "posted_at"), opened);
             // The public story starts when it was first told, the incident when it was declared.
             Map<String, String> affected = new LinkedHashMap<>();
             updates.forEach(u -> u.components().keySet().forEach(k -> affected.putIfAbsent(k, u.components().get(k))));

@@ -100,7 +100,11 @@ public class StatusSite implements PublicSite {
         String method = request.method();
         String path = request.path().isEmpty() || request.path().equals("/") ? "/index.html" : request.path();
         if (method.equals("OPTIONS")) {
-            return Uni.createFrom().item(cors(new Response(204, new LinkedHashMap<>(), new byte[0])));
+            Response preflight = cors(new Response(204, new LinkedHashMap<>(), new byte[0]));
+            if (path.startsWith("/subscriptions")) {
+                preflight.headers().put("access-control-allow-methods", "GET, HEAD, POST, OPTIONS");
+            }
+            return Uni.createFrom().item(preflight);
         }
         if (path.startsWith("/subscriptions")) {
             return subscriptions.serve(request, path).onFailure(FunctionError.class)

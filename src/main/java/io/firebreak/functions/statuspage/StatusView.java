@@ -22,9 +22,9 @@ record StatusView(StatusComponents.Page page, Instant at, List<ComponentView> co
             List<Day> days, Double uptimePercent) {
     }
 
-    /** One day's bar: measured or not, weighted downtime minutes, and the worst state seen. */
+    /** One day's bar: measured or not, weighted downtime minutes, the worst state seen, and the minutes it spans. */
     @RegisterForReflection
-    record Day(String date, boolean measured, int downtimeMinutes, String worst, Double uptimePercent) {
+    record Day(String date, boolean measured, int downtimeMinutes, String worst, Double uptimePercent, int minutes) {
     }
 
     /** A public incident: only what its posts said, plus times and the cadence's next update. */

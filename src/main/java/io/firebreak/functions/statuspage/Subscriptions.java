@@ -73,7 +73,11 @@ class Subscriptions {
             ON CONFLICT (dedupe_key) DO NOTHING""";
 
     static final Pattern EMAIL = Pattern.compile("[^@\\s<>\"',;]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
-    static final Pattern ACTION = Pattern.compile("/subscriptions/([0-9a-f-]{36})/(confirm|unsubscribe)");
+    static final Pattern ACTION = Pattern.compile(
+            "/subscriptions/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/(confirm|unsubscribe)");
+
+    /** Distinct clients remembered per minute; past it, everyone shares the site-wide limit. */
+    static final int CLIENTS = 10_000;
 
     /** Per client and minute; the whole site's subscriptions per minute. */
     static final int PER_CLIENT = 5;
@@ -102,9 +106,14 @@ class Subscriptions {
     private volatile long minute;
 
     Uni<PublicSite.Response> serve(PublicSite.Request request, String path) {
-        if (secret.isEmpty() || secret.get().length() < 32) {
-            throw new FunctionError(503, "subscriptions_off",
-                    "subscriptions are not configured (FIREBREAK_STATUS_SECRET, 32+ characters)", null);
+        // Refusals fail the Uni (never thrown past it), so they leave with the site's CORS and caching headers.
+        return Uni.createFrom().deferred(() -> answer(request, path));
+    }
+
+    private Uni<PublicSite.Response> answer(PublicSite.Request request, String path) {
+        if (secret.isEmpty() || secret.get().length() < 32 || declared.page().url().isEmpty()) {
+            throw new FunctionError(503, "subscriptions_off", "subscriptions are not configured "
+                    + "(FIREBREAK_STATUS_SECRET, 32+ characters, and FIREBREAK_STATUS_PAGE_URL for the links)", null);
         }
         String method = request.method();
         if (path.equals("/subscriptions") || path.equals("/subscriptions.json")) {
@@ -230,18 +239,28 @@ class Subscriptions {
             counts.clear();
             minute = now;
         }
-        int[] mine = counts.computeIfAbsent(client == null ? "?" : client, k -> new int[1]);
+        String key = client == null ? "?" : client;
+        int[] mine = counts.size() < CLIENTS ? counts.computeIfAbsent(key, k -> new int[1]) : counts.get(key);
         int[] all = counts.computeIfAbsent("*", k -> new int[1]);
-        synchronized (mine) {
-            mine[0]++;
+        // One client over its own limit is refused without using up everyone else's.
+        if (mine != null) {
+            synchronized (mine) {
+                if (++mine[0] > PER_CLIENT) {
+                    throw limited();
+                }
+            }
         }
         synchronized (all) {
+            if (all[0] >= PER_MINUTE) {
+                throw limited();
+            }
             all[0]++;
         }
-        if (mine[0] > PER_CLIENT || all[0] > PER_MINUTE) {
-            throw new FunctionError(429, "rate_limited", "too many subscription requests; try again in a minute", null,
-                    Map.of("retryAfterSeconds", 60), false);
-        }
+    }
+
+    private static FunctionError limited() {
+        return new FunctionError(429, "rate_limited", "too many subscription requests; try again in a minute", null,
+                Map.of("retryAfterSeconds", 60), false);
     }
 
     static String email(String raw) {
@@ -273,12 +292,15 @@ class Subscriptions {
         return uri.toString();
     }
 
-    /** Loopback, private, link-local or unresolvable: never a place firebreak posts to for a stranger. */
+    /**
+     * Loopback, private, shared (CGNAT), link-local (cloud metadata), reserved, multicast, IPv4
+     * embedded in IPv6 (compatible, NAT64) or unresolvable: never a place firebreak posts to for a
+     * stranger. Checked when subscribing and again before every delivery (a name may change).
+     */
     static boolean privateHost(String host) {
         try {
             for (InetAddress a : InetAddress.getAllByName(host)) {
-                if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                        || a.isMulticastAddress() || (a.getAddress().length == 16 && (a.getAddress()[0] & 0xfe) == 0xfc)) {
+                if (!publicAddress(a)) {
                     return true;
                 }
             }
@@ -286,6 +308,36 @@ class Subscriptions {
         } catch (UnknownHostException e) {
             return true;
         }
+    }
+
+    static boolean publicAddress(InetAddress a) {
+        if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
+                || a.isMulticastAddress()) {
+            return false;
+        }
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            int x = b[0] & 0xff;
+            int y = b[1] & 0xff;
+            return !(x == 0 || x >= 240 || (x == 100 && y >= 64 && y < 128) || (x == 192 && y == 0 && (b[2] & 0xff) == 0)
+                    || (x == 198 && (y == 18 || y == 19)) || (x == 192 && y == 0 && (b[2] & 0xff) == 2)
+                    || (x == 198 && y == 51 && (b[2] & 0xff) == 100) || (x == 203 && y == 0 && (b[2] & 0xff) == 113));
+        }
+        boolean zeroPrefix = true;
+        for (int i = 0; i < 12; i++) {
+            zeroPrefix &= b[i] == 0;
+        }
+        boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
+        boolean uniqueLocal = (b[0] & 0xfe) == 0xfc;
+        boolean documentation = (b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8;
+        return !(zeroPrefix || nat64 || uniqueLocal || documentation);
+    }
+
+    /** Whether a webhook's host may be posted to now (the tests' allowed hosts always may). */
+    boolean deliverable(URI uri) {
+        String host = uri.getHost();
+        return host != null && (allowHosts.orElse(List.of()).contains(host.toLowerCase(java.util.Locale.ROOT))
+                || !privateHost(IDN.toASCII(host)));
     }
 
     private Map<String, List<String>> form(PublicSite.Request request) {
@@ -325,8 +377,14 @@ class Subscriptions {
                     continue;
                 }
                 String[] kv = pair.split("=", 2);
-                String key = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-                String value = kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
+                String key;
+                String value;
+                try {
+                    key = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
+                    value = kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
+                } catch (IllegalArgumentException e) {
+                    throw FunctionError.badInput("malformed_form", null, "the form body is not URL-encoded");
+                }
                 if (!value.isBlank()) {
                     out.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
                 }

@@ -67,4 +67,25 @@ class ComponentStatesTest {
         assertTrue(Uptime.percent(days) < 100 && Uptime.percent(days) > 90);
         assertNull(Uptime.percent(Uptime.days(API, NOW, 90, List.of(), List.of(), Map.of())), "nothing measured yet");
     }
+
+    @Test
+    void overlappingIncidentsCountOnceAndAPostCountsFromItsTimeToTheNext() {
+        Instant day = NOW.minus(Duration.ofDays(3)).minusSeconds(3600);
+        var both = List.of(open("target/database", Severity.P0, day, day.plusSeconds(3 * 3600)),
+                new StatusReads.OpenIncident("INC-2026-11-28-002", "check/api-keys", Severity.P0, day,
+                        day.plusSeconds(3 * 3600)));
+        assertEquals(180, Uptime.days(API, NOW, 90, both, List.of(), Map.of()).get(86).downtimeMinutes(),
+                "two outages at once are one outage");
+        Instant opened = NOW.minus(Duration.ofDays(1));
+        var incident = new StatusReads.OpenIncident("INC-2026-11-30-001", "declared/x", Severity.P0, opened,
+                opened.plusSeconds(5 * 3600));
+        var posts = List.of(new StatusView.IncidentView("INC-2026-11-30-001", "n", "resolved", "critical", opened, opened,
+                null, opened.plusSeconds(5 * 3600), null, null, List.of(
+                        new StatusView.Update(2, "identified", "better", opened.plusSeconds(600),
+                                Map.of("api", "degraded_performance")),
+                        new StatusView.Update(1, "investigating", "down", opened, Map.of("api", "major_outage"))),
+                Map.of("api", "degraded_performance")));
+        assertEquals(10, Uptime.days(API, NOW, 90, List.of(incident), posts, Map.of()).get(88).downtimeMinutes(),
+                "10 minutes of major outage, then degraded (not downtime) until resolved");
+    }
 }

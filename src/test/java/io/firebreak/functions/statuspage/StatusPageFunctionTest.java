@@ -296,6 +296,10 @@ class StatusPageFunctionTest {
         given().get("/status/api/v2/nothing.json").then().statusCode(404).body("error.code", is("not_found"));
         given().contentType(ContentType.JSON).body("{}").post("/status/index.html").then().statusCode(405)
                 .body("error.code", is("method_not_allowed"));
+        given().get("/status/subscriptions/------------------------------------/confirm").then().statusCode(404)
+                .header("access-control-allow-origin", "*");
+        given().header("Origin", "https://widget.example").options("/status/subscriptions").then().statusCode(204)
+                .header("access-control-allow-methods", containsString("POST"));
         // No token is needed for the page; the function itself (re-render and export now) still needs one.
         given().post("/status-page").then().statusCode(401);
     }
@@ -422,7 +426,9 @@ class StatusPageFunctionTest {
     @Test
     @Order(9)
     void theExportHoldsEveryFormat() throws Exception {
-        call("status-page", Tokens.MONITOR, "{}").statusCode(200).body("exportedTo[0]", containsString("dir:"));
+        // (A change's own publish may have written a newer rendering first: then this run skips its older one.)
+        call("status-page", Tokens.MONITOR, "{}").statusCode(200).body("exportedTo[0]",
+                org.hamcrest.Matchers.anyOf(containsString("dir:"), containsString("newer rendering")));
         Path root = Path.of("target/status-export");
         for (String f : List.of("index.html", "api/v2/summary.json", "api/v2/scheduled-maintenances/upcoming.json",
                 "history.atom", "history.rss", "badge.svg")) {
