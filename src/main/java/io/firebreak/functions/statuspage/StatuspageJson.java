@@ -195,13 +195,7 @@ final class StatuspageJson {
         }
         java.util.Collections.reverse(built);
         built.forEach(updates::add);
-        ArrayNode comps = n.putArray("components");
-        i.components().keySet().forEach(id -> {
-            StatusView.ComponentView c = find(id);
-            if (c != null) {
-                comps.add(component(id, c.component().name(), c.status(), c.component().description(), 0));
-            }
-        });
+        affected(n, i.components().keySet());
         return n;
     }
 
@@ -218,6 +212,17 @@ final class StatuspageJson {
         un.putNull("custom_tweet");
         un.putNull("tweet_id");
         return un;
+    }
+
+    /** An incident's or maintenance's components, as they stand now. */
+    private void affected(ObjectNode n, java.util.Collection<String> ids) {
+        ArrayNode comps = n.putArray("components");
+        ids.forEach(id -> {
+            StatusView.ComponentView c = find(id);
+            if (c != null) {
+                comps.add(component(id, c.component().name(), c.status(), c.component().description(), 0));
+            }
+        });
     }
 
     private StatusView.ComponentView find(String id) {
@@ -281,13 +286,7 @@ final class StatuspageJson {
         n.put("page_id", pageId);
         n.put("scheduled_for", time(m.scheduledFor()));
         n.put("scheduled_until", time(m.scheduledUntil()));
-        ArrayNode comps = n.putArray("components");
-        m.components().forEach(id -> {
-            StatusView.ComponentView c = find(id);
-            if (c != null) {
-                comps.add(component(id, c.component().name(), c.status(), c.component().description(), 0));
-            }
-        });
+        affected(n, m.components());
         return n;
     }
 
