@@ -58,6 +58,7 @@ public class StatusSite implements PublicSite {
     Duration maxAge;
 
     private final AtomicReference<Rendered> current = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicReference<Uni<Rendered>> refreshing = new AtomicReference<>();
 
     @Override
@@ -91,8 +92,24 @@ public class StatusSite implements PublicSite {
 
     /** A change here (incident, maintenance, override): re-render, tell subscribers and export now. */
     void changed(@ObservesAsync PublicPosts.Changed change) {
-        publishing.get().publish().subscribe().with(x -> { },
-                e -> LOG.warnf("status page not re-rendered after %s: %s", change.why(), LogText.loggable(e.getMessage())));
+        // A burst of changes (a storm of monitor alerts, a busy incident) is one run, then one more for the last.
+        if (pending.getAndIncrement() == 0) {
+            publishOnce(change.why());
+        }
+    }
+
+    private void publishOnce(String why) {
+        int seen = pending.get();
+        publishing.get().publish().subscribe().with(x -> again(seen, why), e -> {
+            LOG.warnf("status page not re-rendered after %s: %s", why, LogText.loggable(e.getMessage()));
+            again(seen, why);
+        });
+    }
+
+    private void again(int seen, String why) {
+        if (pending.addAndGet(-seen) > 0) {
+            publishOnce(why);
+        }
     }
 
     @Override
