@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * page ever publishes about an incident (a public title, a status in Statuspage's terms, the text,
  * and each affected component's state). The internal title, impact and updates never leave the ops database.
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public class PublicPart {
 
     private String title;

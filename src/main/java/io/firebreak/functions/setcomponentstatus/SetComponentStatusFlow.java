@@ -32,7 +32,8 @@ public class SetComponentStatusFlow {
     static final String FUNCTION = "set-component-status";
 
     static final String CURRENT = """
-            SELECT status, expires_at FROM component_overrides WHERE component = $1 ORDER BY id DESC LIMIT 1""";
+            SELECT status, expires_at FROM component_overrides WHERE component = $1 AND (expires_at IS NULL OR expires_at > $2)
+            ORDER BY id DESC LIMIT 1""";
 
     static final String INSERT = """
             INSERT INTO component_overrides (component, status, set_at, expires_at, set_by, reason, audit_id)
@@ -66,11 +67,10 @@ public class SetComponentStatusFlow {
                 : "set " + component + " to " + status + (expires == null ? " until cleared" : " until " + expires);
         java.util.function.Supplier<Uni<JsonNode>> work = () -> incidents.transaction(tx -> tx.connection().preparedQuery(LOCK)
                 .execute(Tuple.of(component)).flatMap(locked -> tx.connection().preparedQuery(CURRENT)
-                        .execute(Tuple.of(component))).flatMap(rows -> {
+                        .execute(Tuple.of(component, IncidentStore.utc(now)))).flatMap(rows -> {
                             String current = null;
                             for (var r : rows) {
-                                var exp = r.getOffsetDateTime("expires_at");
-                                current = exp != null && !exp.toInstant().isAfter(now) ? null : r.getString("status");
+                                current = r.getString("status");
                             }
                             ObjectNode answer = mapper.createObjectNode().put("component", component);
                             answer.put("override", current);

@@ -61,9 +61,10 @@ class StatusReads {
             FROM maintenances m LEFT JOIN maintenance_cancellations c ON c.maintenance_id = m.id
             WHERE m.ends_at >= $1 ORDER BY m.starts_at DESC LIMIT 50""";
 
+    /** The newest unexpired override per component: when a timed one runs out, the one before it stands again. */
     static final String OVERRIDES = """
             SELECT DISTINCT ON (component) component, status, set_at, expires_at
-            FROM component_overrides ORDER BY component, id DESC""";
+            FROM component_overrides WHERE expires_at IS NULL OR expires_at > $1 ORDER BY component, id DESC""";
 
     /**
      * Probes per day grouped by which checks failed in them (one scan for every component): a
@@ -123,7 +124,7 @@ class StatusReads {
                 .preparedQuery(INCIDENTS_SQL).execute(Tuple.of(IncidentStore.utc(since))).flatMap(open -> conn
                         .preparedQuery(LATEST_PROBE).execute(Tuple.of(IncidentStore.utc(now.minus(FRESH))))
                         .flatMap(probe -> conn.preparedQuery(MAINTENANCES).execute(Tuple.of(IncidentStore.utc(since)))
-                                .flatMap(mnt -> conn.preparedQuery(OVERRIDES).execute().flatMap(ovr -> probeDays(conn,
+                                .flatMap(mnt -> conn.preparedQuery(OVERRIDES).execute(Tuple.of(IncidentStore.utc(now))).flatMap(ovr -> probeDays(conn,
                                         components, since).map(days -> assemble(now, components, posts, open, probe,
                                                 mnt, ovr, days))))))));
     }

@@ -354,6 +354,13 @@ class StatusPageFunctionTest {
         call("set-component-status", Tokens.ADA, "{\"component\":\"notifications\",\"status\":\"partial_outage\","
                 + "\"reason\":\"again\"}").statusCode(200).body("changed", is(false));
         eventually("components.json", d -> "partial_outage".equals(status(d, "notifications")));
+        // A timed override over it: when it runs out, the one before it stands again.
+        call("set-component-status", Tokens.ADA, "{\"component\":\"notifications\",\"status\":\"major_outage\","
+                + "\"forMinutes\":30,\"reason\":\"provider down\"}").statusCode(200).body("changed", is(true));
+        eventually("components.json", d -> "major_outage".equals(status(d, "notifications")));
+        io.firebreak.testing.Sql.exec(db.ops(), "UPDATE component_overrides SET expires_at = now() - interval '1 second' "
+                + "WHERE component = 'notifications' AND expires_at IS NOT NULL");
+        eventually("components.json", d -> "partial_outage".equals(status(d, "notifications")));
         call("set-component-status", Tokens.ADA, "{\"component\":\"notifications\",\"clear\":true,\"reason\":\"fixed\"}")
                 .statusCode(200).body("changed", is(true));
         eventually("components.json", d -> "operational".equals(status(d, "notifications")));
