@@ -206,8 +206,8 @@ public class IncidentActions {
 
     /** After the commit: create the channel if due and deliver; the answer says how delivery went. */
     public Uni<JsonNode> after(String incidentId, ActorInput input, JsonNode answer) {
-        posts.changed(incidentId);
-        return messages.afterCommit(incidentId, source(input.getActor())).map(attempts -> {
+        return posts.changed(incidentId).flatMap(published -> messages.afterCommit(incidentId, source(input.getActor())))
+                .map(attempts -> {
             ObjectNode out = ((ObjectNode) answer).deepCopy();
             out.set("delivery", mapper.valueToTree(attempts));
             return (JsonNode) out;

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,10 +52,6 @@ public class PublicPosts {
     /** What resolution posts when the caller gave no public words: the fact, nothing internal. */
     public static final String RESOLVED_TEXT = "This incident has been resolved.";
 
-    /** Told after every change that may move the page (the page re-renders and re-exports). */
-    public record Changed(String why) {
-    }
-
     /** A post as it will be written. */
     @io.quarkus.runtime.annotations.RegisterForReflection
     public record Post(String status, String title, String text, Map<String, String> components, String impact) {
@@ -76,7 +71,7 @@ public class PublicPosts {
     StatusComponents declared;
 
     @Inject
-    Event<Changed> changed;
+    jakarta.enterprise.inject.Instance<StatusPublisher> publishers;
 
     @Inject
     Clock clock;
@@ -335,9 +330,12 @@ public class PublicPosts {
         };
     }
 
-    /** After a commit: the page re-renders (asynchronously; a failure there never fails the change). */
-    public void changed(String why) {
-        changed.fireAsync(new Changed(why));
+    /** After a commit: the page is published as the deployment says (a failure there never fails the change). */
+    public Uni<Void> changed(String why) {
+        if (publishers.isUnsatisfied()) {
+            return Uni.createFrom().voidItem();
+        }
+        return publishers.get().afterChange(why).onFailure().recoverWithNull().replaceWithVoid();
     }
 
 }

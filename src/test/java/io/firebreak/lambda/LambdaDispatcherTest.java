@@ -222,6 +222,22 @@ class LambdaDispatcherTest {
     }
 
     @Test
+    void aPublicPostIsInTheStaticCopyBeforeTheLambdaAnswers() throws Exception {
+        String name = "Checkout errors " + System.nanoTime();
+        ObjectNode declare = event("get-incident.json", Map.of("TOKEN", Tokens.RESPONDER, "INCIDENT_ID", "x"));
+        declare.put("rawPath", "/declare-incident").put("rawQueryString", "").put("routeKey", "POST /declare-incident");
+        ((ObjectNode) declare.path("requestContext").path("http")).put("method", "POST").put("path", "/declare-incident");
+        declare.remove("queryStringParameters");
+        LambdaEvents.withBody(declare, "application/json", "{\"title\":\"Pool exhausted\",\"severity\":\"P1\","
+                + "\"impact\":\"checkout\",\"public\":{\"title\":\"" + name + "\",\"text\":\"Investigating.\"}}", false);
+        var answer = invokeHttp(declare);
+        assertEquals(200, answer.status(), answer.body().prettify());
+        // Frozen once it answers: the copy was written before, not in the background.
+        String index = java.nio.file.Files.readString(java.nio.file.Path.of("target/status-export/index.html"));
+        assertTrue(index.contains(name), "the static copy shows the post as the Lambda answers");
+    }
+
+    @Test
     void getIncidentOverHttpApiEvent() {
         FakeApp.answer(503, 0);
         String id = invokeHttp(event("confirm-outage.json", as(Tokens.MONITOR))).body().getString("incidentId");

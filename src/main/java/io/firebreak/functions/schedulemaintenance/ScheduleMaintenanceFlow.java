@@ -111,7 +111,7 @@ public class ScheduleMaintenanceFlow {
                             IncidentStore.utc(now), input.getActor().display(), auditId}))
                                 .map(r -> (JsonNode) window.deepCopy().put("created", true).put("auditId", auditId)));
             });
-        })).invoke(answer -> posts.changed(FUNCTION));
+        })).call(answer -> posts.changed(FUNCTION));
     }
 
     Uni<JsonNode> cancel(ScheduleMaintenanceInput input, String id, String reason) {
@@ -138,11 +138,7 @@ public class ScheduleMaintenanceFlow {
                     .flatMap(auditId -> tx.connection().preparedQuery(CANCEL).execute(Tuple.from(new Object[] {id,
                         IncidentStore.utc(clock.instant()), input.getActor().display(), reason, auditId}))
                             .map(r -> (JsonNode) answer.put("cancelled", true).put("auditId", auditId)));
-        })).invoke(answer -> {
-            if (answer.path("cancelled").asBoolean()) {
-                posts.changed(FUNCTION);
-            }
-        });
+        })).call(answer -> answer.path("cancelled").asBoolean() ? posts.changed(FUNCTION) : Uni.createFrom().voidItem());
     }
 
     private JsonNode input(ScheduleMaintenanceInput input) {

@@ -95,10 +95,7 @@ public class SetComponentStatusFlow {
                                                     .put("expiresAt", expires == null ? null : expires.toString())
                                                     .put("auditId", auditId)));
                         }));
-        return (input.dry() ? work.get() : actions.once(FUNCTION, input, work)).invoke(answer -> {
-                            if (answer.path("changed").asBoolean()) {
-                                posts.changed(FUNCTION);
-                            }
-                        });
+        return (input.dry() ? work.get() : actions.once(FUNCTION, input, work))
+                .call(answer -> answer.path("changed").asBoolean() ? posts.changed(FUNCTION) : Uni.createFrom().voidItem());
     }
 }

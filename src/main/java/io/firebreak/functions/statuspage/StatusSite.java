@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -17,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 
-import io.firebreak.incident.PublicPosts;
+import io.firebreak.incident.StatusPublisher;
 import io.firebreak.platform.ErrorJson;
 import io.firebreak.platform.FunctionError;
 import io.firebreak.platform.LogText;
@@ -30,7 +29,7 @@ import io.firebreak.platform.PublicSite;
  * last good rendering keeps being served when the ops database is unreachable.
  */
 @ApplicationScoped
-public class StatusSite implements PublicSite {
+public class StatusSite implements PublicSite, StatusPublisher {
 
     static final String FUNCTION = "status-page";
 
@@ -46,6 +45,9 @@ public class StatusSite implements PublicSite {
     jakarta.enterprise.inject.Instance<StatusPublishing> publishing;
 
     @Inject
+    StatusExport export;
+
+    @Inject
     ObjectMapper mapper;
 
     @Inject
@@ -56,6 +58,13 @@ public class StatusSite implements PublicSite {
 
     @ConfigProperty(name = "firebreak.status.max-age", defaultValue = "15s")
     Duration maxAge;
+
+    /** background (the HTTP service) or export (the Lambda deployment: the copy is written before answering). */
+    @ConfigProperty(name = "firebreak.status.after-change", defaultValue = "background")
+    String afterChange;
+
+    /** How long a change may wait for its copy to be written. */
+    static final Duration EXPORT_BOUND = Duration.ofSeconds(5);
 
     private final AtomicReference<Rendered> current = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
@@ -90,12 +99,24 @@ public class StatusSite implements PublicSite {
         return Uni.createFrom().item(r);
     }
 
-    /** A change here (incident, maintenance, override): re-render, tell subscribers and export now. */
-    void changed(@ObservesAsync PublicPosts.Changed change) {
-        // A burst of changes (a storm of monitor alerts, a busy incident) is one run, then one more for the last.
-        if (pending.getAndIncrement() == 0) {
-            publishOnce(change.why());
+    /**
+     * A change here (incident, maintenance, override). In the background by default: a burst of
+     * changes is one run, then one more for the last. With {@code export} (the Lambda deployment,
+     * where a function is frozen once it answers) the copy is rendered and written before the
+     * change answers, bounded; subscribers are then told by the minute's run.
+     */
+    @Override
+    public Uni<Void> afterChange(String why) {
+        if (afterChange.equals("export")) {
+            return render().flatMap(export::write).replaceWithVoid().ifNoItem().after(EXPORT_BOUND).fail()
+                    .onFailure().invoke(e -> LOG.warnf("status copy not written after %s: %s", why,
+                            LogText.loggable(e.getMessage())))
+                    .onFailure().recoverWithNull();
         }
+        if (pending.getAndIncrement() == 0) {
+            publishOnce(why);
+        }
+        return Uni.createFrom().voidItem();
     }
 
     private void publishOnce(String why) {
