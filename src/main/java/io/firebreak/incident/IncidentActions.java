@@ -149,9 +149,7 @@ public class IncidentActions {
         if (key == null || key.isBlank()) {
             return work.get();
         }
-        JsonNode body = mapper.valueToTree(input);
-        ((ObjectNode) body).remove("actor");
-        return calls.once(function, key, PlannedActions.sha256(function + "\u001f" + body), work);
+        return calls.once(function, key, PlannedActions.sha256(function + "\u001f" + audited(input)), work);
     }
 
     private Incident check(java.util.Optional<Incident> found, IncidentInput input, boolean allowResolved) {
@@ -170,8 +168,7 @@ public class IncidentActions {
     public Uni<JsonNode> record(IncidentStore.Tx tx, String function, IncidentInput input, Incident i, Change c) {
         Actor actor = input.getActor();
         String source = source(actor);
-        JsonNode in = mapper.valueToTree(input);
-        ((ObjectNode) in).remove("actor");
+        JsonNode in = audited(input);
         // Lifecycle calls need no reason (the change says it); the audit record always has one.
         String reason = input.getReason() != null ? input.getReason() : String.join("; ", c.effects());
         AuditTrail.Entry entry = new AuditTrail.Entry(actor, function, "apply", reason.isEmpty() ? function : reason, in,
@@ -202,6 +199,13 @@ public class IncidentActions {
                 return (JsonNode) answer;
             });
         });
+    }
+
+    /** A call's input as the audit trail and idempotency keys hold it: without the actor, who is recorded apart. */
+    public JsonNode audited(ActorInput input) {
+        ObjectNode in = mapper.valueToTree(input);
+        in.remove("actor");
+        return in;
     }
 
     /** After the commit: create the channel if due and deliver; the answer says how delivery went. */

@@ -35,7 +35,7 @@ public class IncidentStore {
     static final String LIMITS = "SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d";
 
     /** Serialises declarations of one cause; held only until the transaction ends, so poolers are fine. */
-    static final String LOCK_FINGERPRINT = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+    static final String LOCK_KEY = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
     static final String OPEN_BY_FINGERPRINT = """
             SELECT id FROM incidents WHERE fingerprint = $1 AND status <> 'resolved'""";
@@ -180,6 +180,11 @@ public class IncidentStore {
             return conn;
         }
 
+        /** Makes transactions naming the same key queue up here until this one ends (an advisory lock). */
+        public Uni<Void> serialize(String key) {
+            return conn.preparedQuery(LOCK_KEY).execute(Tuple.of(key)).replaceWithVoid();
+        }
+
         public Uni<Optional<String>> openIncident(String fingerprint) {
             return conn.preparedQuery(OPEN_BY_FINGERPRINT).execute(Tuple.of(fingerprint)).map(IncidentStore::firstId);
         }
@@ -190,7 +195,7 @@ public class IncidentStore {
          */
         public Uni<IncidentLink> declareOrAttach(String fingerprint, String title, Severity severity, String source,
                 Instant at) {
-            return conn.preparedQuery(LOCK_FINGERPRINT).execute(Tuple.of(fingerprint))
+            return serialize(fingerprint)
                     .flatMap(locked -> openIncident(fingerprint))
                     .flatMap(open -> {
                         if (open.isPresent()) {

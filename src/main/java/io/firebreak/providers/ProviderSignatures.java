@@ -74,8 +74,14 @@ public class ProviderSignatures {
         return Verdict.UNSIGNED;
     }
 
-    private static boolean equal(String a, String b) {
+    /** Two texts compared in constant time (signatures, tokens). */
+    public static boolean equal(String a, String b) {
         return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** HMAC-SHA256 of a text under a key, in hex: webhook signatures firebreak makes and checks. */
+    public static String hmacSha256Hex(String key, String text) {
+        return hex(hmac("HmacSHA256", key, text.getBytes(StandardCharsets.UTF_8)));
     }
 
     static byte[] hmac(String algorithm, String key, byte[] body) {

@@ -47,8 +47,6 @@ public class ScheduleMaintenanceFlow {
             SELECT m.id, m.starts_at, m.ends_at, c.cancelled_at FROM maintenances m
             LEFT JOIN maintenance_cancellations c ON c.maintenance_id = m.id WHERE m.id = $1""";
 
-    static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('firebreak.maintenances.' || $1, 0))";
-
     static final String CANCEL = """
             INSERT INTO maintenance_cancellations (maintenance_id, cancelled_at, cancelled_by, reason, audit_id)
             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (maintenance_id) DO NOTHING""";
@@ -93,7 +91,7 @@ public class ScheduleMaintenanceFlow {
             plan.put("effects", List.of(effect));
             plan.put("maintenance", window);
             // Two identical requests at once: the second waits here and finds the first's window.
-            return tx.connection().preparedQuery(LOCK).execute(Tuple.of(id))
+            return tx.serialize("firebreak.maintenances." + id)
                     .flatMap(locked -> tx.connection().preparedQuery(FIND).execute(Tuple.of(id))).flatMap(found -> {
                 if (found.size() > 0) {
                     if (found.iterator().next().getOffsetDateTime("cancelled_at") != null) {
@@ -105,7 +103,7 @@ public class ScheduleMaintenanceFlow {
                     return Uni.createFrom().item((JsonNode) answer);
                 }
                 return audit.record(tx.connection(), new AuditTrail.Entry(input.getActor(), FUNCTION, "apply", reason,
-                        input(input), plan, 1, List.of(id), "recorded", null))
+                        actions.audited(input), plan, 1, List.of(id), "recorded", null))
                         .flatMap(auditId -> tx.connection().preparedQuery(INSERT).execute(Tuple.from(new Object[] {id, title,
                             text, components.toArray(String[]::new), IncidentStore.utc(starts), IncidentStore.utc(ends),
                             IncidentStore.utc(now), input.getActor().display(), auditId}))
@@ -115,7 +113,7 @@ public class ScheduleMaintenanceFlow {
     }
 
     Uni<JsonNode> cancel(ScheduleMaintenanceInput input, String id, String reason) {
-        return incidents.transaction(tx -> tx.connection().preparedQuery(LOCK).execute(Tuple.of(id))
+        return incidents.transaction(tx -> tx.serialize("firebreak.maintenances." + id)
                 .flatMap(locked -> tx.connection().preparedQuery(FIND).execute(Tuple.of(id))).flatMap(found -> {
             if (found.size() == 0) {
                 throw new FunctionError(404, "maintenance_not_found", "no maintenance " + id, "cancel");
@@ -134,16 +132,10 @@ public class ScheduleMaintenanceFlow {
                 return Uni.createFrom().item((JsonNode) answer);
             }
             return audit.record(tx.connection(), new AuditTrail.Entry(input.getActor(), FUNCTION, "apply", reason,
-                    input(input), Map.of("effects", List.of(effect)), 1, List.of(id), "recorded", null))
+                    actions.audited(input), Map.of("effects", List.of(effect)), 1, List.of(id), "recorded", null))
                     .flatMap(auditId -> tx.connection().preparedQuery(CANCEL).execute(Tuple.from(new Object[] {id,
                         IncidentStore.utc(clock.instant()), input.getActor().display(), reason, auditId}))
                             .map(r -> (JsonNode) answer.put("cancelled", true).put("auditId", auditId)));
         })).call(answer -> answer.path("cancelled").asBoolean() ? posts.changed(FUNCTION) : Uni.createFrom().voidItem());
-    }
-
-    private JsonNode input(ScheduleMaintenanceInput input) {
-        ObjectNode in = mapper.valueToTree(input);
-        in.remove("actor");
-        return in;
     }
 }

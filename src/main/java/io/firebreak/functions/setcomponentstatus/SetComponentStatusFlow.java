@@ -39,9 +39,6 @@ public class SetComponentStatusFlow {
             INSERT INTO component_overrides (component, status, set_at, expires_at, set_by, reason, audit_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7)""";
 
-    /** Two overrides of one component queue up (the newest row is read under this lock; rows are never updated). */
-    static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('firebreak.component_overrides.' || $1, 0))";
-
     @Inject
     IncidentStore incidents;
 
@@ -65,8 +62,9 @@ public class SetComponentStatusFlow {
         Instant expires = input.getForMinutes() == null ? null : now.plus(Duration.ofMinutes(input.getForMinutes()));
         String effect = status == null ? "clear the override of " + component + " (back to its derived state)"
                 : "set " + component + " to " + status + (expires == null ? " until cleared" : " until " + expires);
-        java.util.function.Supplier<Uni<JsonNode>> work = () -> incidents.transaction(tx -> tx.connection().preparedQuery(LOCK)
-                .execute(Tuple.of(component)).flatMap(locked -> tx.connection().preparedQuery(CURRENT)
+        // Two overrides of one component queue up: the newest row is read under this lock (rows are never updated).
+        java.util.function.Supplier<Uni<JsonNode>> work = () -> incidents.transaction(tx -> tx.serialize(
+                "firebreak.component_overrides." + component).flatMap(locked -> tx.connection().preparedQuery(CURRENT)
                         .execute(Tuple.of(component, IncidentStore.utc(now)))).flatMap(rows -> {
                             String current = null;
                             for (var r : rows) {
@@ -82,10 +80,8 @@ public class SetComponentStatusFlow {
                                 answer.put("dryRun", true).putArray("wouldRecord").add(effect);
                                 return Uni.createFrom().item((JsonNode) answer);
                             }
-                            ObjectNode in = mapper.valueToTree(input);
-                            in.remove("actor");
                             return audit.record(tx.connection(), new AuditTrail.Entry(input.getActor(), FUNCTION, "apply",
-                                    reason, in, Map.of("effects", List.of(effect), "from", String.valueOf(current)), 1,
+                                    reason, actions.audited(input), Map.of("effects", List.of(effect), "from", String.valueOf(current)), 1,
                                     List.of(component), "recorded", null))
                                     .flatMap(auditId -> tx.connection().preparedQuery(INSERT).execute(Tuple.from(new Object[] {
                                         component, status, IncidentStore.utc(now),

@@ -1,17 +1,13 @@
 package io.firebreak.functions.statuspage;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +32,7 @@ import io.firebreak.db.Outbox;
 import io.firebreak.incident.IncidentStore;
 import io.firebreak.incident.StatusComponents;
 import io.firebreak.providers.MessageChannels;
+import io.firebreak.providers.ProviderSignatures;
 
 /**
  * What subscribers receive, through the ops outbox (retries with backoff, dead letters): every
@@ -293,13 +290,7 @@ class StatusDeliveries {
     }
 
     static String hmac(String secret, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return ProviderSignatures.hmacSha256Hex(secret, text);
     }
 
     private WebClient client() {

@@ -93,22 +93,23 @@ final class StatusHtml {
         data.put("text", text);
         data.put("action", action == null ? "" : action);
         data.put("button", button == null ? "" : button);
-        Map<String, Object> all = new LinkedHashMap<>(data);
-        all.put("title", heading + " · " + pageName);
-        all.put("root", root);
-        all.put("page", Map.of("name", pageName));
-        all.put("updated", HUMAN.format(Instant.now()));
-        all.put("updatedIso", StatuspageJson.time(Instant.now()));
-        return MESSAGE.data(all).render();
+        return frame(MESSAGE, pageName, root, heading + " · " + pageName, Instant.now(), data);
     }
 
     private String render(Template t, String root, String title, Map<String, Object> data) {
+        String name = view.page().name();
+        return frame(t, name, root, title.equals(name + " status") ? title : title + " · " + name, view.at(), data);
+    }
+
+    /** What the layout needs around every page: its title, the way back to the root, the page's name, when. */
+    private static String frame(Template t, String pageName, String root, String title, Instant updated,
+            Map<String, Object> data) {
         Map<String, Object> all = new LinkedHashMap<>(data);
-        all.put("title", title.equals(view.page().name() + " status") ? title : title + " · " + view.page().name());
+        all.put("title", title);
         all.put("root", root);
-        all.put("page", Map.of("name", view.page().name()));
-        all.put("updated", HUMAN.format(view.at()));
-        all.put("updatedIso", StatuspageJson.time(view.at()));
+        all.put("page", Map.of("name", pageName));
+        all.put("updated", HUMAN.format(updated));
+        all.put("updatedIso", StatuspageJson.time(updated));
         return t.data(all).render();
     }
 

@@ -36,6 +36,7 @@ import io.firebreak.incident.IncidentStore;
 import io.firebreak.incident.StatusComponents;
 import io.firebreak.platform.FunctionError;
 import io.firebreak.platform.PublicSite;
+import io.firebreak.providers.ProviderSignatures;
 
 /**
  * Subscriptions to the status page: email with double opt-in, or a webhook; per component or all.
@@ -130,7 +131,7 @@ class Subscriptions {
         UUID id = UUID.fromString(m.group(1));
         String action = m.group(2);
         String token = request.query().get("token");
-        if (token == null || !constantTimeEquals(token, token(action, id))) {
+        if (token == null || !ProviderSignatures.equal(token, token(action, id))) {
             limit(request.client());
             throw new FunctionError(403, "invalid_token", "this link is not valid", "token");
         }
@@ -227,10 +228,6 @@ class Subscriptions {
     /** HMAC-SHA256 of purpose and id under the status secret: tokens and webhook secrets, never stored. */
     String token(String purpose, UUID id) {
         return StatusDeliveries.hmac(secret.orElseThrow(), purpose + ":" + id);
-    }
-
-    static boolean constantTimeEquals(String a, String b) {
-        return java.security.MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
     private void limit(String client) {
