@@ -163,6 +163,9 @@ class StatusPageFunctionTest {
                 + "\"impact\":\"acme's batch job holds every connection\",\"public\":{\"title\":\"" + name
                 + "\",\"text\":\"We are investigating failed checkouts.\",\"components\":{\"api\":\"major_outage\"}}}")
                 .statusCode(200).body("publicPost.status", is("investigating")).extract().path("incidentId");
+        // The post is written with the declaration's own audit record.
+        assertEquals(1, ops.count("status_posts p JOIN audit_records a ON a.id = p.audit_id WHERE p.incident_id = '" + id
+                + "' AND a.function = 'declare-incident'"));
         JsonNode summary = eventually("summary.json", d -> incident(d, name) != null);
         JsonNode i = incident(summary, name);
         assertEquals("investigating", i.path("status").asText());
@@ -349,8 +352,12 @@ class StatusPageFunctionTest {
         call("set-component-status", Tokens.ADA, "{\"component\":\"notifications\",\"status\":\"partial_outage\","
                 + "\"reason\":\"WhatsApp templates rejected\",\"dryRun\":true}").statusCode(200).body("dryRun", is(true));
         assertEquals("operational", status(document("components.json"), "notifications"));
-        call("set-component-status", Tokens.ADA, "{\"component\":\"notifications\",\"status\":\"partial_outage\","
-                + "\"reason\":\"WhatsApp templates rejected\"}").statusCode(200).body("changed", is(true));
+        Integer auditId = call("set-component-status", Tokens.ADA, "{\"component\":\"notifications\",\"status\":\"partial_outage\","
+                + "\"reason\":\"WhatsApp templates rejected\"}").statusCode(200).body("changed", is(true))
+                .extract().path("auditId");
+        assertEquals(1, ops.count("audit_records WHERE id = " + auditId + " AND function = 'set-component-status' "
+                + "AND reason = 'WhatsApp templates rejected' AND external_ids::text LIKE '%notifications%'"));
+        assertEquals(1, ops.count("component_overrides WHERE audit_id = " + auditId + " AND status = 'partial_outage'"));
         call("set-component-status", Tokens.ADA, "{\"component\":\"notifications\",\"status\":\"partial_outage\","
                 + "\"reason\":\"again\"}").statusCode(200).body("changed", is(false));
         eventually("components.json", d -> "partial_outage".equals(status(d, "notifications")));
