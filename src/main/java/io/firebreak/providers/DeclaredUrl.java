@@ -1,0 +1,83 @@
+package io.firebreak.providers;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * A URL firebreak calls because functions.yaml declares it (a vendor status page, an account API),
+ * fixed at start-up: {@code ${NAME}} and {@code ${NAME:default}} placeholders come from the
+ * environment (an account id, a fake's address in tests), never from a caller's input; only https,
+ * except for hosts listed in firebreak.outbound.plain-http-hosts (local fakes and drills).
+ */
+public final class DeclaredUrl {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.-]*)(?::([^}]*))?}");
+
+    private DeclaredUrl() {
+    }
+
+    /** Placeholders replaced from config; one without a value and without a default is refused (null: leave the entry out). */
+    public static String expand(String text, String what) {
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = ConfigProvider.getConfig().getOptionalValue(m.group(1), String.class).orElse(m.group(2));
+            if (value == null) {
+                throw new IllegalStateException("functions.yaml: " + what + " needs " + m.group(1) + " (set it, or give ${"
+                        + m.group(1) + ":default})");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** The placeholder names a text uses, so an entry can be skipped (not refused) when its secret is absent. */
+    public static Set<String> placeholders(String text) {
+        Matcher m = PLACEHOLDER.matcher(text);
+        Set<String> names = new java.util.LinkedHashSet<>();
+        while (m.find()) {
+            if (m.group(2) == null) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
+    }
+
+    /** The declared URL, expanded and held to https (or an explicitly plain host); refused at start-up otherwise. */
+    public static URI parse(String raw, String what) {
+        String expanded = expand(raw, what);
+        URI url;
+        try {
+            url = URI.create(expanded);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("functions.yaml: " + what + " url is not a URL: " + raw);
+        }
+        if (url.getHost() == null || url.getRawUserInfo() != null) {
+            throw new IllegalStateException("functions.yaml: " + what + " url needs a host and no user info: " + raw);
+        }
+        boolean plainAllowed = "http".equalsIgnoreCase(url.getScheme()) && plainHosts().contains(url.getHost());
+        if (!"https".equalsIgnoreCase(url.getScheme()) && !plainAllowed) {
+            throw new IllegalStateException("functions.yaml: " + what + " url must be https: " + raw);
+        }
+        return url;
+    }
+
+    /** The URL as a log line or answer may show it: scheme, host, port and path; never a query (it may carry a key). */
+    public static String display(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort())
+                + (url.getRawPath() == null ? "" : url.getRawPath());
+    }
+
+    static Set<String> plainHosts() {
+        String hosts = ConfigProvider.getConfig().getOptionalValue("firebreak.outbound.plain-http-hosts", String.class)
+                .orElse("");
+        return Arrays.stream(hosts.split(",")).map(String::strip).filter(h -> !h.isEmpty()).collect(Collectors.toSet());
+    }
+}
