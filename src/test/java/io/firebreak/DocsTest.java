@@ -127,14 +127,29 @@ class DocsTest {
         assertTrue(wrong.isEmpty(), "each function is a heading (## <id>) in exactly one docs page; not so: " + wrong);
     }
 
+    /** Placeholders (${NAME} / ${NAME:default}) and auth variables (env: NAME, userEnv: NAME) functions.yaml reads. */
+    static final Pattern MANIFEST_ENV = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)|\\b(?:env|userEnv): ([A-Z][A-Z0-9_]*)");
+
+    /** Every env name the service reads: application.properties' aliases and the declarations' variables in functions.yaml. */
+    static Set<String> envNames() throws IOException {
+        Set<String> names = new TreeSet<>();
+        Matcher m = ENV_ALIAS.matcher(Files.readString(Path.of("src/main/resources/application.properties")));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        // Comments explain the syntax with made-up names; only declarations count.
+        String declarations = Files.readAllLines(Path.of("functions.yaml")).stream()
+                .filter(line -> !line.strip().startsWith("#")).collect(java.util.stream.Collectors.joining("\n"));
+        Matcher d = MANIFEST_ENV.matcher(declarations);
+        while (d.find()) {
+            names.add(d.group(1) != null ? d.group(1) : d.group(2));
+        }
+        return names;
+    }
+
     @Test
     void everyEnvAliasInApplicationPropertiesIsOnTheConfigurationPage() throws IOException {
-        String properties = Files.readString(Path.of("src/main/resources/application.properties"));
-        Set<String> aliases = new TreeSet<>();
-        Matcher m = ENV_ALIAS.matcher(properties);
-        while (m.find()) {
-            aliases.add(m.group(1));
-        }
+        Set<String> aliases = envNames();
         assertTrue(aliases.size() > 50, "the scan found the env aliases (" + aliases.size() + ")");
         String configuration = Files.readString(DOCS.resolve("configuration.md"));
         Set<String> missing = new TreeSet<>();
@@ -149,12 +164,7 @@ class DocsTest {
 
     @Test
     void theConfigurationPageNamesNoEnvVarTheServiceDoesNotRead() throws IOException {
-        String properties = Files.readString(Path.of("src/main/resources/application.properties"));
-        Set<String> aliases = new TreeSet<>();
-        Matcher m = ENV_ALIAS.matcher(properties);
-        while (m.find()) {
-            aliases.add(m.group(1));
-        }
+        Set<String> aliases = envNames();
         // The three database URLs are read by DatabaseUrlConfigSourceFactory (as ops.database.url,
         // ops.migration.database.url, target.database.url), not through application.properties.
         aliases.addAll(List.of("OPS_DATABASE_URL", "OPS_MIGRATION_DATABASE_URL", "TARGET_DATABASE_URL"));

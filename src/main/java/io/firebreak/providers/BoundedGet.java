@@ -27,10 +27,13 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
 @ApplicationScoped
 public class BoundedGet {
 
-    /** What came back: status, the headers asked for, the body as text; or why nothing usable came (status 0). */
+    /**
+     * What came back: status, the headers asked for, the body as text; or why nothing usable came
+     * (status 0: no answer; a status with a failure: an answer too large to read, its body dropped).
+     */
     public record Answer(int status, String body, Map<String, String> headers, String failure) {
         public boolean ok() {
-            return status >= 200 && status < 300;
+            return status >= 200 && status < 300 && failure == null;
         }
 
         public String header(String name) {
@@ -76,7 +79,7 @@ public class BoundedGet {
         String length = response.getHeader("Content-Length");
         if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBytes) {
             response.request().connection().close().subscribe().with(v -> { }, e -> { });
-            return Uni.createFrom().failure(new IllegalStateException("answer larger than " + maxBytes + " bytes"));
+            return Uni.createFrom().item(tooLarge(response.statusCode(), kept, maxBytes));
         }
         return Uni.createFrom().emitter(emitter -> {
             Buffer body = Buffer.buffer();
@@ -88,7 +91,7 @@ public class BoundedGet {
                 if (body.length() + chunk.length() > maxBytes) {
                     over.set(true);
                     response.request().connection().close().subscribe().with(v -> { }, e -> { });
-                    emitter.fail(new IllegalStateException("answer larger than " + maxBytes + " bytes"));
+                    emitter.complete(tooLarge(response.statusCode(), kept, maxBytes));
                     return;
                 }
                 body.appendBuffer(chunk);
@@ -100,6 +103,10 @@ public class BoundedGet {
                 }
             });
         });
+    }
+
+    private static Answer tooLarge(int status, Map<String, String> kept, int maxBytes) {
+        return new Answer(status, "", kept, "answer larger than " + maxBytes + " bytes (not read)");
     }
 
     private static String describe(Throwable e) {

@@ -2,6 +2,7 @@ package io.firebreak.functions.runcheck;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,12 +43,25 @@ public class RunCheckFlow {
     @Inject
     CheckRunner.Config config;
 
+    @Inject
+    HttpCheckRunner httpRunner;
+
     /** A check whose severity the configured scale cannot read would only fail when it breaches: refuse to start. */
     void validate(@Observes StartupEvent start) {
         for (DeclaredCheck check : checks().values()) {
             if (scale.parse(check.severity()).isEmpty()) {
                 throw new IllegalStateException("functions.yaml: check " + check.name() + " has severity "
                         + check.severity() + ", not one of " + scale.labels());
+            }
+        }
+        for (HttpCheck check : httpChecks().values()) {
+            if (scale.parse(check.severity()).isEmpty()) {
+                throw new IllegalStateException("functions.yaml: http check " + check.name() + " has severity "
+                        + check.severity() + ", not one of " + scale.labels());
+            }
+            if (checks().containsKey(check.name())) {
+                throw new IllegalStateException("functions.yaml: " + check.name()
+                        + " is both a check and an http check: run-check names one of them");
             }
         }
         if (!checks().isEmpty() && config.role().isEmpty()) {
@@ -59,9 +73,48 @@ public class RunCheckFlow {
 
     private final Declared<Map<String, DeclaredCheck>> checks = new Declared<>(() -> DeclaredChecks.parse(admission.manifest()));
 
+    private final Declared<Map<String, HttpCheck>> httpChecks = new Declared<>(() -> HttpChecks.parse(admission.manifest()));
+
     /** Parsed once, at start-up (validate): a refused check stops the service before it serves a call. */
     public Map<String, DeclaredCheck> checks() {
         return checks.get();
+    }
+
+    /** The declared HTTP checks (vendor accounts), parsed once at start-up like the SQL checks. */
+    public Map<String, HttpCheck> httpChecks() {
+        return httpChecks.get();
+    }
+
+    /** An HTTP check run and judged like a SQL check: a breach declares or attaches under check/&lt;name&gt;. */
+    public Uni<Map<String, Object>> run(HttpCheck check, boolean declare, String source) {
+        return httpRunner.run(check).flatMap(outcome -> {
+            Map<String, Object> answer = summary(check);
+            answer.remove("scheduled");
+            answer.put("tookMs", outcome.tookMs());
+            if (outcome.kind() != HttpCheckRunner.Kind.MEASURED) {
+                answer.put("status", outcome.kind() == HttpCheckRunner.Kind.NOT_CONFIGURED ? "skipped" : "error");
+                answer.put("error", outcome.error());
+                answer.put("httpStatus", outcome.httpStatus());
+                answer.put("unavailable", outcome.kind() == HttpCheckRunner.Kind.UNAVAILABLE);
+                return Uni.createFrom().item(answer);
+            }
+            answer.put("status", outcome.breached() ? "breached" : "ok");
+            answer.put("value", outcome.value());
+            answer.put("httpStatus", outcome.httpStatus());
+            if (!outcome.breached() || !declare) {
+                answer.put("incident", null);
+                return Uni.createFrom().item(answer);
+            }
+            Object shown = outcome.value() instanceof Double d ? number(d) : outcome.value();
+            String title = "Check %s breached: %s is %s (%s)".formatted(check.name(), shown, check.rule().describe(),
+                    check.description());
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("check", check.name());
+            detail.put("value", outcome.value());
+            detail.put("rule", check.rule().describe());
+            detail.put("url", io.firebreak.providers.DeclaredUrl.display(check.url()));
+            return declare(check.name(), check.severity(), title, source, detail, answer);
+        });
     }
 
     public Uni<Map<String, Object>> run(DeclaredCheck check, boolean declare, String source) {
@@ -84,7 +137,6 @@ public class RunCheckFlow {
                 answer.put("incident", null);
                 return Uni.createFrom().item(answer);
             }
-            Severity severity = scale.parse(check.severity()).orElseThrow();
             String title = "Check %s breached: %s above %s (%s)".formatted(check.name(), number(outcome.measure()),
                     number(check.threshold()), check.description());
             Map<String, Object> detail = new LinkedHashMap<>();
@@ -92,13 +144,20 @@ public class RunCheckFlow {
             detail.put("value", outcome.measure());
             detail.put("threshold", check.threshold());
             detail.put("rows", outcome.rows());
-            return incidents.transaction(tx -> tx.declareOrAttach("check/" + check.name(), title, severity, source,
-                    clock.instant()).call(link -> tx.addEvent(link.incidentId(), clock.instant(), "check-breached", source,
-                            title, detail))).map(link -> {
-                                answer.put("incident", Map.of("id", link.incidentId(), "declared", link.declared()));
-                                return answer;
-                            });
+            return declare(check.name(), check.severity(), title, source, detail, answer);
         });
+    }
+
+    /** A breach declares an incident for the check, or attaches to the one still open, with what it measured. */
+    private Uni<Map<String, Object>> declare(String name, String severityLabel, String title, String source,
+            Map<String, Object> detail, Map<String, Object> answer) {
+        Severity severity = scale.parse(severityLabel).orElseThrow();
+        return incidents.transaction(tx -> tx.declareOrAttach("check/" + name, title, severity, source,
+                clock.instant()).call(link -> tx.addEvent(link.incidentId(), clock.instant(), "check-breached", source,
+                        title, detail))).map(link -> {
+                            answer.put("incident", Map.of("id", link.incidentId(), "declared", link.declared()));
+                            return answer;
+                        });
     }
 
     /** What a check is, as run-check lists it and begins each answer. */
@@ -110,6 +169,25 @@ public class RunCheckFlow {
         m.put("threshold", c.threshold());
         m.put("severity", c.severity());
         m.put("scheduled", c.scheduled());
+        return m;
+    }
+
+    /** What an HTTP check is, as run-check lists it; the URL shown without its query, the secrets by name only. */
+    static Map<String, Object> summary(HttpCheck c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("kind", "http");
+        m.put("description", c.description());
+        m.put("url", c.configured() ? io.firebreak.providers.DeclaredUrl.display(c.url()) : c.rawUrl());
+        m.put("pointer", c.pointer());
+        m.put("breachedWhen", c.rule().describe());
+        m.put("severity", c.severity());
+        m.put("scheduled", c.scheduled());
+        List<String> missing = HttpCheckRunner.missing(c);
+        m.put("configured", missing.isEmpty());
+        if (!missing.isEmpty()) {
+            m.put("needs", missing);
+        }
         return m;
     }
 

@@ -20,17 +20,44 @@ public class RunCheckFunction {
     public Uni<Map<String, Object>> runCheck(RunCheckInput input) {
         RunCheckInput in = input == null ? new RunCheckInput() : input;
         if (in.getName() == null || in.getName().isBlank()) {
-            List<Map<String, Object>> checks = flow.checks().values().stream().map(RunCheckFlow::summary).toList();
+            List<Map<String, Object>> checks = new java.util.ArrayList<>(
+                    flow.checks().values().stream().map(RunCheckFlow::summary).toList());
+            flow.httpChecks().values().stream().map(RunCheckFlow::summary).forEach(checks::add);
             return Uni.createFrom().item(Map.of("checks", checks));
         }
-        DeclaredCheck check = flow.checks().get(in.getName().strip());
+        String name = in.getName().strip();
+        HttpCheck http = flow.httpChecks().get(name);
+        if (http != null) {
+            return runHttp(http, !Boolean.TRUE.equals(in.getDryRun()));
+        }
+        DeclaredCheck check = flow.checks().get(name);
         if (check == null) {
+            java.util.Set<String> declared = new java.util.LinkedHashSet<>(flow.checks().keySet());
+            declared.addAll(flow.httpChecks().keySet());
             throw new FunctionError(404, "unknown_check", "no check " + in.getName() + " in functions.yaml; declared: "
-                    + flow.checks().keySet(), "name");
+                    + declared, "name");
         }
         return flow.run(check, !Boolean.TRUE.equals(in.getDryRun()), "check:" + check.name()).map(answer -> {
             if ("error".equals(answer.get("status")) && Boolean.TRUE.equals(answer.get("targetUnavailable"))) {
                 throw FunctionError.unavailable("target_unavailable", "check " + check.name() + " did not run: "
+                        + answer.get("error"));
+            }
+            if ("error".equals(answer.get("status"))) {
+                throw new FunctionError(409, "check_failed", "check " + check.name() + " did not run: " + answer.get("error"),
+                        "name");
+            }
+            return answer;
+        });
+    }
+
+    private Uni<Map<String, Object>> runHttp(HttpCheck check, boolean declare) {
+        return flow.run(check, declare, "check:" + check.name()).map(answer -> {
+            if ("skipped".equals(answer.get("status"))) {
+                throw new FunctionError(409, "check_not_configured", "check " + check.name() + " is "
+                        + answer.get("error") + " (docs/detection.md, Declared HTTP checks)", "name");
+            }
+            if ("error".equals(answer.get("status")) && Boolean.TRUE.equals(answer.get("unavailable"))) {
+                throw FunctionError.unavailable("provider_unavailable", "check " + check.name() + " did not run: "
                         + answer.get("error"));
             }
             if ("error".equals(answer.get("status"))) {

@@ -74,6 +74,20 @@ class RunCheckFunctionTest {
     }
 
     @Test
+    void anHttpCheckWithoutItsEnvironmentIsNotConfiguredAndNeverCalled() {
+        io.restassured.RestAssured.given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).get("/run-check").then()
+                .statusCode(200).body("checks.find { it.name == 'twilio-balance' }.configured", is(false))
+                .body("checks.find { it.name == 'twilio-balance' }.needs", hasItems("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"));
+        List<Long> before = ops.snapshot();
+        call("run-check", Tokens.MONITOR, "{\"name\":\"twilio-balance\"}").statusCode(409)
+                .body("error.code", is("check_not_configured")).body("error.field", is("name"))
+                .body("error.message", containsString("TWILIO_ACCOUNT_SID"));
+        assertEquals(before, ops.snapshot());
+        assertTrue(schedule.run().await().atMost(Duration.ofSeconds(30)).stream()
+                .noneMatch(r -> String.valueOf(r.get("name")).equals("twilio-balance")), "the schedule leaves it out");
+    }
+
+    @Test
     void aValueMeasureReadsTheFirstColumnAndAnOkCheckDeclaresNothing() {
         call("run-check", Tokens.MONITOR, "{\"name\":\"login-attempt-burst\",\"dryRun\":true}").statusCode(200)
                 .body("measure", is("value")).body("value", is(40.0f)).body("status", is("breached"))
