@@ -60,6 +60,15 @@ public final class BoundedPools {
         var poolOptions = input.poolOptions();
         poolOptions.setConnectionTimeout((int) acquire.toMillis());
         poolOptions.setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        // The pool retires an idle connection well before its socket's idle timeout closes it: otherwise a
+        // connection closing at that moment is handed out and the call's first statement fails on it.
+        long poolIdle = Math.max(1, idle.toMillis() / 2);
+        long configured = poolOptions.getIdleTimeoutUnit().toMillis(poolOptions.getIdleTimeout());
+        if (configured <= 0 || configured > poolIdle) {
+            poolOptions.setIdleTimeout((int) poolIdle);
+            poolOptions.setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        }
+        poolOptions.setPoolCleanerPeriod((int) Math.max(100, Math.min(1000, idle.toMillis() / 4)));
         List<SqlConnectOptions> targets = List.copyOf(input.pgConnectOptionsList());
         Pool pool = PgBuilder.pool().with(poolOptions).connectingTo(targets).using(input.vertx()).build();
         Vertx vertx = input.vertx();

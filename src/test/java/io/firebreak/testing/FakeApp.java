@@ -18,7 +18,9 @@ public class FakeApp implements QuarkusTestResourceLifecycleManager {
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
         server.start();
         answer(200, 0);
-        return Map.of("app.health.url", server.baseUrl() + "/health");
+        // A slow answer (900 ms in the tests) is 300 ms above this and 900 ms inside the check timeout
+        // (1.8 s): a loaded machine's jitter moves neither edge.
+        return Map.of("app.health.url", server.baseUrl() + "/health", "firebreak.confirm.slow-threshold", "600ms");
     }
 
     /** From now on the health URL answers with this status after this delay. */

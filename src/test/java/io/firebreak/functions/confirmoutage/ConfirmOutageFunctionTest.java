@@ -150,12 +150,12 @@ class ConfirmOutageFunctionTest {
 
     @Test
     void slowHealthUrlIsAWarning() {
-        FakeApp.answer(200, 1200);
+        FakeApp.answer(200, 900);
         confirm("{}").statusCode(200)
                 .body("verdict", is("degraded"))
                 .body("severity", is("P2"))
                 .body("checks.find { it.name == 'app-health' }.status", is("warn"))
-                .body("checks.find { it.name == 'app-health' }.latencyMs", greaterThan(1000f));
+                .body("checks.find { it.name == 'app-health' }.latencyMs", greaterThan(600f));
     }
 
     @Test
