@@ -184,6 +184,47 @@ class DocsTest {
         assertTrue(stale.isEmpty(), "docs/configuration.md names env vars application.properties does not have: " + stale);
     }
 
+    /** A row of a seed's table: its third column says who does the step. */
+    static final Pattern COVERAGE_ROW = Pattern.compile("^\\|[^|]+\\|.*\\|\\s*(.+?)\\s*\\|\\s*$");
+    static final Pattern COVERAGE_SUMMARY = Pattern.compile(
+            "^\\| \\**(Seed \\d+|All)\\** \\| (\\d+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\|$");
+
+    @Test
+    void theSeedCoverageCountsAreTheTablesOwn() throws IOException {
+        // "Moving human rows to functions" is measured by these counts: they must be the rows', not a guess.
+        Map<String, int[]> counted = new TreeMap<>();
+        Map<String, int[]> stated = new TreeMap<>();
+        String seed = null;
+        for (String line : Files.readAllLines(DOCS.resolve("seed-coverage.md"))) {
+            Matcher summary = COVERAGE_SUMMARY.matcher(line);
+            if (summary.matches()) {
+                stated.put(summary.group(1), new int[] { Integer.parseInt(summary.group(2)),
+                        Integer.parseInt(summary.group(3)), Integer.parseInt(summary.group(4)),
+                        Integer.parseInt(summary.group(5)) });
+                continue;
+            }
+            if (line.startsWith("## Seed ")) {
+                seed = line.substring(3, line.indexOf(':') > 0 ? line.indexOf(':') : line.length()).strip();
+                counted.put(seed, new int[4]);
+                continue;
+            }
+            Matcher row = COVERAGE_ROW.matcher(line);
+            if (seed == null || !row.matches() || line.startsWith("|--") || line.startsWith("| Step |")) {
+                continue;
+            }
+            int[] c = counted.get(seed);
+            String who = row.group(1);
+            c[0]++;
+            c[who.startsWith("human") ? 3 : who.startsWith("partly") ? 2 : 1]++;
+        }
+        int[] all = new int[4];
+        counted.values().forEach(c -> java.util.Arrays.setAll(all, i -> all[i] + c[i]));
+        counted.put("All", all);
+        assertEquals(counted.keySet(), stated.keySet(), "one summary row per seed, and one for all");
+        counted.forEach((name, c) -> assertEquals(java.util.Arrays.toString(c), java.util.Arrays.toString(stated.get(name)),
+                name + ": steps, by a function, partly, human"));
+    }
+
     @Test
     void theReadmeIsShort() throws IOException {
         // The README says what firebreak is and how to run and test it; the rest lives in docs/.
