@@ -29,8 +29,8 @@ import io.firebreak.providers.vendorstatus.VendorPage.VendorIncident;
  * An RSS 2.0 or Atom status feed read into a {@link VendorPage}. A feed has no "open" flag, so the
  * rule is: items are grouped into incidents by link (else by title without its status prefix);
  * an incident is open when its newest item is within the window and its status word (a title's
- * "[Resolved]" / "Resolved:" prefix, or the first word of the text, as Statuspage, Instatus and
- * Better Stack write them) is not resolved, completed, closed or postmortem; a status word of
+ * "[Resolved]" / "Resolved:" prefix, else the text's first word or its first "Word - " update
+ * line, newest first, as Statuspage, Instatus and Better Stack write them) is not resolved, completed, closed or postmortem; a status word of
  * scheduled, in progress or verifying makes it a maintenance (scheduled ones are left out). The
  * impact of a feed incident is unknown, so it counts as minor. Parsing is StAX with DTDs refused
  * and external entities off (no XXE, no entity expansion), which also runs in a native image.
@@ -45,6 +45,10 @@ public final class VendorFeeds {
             Pattern.CASE_INSENSITIVE);
     static final Pattern LEADING = Pattern.compile(
             "^\\s*(resolved|completed|investigating|identified|monitoring|update|scheduled|in progress|verifying|postmortem|closed)\\b",
+            Pattern.CASE_INSENSITIVE);
+    /** Statuspage's and others' update lines inside the text, newest first: "Monitoring - A fix is rolling out." */
+    static final Pattern UPDATE = Pattern.compile(
+            "\\b(resolved|completed|investigating|identified|monitoring|update|scheduled|in progress|verifying|postmortem)\\s*[-–—:]\\s",
             Pattern.CASE_INSENSITIVE);
     static final Pattern TAG = Pattern.compile("<[^>]*>");
     static final Pattern RESOLVED_TEXT = Pattern.compile("\\b(has been|is now|was|been) resolved\\b", Pattern.CASE_INSENSITIVE);
@@ -118,6 +122,10 @@ public final class VendorFeeds {
             Matcher l = LEADING.matcher(item.text());
             if (l.find()) {
                 return l.group(1).toLowerCase(Locale.ROOT);
+            }
+            Matcher u = UPDATE.matcher(item.text());
+            if (u.find()) {
+                return u.group(1).toLowerCase(Locale.ROOT);
             }
         }
         return null;

@@ -40,7 +40,10 @@ public record VendorReport(Dependency dependency, Level indicator, String descri
         for (VendorIncident i : incidents) {
             level = level.worst(Level.impact(i.impact()));
         }
-        if (d.components().isEmpty()) {
+        if (d.kind() == Dependency.Kind.HEALTH) {
+            // One URL failing says the vendor is in trouble, not how widely: major, never critical.
+            level = page.vendorIndicator();
+        } else if (d.components().isEmpty()) {
             // All of the vendor matters: its own verdict on the whole page stands.
             level = level.worst(page.vendorIndicator());
         }
