@@ -29,6 +29,10 @@ public interface VendorStatusConfig {
     @WithDefault("15s")
     Duration errorTtl();
 
+    /** The dependency watch's Quartz cron ("off" disables it in-process); read by its @Scheduled. */
+    @WithDefault("50 * * * * ?")
+    String watchCron();
+
     /** A feed item older than this is history, not an open incident. */
     @WithDefault("24h")
     Duration feedWindow();
