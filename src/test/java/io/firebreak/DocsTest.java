@@ -158,6 +158,11 @@ class DocsTest {
         // The three database URLs are read by DatabaseUrlConfigSourceFactory (as ops.database.url,
         // ops.migration.database.url, target.database.url), not through application.properties.
         aliases.addAll(List.of("OPS_DATABASE_URL", "OPS_MIGRATION_DATABASE_URL", "TARGET_DATABASE_URL"));
+        // Declared outbound URLs in functions.yaml read their ${NAME:default} placeholders from the environment too.
+        Matcher placeholder = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)").matcher(Files.readString(Path.of("functions.yaml")));
+        while (placeholder.find()) {
+            aliases.add(placeholder.group(1));
+        }
         Set<String> stale = new TreeSet<>();
         Pattern name = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
         for (String line : prose(DOCS.resolve("configuration.md"))) {
