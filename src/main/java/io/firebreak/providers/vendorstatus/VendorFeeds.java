@@ -37,8 +37,6 @@ import io.firebreak.providers.vendorstatus.VendorPage.VendorIncident;
  */
 public final class VendorFeeds {
 
-    private static final XMLInputFactory XML = factory();
-
     static final Pattern BRACKET = Pattern.compile("^\\s*\\[([^\\]]{1,40})]\\s*");
     static final Pattern COLON = Pattern.compile(
             "^\\s*(resolved|completed|investigating|identified|monitoring|update|scheduled|in progress|verifying|postmortem|closed)\\s*[:\\-–—]\\s*",
@@ -136,7 +134,7 @@ public final class VendorFeeds {
         if (title == null || title.isBlank()) {
             return "(untitled)";
         }
-        String t = BRACKET.matcher(title).replaceFirst("");
+        String t = BRACKET.matcher(VendorPages.printable(title)).replaceFirst("");
         t = COLON.matcher(t).replaceFirst("").strip();
         return t.isEmpty() ? title.strip() : t.length() > 300 ? t.substring(0, 300) + "…" : t;
     }
@@ -148,7 +146,8 @@ public final class VendorFeeds {
         List<Item> items = new ArrayList<>();
         XMLStreamReader r = null;
         try {
-            r = XML.createXMLStreamReader(new StringReader(body));
+            // A factory per feed: factories are not promised to be thread-safe, and a feed is read about once a minute.
+            r = factory().createXMLStreamReader(new StringReader(body));
             String root = null;
             String inItem = null;
             Map<String, String> fields = new LinkedHashMap<>();
@@ -232,7 +231,7 @@ public final class VendorFeeds {
         String link = f.get("link");
         Instant at = VendorPages.first(date(f.get("updated")), date(f.get("pubDate")), date(f.get("published")),
                 date(f.get("date")));
-        return new Item(f.get("title"), link == null || link.isBlank() ? null : link.strip(),
+        return new Item(f.get("title") == null ? null : VendorPages.printable(f.get("title")).strip(), VendorPages.link(link),
                 VendorPages.first(f.get("guid"), f.get("id"), link), text, at);
     }
 

@@ -77,7 +77,7 @@ public final class VendorPages {
             }
             incidents.add(new VendorIncident(text(i, "id"), or(text(i, "name"), "(untitled incident)"), state,
                     Level.impact(text(i, "impact")).json(), first(time(i, "started_at"), time(i, "created_at")),
-                    text(i, "shortlink"), List.copyOf(affected)));
+                    link(text(i, "shortlink")), List.copyOf(affected)));
         }
         List<Maintenance> maintenances = new ArrayList<>();
         for (JsonNode m : root.path("scheduled_maintenances")) {
@@ -90,7 +90,7 @@ public final class VendorPages {
                     }
                 }
                 maintenances.add(new Maintenance(text(m, "id"), or(text(m, "name"), "(untitled maintenance)"), state,
-                        first(time(m, "scheduled_for"), time(m, "started_at")), time(m, "scheduled_until"), text(m, "shortlink"),
+                        first(time(m, "scheduled_for"), time(m, "started_at")), time(m, "scheduled_until"), link(text(m, "shortlink")),
                         List.copyOf(affected)));
             }
         }
@@ -128,14 +128,14 @@ public final class VendorPages {
             incidents.add(new VendorIncident(text(i, "id"), or(text(i, "name"), "(untitled incident)"), text(i, "status"),
                     impact.json(), first(time(i, "started_at"), time(i, "published_at"), time(i, "created_at"),
                             time(i, "last_update_at")),
-                    text(i, "url"), affected));
+                    link(text(i, "url")), affected));
         }
         List<Maintenance> maintenances = new ArrayList<>();
         for (JsonNode m : root.path("in_progress_maintenances")) {
             if (maintenances.size() < MAX_ITEMS) {
                 maintenances.add(new Maintenance(text(m, "id"), or(text(m, "name"), "(untitled maintenance)"),
                         or(text(m, "status"), "in_progress"), first(time(m, "started_at"), time(m, "last_update_at")),
-                        first(time(m, "scheduled_end_at"), time(m, "scheduled_end")), text(m, "url"), incidentIoComponents(m)));
+                        first(time(m, "scheduled_end_at"), time(m, "scheduled_end")), link(text(m, "url")), incidentIoComponents(m)));
             }
         }
         String description = indicator == Level.NONE ? "All systems operational"
@@ -196,7 +196,7 @@ public final class VendorPages {
             }
             indicator = indicator.worst(impact);
             incidents.add(new VendorIncident(text(i, "id"), or(text(i, "title"), "(untitled incident)"), state, impact.json(),
-                    started, text(i, "url"), List.copyOf(affected)));
+                    started, link(text(i, "url")), List.copyOf(affected)));
         }
         String description = "ok".equals(root.get("status").asText()) && incidents.isEmpty() ? "All systems operational"
                 : incidents.size() + (incidents.size() == 1 ? " active incident" : " active incidents");
@@ -235,11 +235,30 @@ public final class VendorPages {
         if (v == null || v.isNull() || v.isContainerNode()) {
             return null;
         }
-        String s = v.asText().strip();
+        String s = printable(v.asText()).strip();
         if (s.isEmpty()) {
             return null;
         }
         return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+
+    /** A vendor's link, kept only when it is http(s): an answer or a post-mortem never carries another scheme. */
+    static String link(String url) {
+        if (url == null) {
+            return null;
+        }
+        String u = url.strip();
+        return u.regionMatches(true, 0, "https://", 0, 8) || u.regionMatches(true, 0, "http://", 0, 7) ? u : null;
+    }
+
+    /** A vendor's text with control characters (a newline that could forge a log line) turned into spaces. */
+    static String printable(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            out.append(c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' ? ' ' : c);
+        }
+        return out.toString();
     }
 
     /** An ISO-8601 time with an offset (what all three publish); anything else is no time rather than a failure. */

@@ -37,8 +37,8 @@ public class VendorStatus {
     @Inject
     Clock clock;
 
-    /** A read, done or in flight, and when it ended (monotonic, for the TTL). */
-    private record Slot(CompletableFuture<VendorReport> read, long[] doneNanos) {
+    /** A read, done or in flight, when it started and when it ended (monotonic, for the TTL). */
+    private record Slot(CompletableFuture<VendorReport> read, long startNanos, long[] doneNanos) {
     }
 
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
@@ -60,9 +60,10 @@ public class VendorStatus {
                 return old;
             }
             long[] done = { 0 };
+            long started = System.nanoTime();
             CompletableFuture<VendorReport> read = read(d).invoke(r -> done[0] = System.nanoTime())
                     .subscribeAsCompletionStage();
-            return new Slot(read, done);
+            return new Slot(read, started, done);
         });
         // A dependent stage per caller: a caller's cancellation (its own timeout) never cancels the shared read.
         return Uni.createFrom().completionStage(() -> slot.read().thenApply(Function.identity()));
@@ -71,6 +72,11 @@ public class VendorStatus {
     private boolean usable(Slot slot) {
         VendorReport r = slot.read().getNow(null);
         if (r == null || slot.doneNanos()[0] == 0) {
+            return false;
+        }
+        if (r.error() != null && slot.doneNanos()[0] - slot.startNanos() > 2 * config.timeout().toNanos() + 1_000_000_000L) {
+            // A failure that took far longer than the deadline allows was a frozen process (a Lambda
+            // between invocations), not the vendor: it is not worth remembering.
             return false;
         }
         Duration ttl = r.error() == null ? config.cacheTtl() : config.errorTtl();

@@ -207,4 +207,13 @@ class VendorPagesTest {
         assertEquals(URI.create("https://status.supabase.com/api/v1/summary"), shipped.get(0).readUrl());
         assertEquals(URI.create("https://slack-status.com/api/v2.0.0/current"), shipped.get(2).readUrl());
     }
+
+    @Test
+    void vendorTextCannotForgeLinesOrLinks() {
+        String sneaky = "{\"status\":\"active\",\"active_incidents\":[{\"id\":\"1\",\"title\":\"Down\\nINFO forged line\","
+                + "\"type\":\"incident\",\"status\":\"active\",\"url\":\"javascript:alert(1)\",\"services\":[]}]}";
+        VendorPage.VendorIncident i = VendorPages.slack(sneaky).incidents().get(0);
+        assertEquals("Down INFO forged line", i.name());
+        assertNull(i.url());
+    }
 }
