@@ -24,6 +24,7 @@ import io.firebreak.incident.Incident;
 import io.firebreak.incident.IncidentStore;
 import io.firebreak.platform.ScheduledJob;
 import io.firebreak.providers.DeclaredUrl;
+import io.firebreak.providers.vendorstatus.Dependency;
 import io.firebreak.providers.vendorstatus.VendorPage.Component;
 import io.firebreak.providers.vendorstatus.VendorPage.VendorIncident;
 import io.firebreak.providers.vendorstatus.VendorReport;
@@ -169,7 +170,7 @@ public class DependencyWatch implements ScheduledJob {
                 set.add(c.name() + (c.group() == null ? "" : "@" + c.group()) + "=" + c.status());
             }
             String key = dep + "/components/" + String.join(",", set);
-            String line = r.dependency().kind() == io.firebreak.providers.vendorstatus.Dependency.Kind.HEALTH
+            String line = r.dependency().kind() == Dependency.Kind.HEALTH
                     ? r.dependency().title() + " health URL " + r.description() : r.description();
             out.add(new Note(key, dep, line, detail(r, key, List.of(), r.affected())));
         }

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -178,6 +177,6 @@ public record Dependency(String name, String title, Kind kind, URI url, List<Str
 
     /** The kind's id, for answers. */
     public String kindId() {
-        return kind.id.toLowerCase(Locale.ROOT);
+        return kind.id;
     }
 }
