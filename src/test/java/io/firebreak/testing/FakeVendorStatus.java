@@ -34,6 +34,7 @@ public class FakeVendorStatus implements QuarkusTestResourceLifecycleManager {
     /** The read timeout and byte cap the tests run with (the defaults are 3 s and 1 MiB). */
     public static final int TIMEOUT_MS = 1000;
     public static final int MAX_BYTES = 65536;
+    public static final int FRESH_FLOOR_MS = 1000;
 
     /** Each shipped dependency's path below the fake, and what it reads there. */
     public static final Map<String, String> PATHS = Map.of(
@@ -60,6 +61,7 @@ public class FakeVendorStatus implements QuarkusTestResourceLifecycleManager {
         return Map.ofEntries(Map.entry("firebreak.dependencies.enabled", "true"),
                 Map.entry("firebreak.dependencies.timeout", TIMEOUT_MS + "ms"),
                 Map.entry("firebreak.dependencies.max-bytes", String.valueOf(MAX_BYTES)),
+                Map.entry("firebreak.dependencies.fresh-floor", FRESH_FLOOR_MS + "ms"),
                 Map.entry("SUPABASE_STATUS_URL", base + "/supabase"),
                 Map.entry("RESEND_STATUS_URL", base + "/resend"),
                 Map.entry("GITHUB_STATUS_URL", base + "/github"),

@@ -48,15 +48,16 @@ public class VendorStatus {
     }
 
     /**
-     * The dependency's report: cached when fresh enough (unless {@code fresh}); a read in flight is
-     * joined even when fresh, so a burst of "fresh" calls still reads the vendor once.
+     * The dependency's report: cached when fresh enough; {@code fresh} reads again unless the last
+     * read is younger than the fresh floor (a caller looping on fresh cannot hammer a vendor's page). A read in flight is always joined, so a burst of calls
+     * reads the vendor once.
      */
     public Uni<VendorReport> report(Dependency d, boolean fresh) {
         if (d.url() == null) {
             return Uni.createFrom().item(VendorReport.skipped(d, String.join(", ", d.missing()) + " is not set"));
         }
         Slot slot = slots.compute(d.name(), (name, old) -> {
-            if (old != null && (!old.read().isDone() || (!fresh && usable(old)))) {
+            if (old != null && (!old.read().isDone() || usable(old, fresh))) {
                 return old;
             }
             long[] done = { 0 };
@@ -69,7 +70,7 @@ public class VendorStatus {
         return Uni.createFrom().completionStage(() -> slot.read().thenApply(Function.identity()));
     }
 
-    private boolean usable(Slot slot) {
+    private boolean usable(Slot slot, boolean fresh) {
         VendorReport r = slot.read().getNow(null);
         if (r == null || slot.doneNanos()[0] == 0) {
             return false;
@@ -80,6 +81,9 @@ public class VendorStatus {
             return false;
         }
         Duration ttl = r.error() == null ? config.cacheTtl() : config.errorTtl();
+        if (fresh && ttl.compareTo(config.freshFloor()) > 0) {
+            ttl = config.freshFloor();
+        }
         return System.nanoTime() - slot.doneNanos()[0] < ttl.toNanos();
     }
 

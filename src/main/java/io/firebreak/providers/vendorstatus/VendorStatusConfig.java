@@ -25,6 +25,10 @@ public interface VendorStatusConfig {
     @WithDefault("60s")
     Duration cacheTtl();
 
+    /** A fresh read (check-dependencies' fresh: true) still reuses a read this young, so a loop cannot hammer a vendor. */
+    @WithDefault("5s")
+    Duration freshFloor();
+
     /** A failed read is remembered this long, so a dead vendor page is not hammered by every probe. */
     @WithDefault("15s")
     Duration errorTtl();

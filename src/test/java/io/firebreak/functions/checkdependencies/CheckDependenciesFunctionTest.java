@@ -156,8 +156,11 @@ class CheckDependenciesFunctionTest {
         }
         check("{}").statusCode(200).body("dependencies[0].ageMs", org.hamcrest.Matchers.greaterThanOrEqualTo(0));
         assertEquals(7, FakeVendorStatus.requests(), "within the TTL nothing is read again");
+        Thread.sleep(FakeVendorStatus.FRESH_FLOOR_MS + 100);
         check("{\"name\":\"github\",\"fresh\":true}").statusCode(200);
         assertEquals(2, FakeVendorStatus.requests("github"), "fresh reads past the cache");
+        check("{\"name\":\"github\",\"fresh\":true}").statusCode(200);
+        assertEquals(2, FakeVendorStatus.requests("github"), "but not past the fresh floor: a loop cannot hammer the vendor");
         assertEquals(1, FakeVendorStatus.requests("slack"));
     }
 
