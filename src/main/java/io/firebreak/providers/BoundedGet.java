@@ -106,7 +106,7 @@ public class BoundedGet {
     }
 
     private static Answer tooLarge(int status, Map<String, String> kept, int maxBytes) {
-        return new Answer(status, "", kept, "answer larger than " + maxBytes + " bytes (not read)");
+        return new Answer(status, "", kept, "answer larger than " + maxBytes + " bytes");
     }
 
     private static String describe(Throwable e) {

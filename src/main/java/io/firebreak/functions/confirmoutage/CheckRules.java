@@ -13,6 +13,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.firebreak.functions.confirmoutage.TargetDiagnostics.AuditCount;
 import io.firebreak.functions.confirmoutage.TargetDiagnostics.ConnectionUsage;
 import io.firebreak.incident.Severity;
+import io.firebreak.providers.vendorstatus.VendorReport;
+
 /**
  * How raw check results become statuses, a verdict and a severity (seed 000's P0-P3). Pure, so
  * every rule is unit-tested without a database.
@@ -28,6 +30,8 @@ public final class CheckRules {
     public static final String APP_HEALTH = "app-health";
     public static final String CONNECTIONS = "connections";
     public static final String AUDIT_SPIKE = "audit-spike";
+    /** Vendor status: shown with the verdict, never part of it (its severity is always null, so it is never the cause). */
+    public static final String DEPENDENCIES = "dependencies";
 
     /** When checks tie on severity, the cause is the earliest: a dead database explains everything after it. */
     static final List<String> CAUSE_ORDER = List.of(DATABASE, APP_HEALTH, CONNECTIONS, AUDIT_SPIKE);
@@ -99,6 +103,52 @@ public final class CheckRules {
     public CheckResult queryFailed(String name, double latencyMs, Throwable error) {
         return new CheckResult(name, CheckStatus.FAIL, latencyMs, "could not run: " + describe(error),
                 Map.of("error", describe(error)), Severity.P2);
+    }
+
+    /**
+     * What the declared vendors report: warn when one reports trouble with a component that matters
+     * to us, ok otherwise (a page that could not be read is named in the summary). Never a severity:
+     * a vendor's page is context for the verdict, not evidence of our outage.
+     */
+    public CheckResult dependencies(double latencyMs, List<VendorReport> reports) {
+        List<String> trouble = new ArrayList<>();
+        List<String> unread = new ArrayList<>();
+        List<Map<String, Object>> each = new ArrayList<>();
+        for (VendorReport r : reports) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("name", r.dependency().name());
+            d.put("indicator", r.indicator().json());
+            d.put("description", r.description());
+            if (!r.incidents().isEmpty()) {
+                d.put("incidents", r.incidents().stream().map(VendorReport::incident).toList());
+            }
+            if (r.error() != null) {
+                d.put("error", r.error());
+            }
+            each.add(d);
+            if (r.trouble()) {
+                trouble.add(r.description());
+            } else if (r.error() != null) {
+                unread.add(r.dependency().name());
+            }
+        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("dependencies", each);
+        String unreadText = unread.isEmpty() ? "" : "; not read: " + String.join(", ", unread);
+        if (!trouble.isEmpty()) {
+            return new CheckResult(DEPENDENCIES, CheckStatus.WARN, latencyMs, String.join("; ", trouble) + unreadText, detail,
+                    null);
+        }
+        long skipped = reports.stream().filter(r -> r.skipped() != null).count();
+        long read = reports.size() - unread.size() - skipped;
+        return new CheckResult(DEPENDENCIES, CheckStatus.OK, latencyMs,
+                "%d of %d vendors report no trouble%s".formatted(read, reports.size() - skipped, unreadText), detail, null);
+    }
+
+    /** The vendor reads as a whole did not come back in time: said so, still without a severity. */
+    public CheckResult dependenciesFailed(double latencyMs, Throwable error) {
+        return new CheckResult(DEPENDENCIES, CheckStatus.OK, latencyMs, "vendor pages not read: " + describe(error),
+                Map.of("error", describe(error)), null);
     }
 
     /** One action type's window against its baseline (serialised inside a map: registered for native). */

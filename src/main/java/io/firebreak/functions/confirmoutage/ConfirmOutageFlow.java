@@ -21,6 +21,11 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.incident.IncidentLink;
 import io.firebreak.incident.IncidentStore;
 import io.firebreak.incident.Severity;
+import io.firebreak.platform.Declared;
+import io.firebreak.platform.FunctionAdmission;
+import io.firebreak.providers.vendorstatus.Dependency;
+import io.firebreak.providers.vendorstatus.VendorReport;
+import io.firebreak.providers.vendorstatus.VendorStatus;
 
 /**
  * Seed 000 Step 1 "Confirm": runs the checks concurrently, each under its own deadline, concludes
@@ -54,6 +59,15 @@ public class ConfirmOutageFlow {
 
     @Inject
     Clock clock;
+
+    @Inject
+    VendorStatus vendors;
+
+    @Inject
+    FunctionAdmission admission;
+
+    private final Declared<List<Dependency>> dependencies = new Declared<>(
+            () -> Dependency.parseAll(admission.manifest().settings("dependencies")));
 
     private CheckRules rules;
 
@@ -116,8 +130,31 @@ public class ConfirmOutageFlow {
         } else {
             app = Uni.createFrom().item(CheckResult.skipped(CheckRules.APP_HEALTH, "APP_HEALTH_URL is not set"));
         }
-        return Uni.combine().all().unis(database, app, connections, audit)
-                .with(CheckResult.class, checks -> CheckRules.conclude(at, trigger, checks, elapsedMs(start)));
+        List<Uni<CheckResult>> checks = new java.util.ArrayList<>(List.of(database, app, connections, audit));
+        if (vendors.config().enabled()) {
+            checks.add(dependencies(r));
+        }
+        return Uni.combine().all().unis(checks)
+                .with(CheckResult.class, results -> CheckRules.conclude(at, trigger, results, elapsedMs(start)));
+    }
+
+    /**
+     * The vendors' status through the shared cache (a fresh read costs nothing within its TTL); a
+     * cold or hung page gets a little less than the check timeout, then is reported unread while its
+     * read goes on in the background for the next probe.
+     */
+    private Uni<CheckResult> dependencies(CheckRules r) {
+        List<Dependency> declared = dependencies.get();
+        if (declared.isEmpty()) {
+            return Uni.createFrom().item(CheckResult.skipped(CheckRules.DEPENDENCIES, "no dependencies declared in functions.yaml"));
+        }
+        Duration wait = config.checkTimeout().minusMillis(Math.min(200, config.checkTimeout().toMillis() / 4));
+        List<Uni<VendorReport>> reads = declared.stream().map(d -> vendors.report(d, false).ifNoItem().after(wait)
+                .recoverWithItem(() -> VendorReport.failed(d, "no answer within " + wait.toMillis()
+                        + " ms (confirm-outage's share; the read goes on for the next probe)", clock.instant())))
+                .toList();
+        return timed(Uni.combine().all().unis(reads).with(VendorReport.class, list -> list), r::dependencies,
+                r::dependenciesFailed);
     }
 
     /**

@@ -118,6 +118,7 @@ final class PostmortemDraft {
         impact(md, "## Impact\n");
         md.append("- **Revenue Impact**: ").append(FILL).append("\n");
         md.append("- **Data Loss**: ").append(FILL).append("\n\n");
+        vendors(md, "## Vendor Incidents\n");
         timeline(md, "## Timeline\n");
         md.append("## Root Cause\n").append(FILL).append("\n\n");
         md.append("## Resolution\n").append(or(i.resolution(), FILL)).append("\n\n");
@@ -142,6 +143,7 @@ final class PostmortemDraft {
         timeline(md, "## Timeline\n");
         impact(md, "## Impact\n");
         md.append("- **Duration:** ").append(duration().toMinutes()).append(" minutes\n\n");
+        vendors(md, "## Vendor Incidents\n");
         md.append("## Root Cause\n").append(FILL).append("\n\n");
         md.append("## Detection\n- **How detected:** ").append(i.source()).append("\n");
         md.append("- **Time to detect:** ").append(Duration.between(detected(), i.openedAt()).toMinutes())
@@ -167,7 +169,9 @@ final class PostmortemDraft {
         timeline(md, "## Timeline\n\n");
         md.append("## Root Cause\n\n").append(FILL).append("\n\n");
         impact(md, "## Impact\n\n");
-        md.append("\n## Resolution\n\n").append(or(i.resolution(), FILL)).append("\n\n");
+        md.append("\n");
+        vendors(md, "## Vendor Incidents\n\n");
+        md.append("## Resolution\n\n").append(or(i.resolution(), FILL)).append("\n\n");
         md.append("## Lessons Learned\n\n").append(FILL).append("\n\n");
         md.append("## Action Items\n\n- [ ] ").append(FILL).append("\n\n");
         md.append("## Prevention\n\n").append(FILL).append("\n");
@@ -213,6 +217,60 @@ final class PostmortemDraft {
                 md.append("  - ").append(HHMM.format(e.at())).append(" ").append(cell(e.summary())).append("\n");
             }
         }
+    }
+
+    /** A vendor incident the dependency watch noted while this incident was open (one per vendor incident or component set). */
+    record VendorNote(Instant notedAt, String vendor, String name, String status, String impact, String started, String url) {
+    }
+
+    /** The vendor incidents the timeline holds, from the dependency watch's vendor-status events, each once. */
+    List<VendorNote> vendorNotes() {
+        List<VendorNote> out = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (Incident.Event e : i.timeline()) {
+            if (!e.kind().equals("vendor-status") || !(e.detail() instanceof JsonNode d)) {
+                continue;
+            }
+            String vendor = d.path("title").asText(d.path("dependency").asText());
+            if (!seen.add(d.path("key").asText(e.summary()))) {
+                continue;
+            }
+            if (d.path("vendorIncidents").isEmpty()) {
+                out.add(new VendorNote(e.at(), vendor, e.summary(), null, d.path("indicator").asText(null), null,
+                        d.path("page").asText(null)));
+            }
+            for (JsonNode v : d.path("vendorIncidents")) {
+                out.add(new VendorNote(e.at(), vendor, v.path("name").asText(), v.path("status").asText(null),
+                        v.path("impact").asText(null), v.path("started").asText(null), v.path("url").asText(null)));
+            }
+        }
+        return out;
+    }
+
+    private void vendors(StringBuilder md, String heading) {
+        List<VendorNote> notes = vendorNotes();
+        md.append(heading);
+        if (notes.isEmpty()) {
+            md.append("No vendor reported trouble while this incident was open (check-dependencies' watch noted none).\n\n");
+            return;
+        }
+        md.append("| Vendor | Vendor incident | Impact | Started (UTC) | Noted (UTC) | Link |\n");
+        md.append("|--------|-----------------|--------|---------------|-------------|------|\n");
+        for (VendorNote n : notes) {
+            String started = "";
+            if (n.started() != null) {
+                try {
+                    started = STAMP.format(Instant.parse(n.started()));
+                } catch (java.time.format.DateTimeParseException ex) {
+                    started = n.started();
+                }
+            }
+            md.append("| ").append(cell(n.vendor())).append(" | ").append(cell(n.name()))
+                    .append(n.status() == null ? "" : " (" + cell(n.status()) + ")").append(" | ")
+                    .append(n.impact() == null ? "" : cell(n.impact())).append(" | ").append(started).append(" | ")
+                    .append(HHMM.format(n.notedAt())).append(" | ").append(n.url() == null ? "" : cell(n.url())).append(" |\n");
+        }
+        md.append("\n");
     }
 
     static String cell(String s) {

@@ -140,4 +140,31 @@ class CheckRulesTest {
         assertNull(healthy.severity());
         assertNull(healthy.fingerprint());
     }
+
+    @Test
+    void vendorTroubleIsShownWithTheVerdictButNeverRaisesItsSeverity() {
+        var d = new io.firebreak.providers.vendorstatus.Dependency("supabase", "Supabase",
+                io.firebreak.providers.vendorstatus.Dependency.Kind.INCIDENT_IO, java.net.URI.create("https://status.supabase.com"),
+                List.of("Database"), 200, List.of());
+        var page = new io.firebreak.providers.vendorstatus.VendorPage(
+                io.firebreak.providers.vendorstatus.VendorPage.Level.CRITICAL, "1 ongoing incident",
+                List.of(new io.firebreak.providers.vendorstatus.VendorPage.Component("Database", null, "major_outage", null)),
+                List.of(), List.of());
+        Instant at = Instant.parse("2026-12-01T13:05:00Z");
+        CheckResult trouble = rules.dependencies(12, List.of(io.firebreak.providers.vendorstatus.VendorReport.of(d, page, at),
+                io.firebreak.providers.vendorstatus.VendorReport.failed(d, "no answer within 1600 ms", at)));
+        assertEquals(CheckStatus.WARN, trouble.status());
+        assertNull(trouble.severity());
+        assertTrue(trouble.summary().startsWith("Supabase reports a major outage: Database"), trouble.summary());
+        assertTrue(trouble.summary().endsWith("not read: supabase"), trouble.summary());
+        Confirmation c = CheckRules.conclude(at, Trigger.HTTP, List.of(rules.database(3, 50), trouble), 15);
+        assertEquals(Verdict.HEALTHY, c.verdict());
+        assertNull(c.severity());
+        Confirmation slow = CheckRules.conclude(at, Trigger.HTTP, List.of(rules.database(1500, 50), trouble), 15);
+        assertEquals("target/database", slow.fingerprint(), "a vendor is never the cause");
+        assertEquals(List.of(CheckRules.DATABASE, CheckRules.APP_HEALTH, CheckRules.CONNECTIONS, CheckRules.AUDIT_SPIKE),
+                CheckRules.CAUSE_ORDER);
+        CheckResult failed = rules.dependenciesFailed(1800, new TimeoutException());
+        assertNull(failed.severity());
+    }
 }
