@@ -100,7 +100,7 @@ public class GitHubChanges {
     /** Commits on the default branch with a committer date in [since, until]. */
     public Uni<ProviderListing> commits(Instant since, Instant until) {
         String[] r = ownerAndName();
-        return pages(page -> () -> api.commits(r[0], r[1], since.toString(), until.toString(), PER_PAGE, page, auth()),
+        return pages(page -> () -> api.commits(r[0], r[1], seconds(since, false), seconds(until, true), PER_PAGE, page, auth()),
                 node -> new Step(commit(node), false), 1, new ArrayList<>());
     }
 
@@ -321,6 +321,12 @@ public class GitHubChanges {
             throw new IllegalStateException("GITHUB_REPOSITORY is not owner/name");
         }
         return new String[] { m.group(1), m.group(2) };
+    }
+
+    /** GitHub's timestamp form, YYYY-MM-DDTHH:MM:SSZ: since rounded down, until up, so nothing in the window is lost. */
+    static String seconds(Instant at, boolean up) {
+        Instant whole = at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return (up && whole.isBefore(at) ? whole.plusSeconds(1) : whole).toString();
     }
 
     private static Duration bounded(Duration wait) {
