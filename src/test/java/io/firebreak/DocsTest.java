@@ -158,6 +158,11 @@ class DocsTest {
         // The three database URLs are read by DatabaseUrlConfigSourceFactory (as ops.database.url,
         // ops.migration.database.url, target.database.url), not through application.properties.
         aliases.addAll(List.of("OPS_DATABASE_URL", "OPS_MIGRATION_DATABASE_URL", "TARGET_DATABASE_URL"));
+        // functions.yaml's ${NAME:default} placeholders (railway ids, the migrations table) are read from config too.
+        Matcher placeholder = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]").matcher(Files.readString(Path.of("functions.yaml")));
+        while (placeholder.find()) {
+            aliases.add(placeholder.group(1));
+        }
         Set<String> stale = new TreeSet<>();
         Pattern name = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
         for (String line : prose(DOCS.resolve("configuration.md"))) {
