@@ -71,11 +71,19 @@ public class ProviderCalls {
         }
     }
 
+    /** A paged list answer announcing more than this (Content-Length) is not read: a page is never that large. */
+    static final long MAX_KEPT_ANSWER_BYTES = 8L * 1024 * 1024;
+
     /** The same as {@link #call}, keeping the named response headers (GitHub's next page is only in its link header). */
     public Uni<Headed> callKeeping(Uni<Response> request, String... names) {
         return request.ifNoItem().after(timeout).fail()
                 .onFailure(WebApplicationException.class).recoverWithItem(e -> ((WebApplicationException) e).getResponse())
                 .map(response -> {
+                    if (response.getLength() > MAX_KEPT_ANSWER_BYTES) {
+                        response.close();
+                        return new Headed(new Answer(0, mapper.createObjectNode(), null, "answer of " + response.getLength()
+                                + " bytes, over " + MAX_KEPT_ANSWER_BYTES), Map.of());
+                    }
                     Map<String, String> kept = new HashMap<>();
                     for (String name : names) {
                         String value = response.getHeaderString(name);

@@ -76,6 +76,10 @@ public class WhatChangedEvent implements DeclarationFollowUp, ScheduledJob {
     @ConfigProperty(name = "firebreak.changes.sweep-grace", defaultValue = "30s")
     Duration grace;
 
+    /** A run starts no incident after this long (each takes up to the source deadline): it fits the Lambda's 60 s. */
+    @ConfigProperty(name = "firebreak.changes.sweep-budget", defaultValue = "30s")
+    Duration budget;
+
     /** Incidents being gathered in this process: a declaration and a sweep never gather the same one twice at once. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -112,9 +116,16 @@ public class WhatChangedEvent implements DeclarationFollowUp, ScheduledJob {
                 r -> r.getString("id"))).flatMap(ids -> {
                     List<Map<String, Object>> done = new ArrayList<>();
                     Uni<Void> chain = Uni.createFrom().voidItem();
+                    long start = System.nanoTime();
                     for (String id : ids) {
-                        chain = chain.flatMap(v -> record(id).onFailure().recoverWithItem(e -> "error: " + e.getMessage())
-                                .invoke(outcome -> done.add(Map.of("incidentId", id, "outcome", outcome))).replaceWithVoid());
+                        chain = chain.flatMap(v -> {
+                            if (System.nanoTime() - start > budget.toNanos()) {
+                                done.add(Map.of("incidentId", id, "outcome", "left for the next run"));
+                                return Uni.createFrom().voidItem();
+                            }
+                            return record(id).onFailure().recoverWithItem(e -> "error: " + e.getMessage())
+                                    .invoke(outcome -> done.add(Map.of("incidentId", id, "outcome", outcome))).replaceWithVoid();
+                        });
                     }
                     return chain.map(v -> {
                         report.put("incidents", done);
