@@ -197,9 +197,10 @@ final class PostmortemDraft {
         if (e == null || !(e.detail() instanceof JsonNode d)) {
             return;
         }
-        md.append(heading).append(cell(d.path("window").path("basis").asText("the window"))).append(" (")
-                .append(d.path("window").path("since").asText()).append(" to ").append(d.path("window").path("until").asText())
-                .append("): ").append(cell(d.path("summary").asText())).append("\n\n");
+        String basis = d.path("window").path("basis").asText("the window");
+        md.append(heading).append(cap(cell(basis))).append(" (").append(stamp(d.path("window").path("since")))
+                .append(" to ").append(stamp(d.path("window").path("until"))).append("): ")
+                .append(cell(d.path("summary").asText())).append("\n\n");
         JsonNode gh = d.path("github");
         for (JsonNode c : gh.path("commits").path("items")) {
             md.append("- Commit `").append(c.path("sha").asText()).append("` ").append(cell(c.path("message").asText("")))
@@ -251,6 +252,14 @@ final class PostmortemDraft {
             for (Incident.Event e : overrides) {
                 md.append("  - ").append(HHMM.format(e.at())).append(" ").append(cell(e.summary())).append("\n");
             }
+        }
+    }
+
+    private static String stamp(JsonNode at) {
+        try {
+            return STAMP.format(Instant.parse(at.asText()));
+        } catch (java.time.format.DateTimeParseException e) {
+            return at.asText("?");
         }
     }
 

@@ -2,6 +2,7 @@ package io.firebreak.functions.recentchanges;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,8 +69,10 @@ public class RecentChanges {
         return Uni.combine().all().unis(gh, db, rw).asTuple().map(t -> {
             Map<String, Object> answer = new LinkedHashMap<>();
             Map<String, Object> window = new LinkedHashMap<>();
-            window.put("since", w.since().toString());
-            window.put("until", w.until().toString());
+            // Whole seconds, as GitHub is asked: since rounded down, until up.
+            window.put("since", w.since().truncatedTo(ChronoUnit.SECONDS).toString());
+            Instant until = w.until().truncatedTo(ChronoUnit.SECONDS);
+            window.put("until", (until.isBefore(w.until()) ? until.plusSeconds(1) : until).toString());
             window.put("minutes", Duration.between(w.since(), w.until()).toMinutes());
             window.put("basis", w.basis());
             answer.put("window", window);

@@ -58,7 +58,7 @@ public record RailwayServices(String project, String environment, List<Service> 
         if (services.isEmpty()) {
             throw new IllegalStateException("functions.yaml: railway declares no services");
         }
-        return new RailwayServices(project, environment, List.copyOf(services), Set.copyOf(missing));
+        return new RailwayServices(project, environment, List.copyOf(services), java.util.Collections.unmodifiableSet(missing));
     }
 
     /** Why the declaration cannot be used, if it cannot: none, or ids left empty. */
@@ -67,7 +67,7 @@ public record RailwayServices(String project, String environment, List<Service> 
             return Optional.of("no railway block in functions.yaml");
         }
         if (!missing.isEmpty()) {
-            return Optional.of("functions.yaml railway ids are empty: " + String.join(", ", new java.util.TreeSet<>(missing)));
+            return Optional.of("functions.yaml railway ids are empty: " + String.join(", ", missing));
         }
         return Optional.empty();
     }
@@ -81,7 +81,8 @@ public record RailwayServices(String project, String environment, List<Service> 
         List<String> names = placeholderNames(raw);
         String value = DeclaredUrl.expand(raw, what).strip();
         if (value.isEmpty()) {
-            missing.add(names.isEmpty() ? what : what + " (" + String.join(", ", names) + ")");
+            // The variable to set says it best; a literal left empty is named by its place in the block.
+            missing.addAll(names.isEmpty() ? List.of(what) : names);
             return null;
         }
         if (!ID.matcher(value).matches()) {

@@ -44,7 +44,7 @@ class RailwayServicesTest {
                   environment: e-2
                   services: [{name: api, id: s-3}]
                 """));
-        assertEquals(Optional.of("functions.yaml railway ids are empty: railway.project (FB_TEST_UNSET_PROJECT)"), s.incomplete());
+        assertEquals(Optional.of("functions.yaml railway ids are empty: FB_TEST_UNSET_PROJECT"), s.incomplete());
     }
 
     @Test
