@@ -21,6 +21,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.platform.Declared;
 import io.firebreak.platform.FunctionAdmission;
 import io.firebreak.platform.LogText;
+import io.firebreak.providers.ProviderListing;
 import io.firebreak.providers.github.GitHubChanges;
 import io.firebreak.providers.railway.RailwayDeployments;
 import io.firebreak.providers.railway.RailwayServices;
@@ -94,14 +95,24 @@ public class RecentChanges {
         out.put("repository", github.repository());
         return github.commits(w.since(), w.until()).flatMap(commits -> {
             out.put("commits", commits.toAnswer());
-            return github.deployments(w.since(), w.until());
+            return unanswered(commits) ? Uni.createFrom().item(notAsked(commits)) : github.deployments(w.since(), w.until());
         }).flatMap(deployments -> {
             out.put("deployments", deployments.toAnswer());
-            return github.mergedPulls(w.since(), w.until());
+            return unanswered(deployments) ? Uni.createFrom().item(notAsked(deployments))
+                    : github.mergedPulls(w.since(), w.until());
         }).map(pulls -> {
             out.put("pulls", pulls.toAnswer());
             return out;
         });
+    }
+
+    /** GitHub gave no answer at all (a hang, a refused connection): the next list would only wait as long again. */
+    private static boolean unanswered(ProviderListing listing) {
+        return listing.error() != null && listing.error().contains("no answer from GitHub");
+    }
+
+    private static ProviderListing notAsked(ProviderListing after) {
+        return ProviderListing.failed(List.of(), after.error().startsWith("not asked: ") ? after.error() : "not asked: " + after.error());
     }
 
     private Uni<Map<String, Object>> railway(Window w) {

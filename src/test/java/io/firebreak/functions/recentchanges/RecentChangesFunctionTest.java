@@ -67,7 +67,9 @@ class RecentChangesFunctionTest {
     public static class AtDeclaration implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            return Map.of("firebreak.changes.at-declaration", "background", "firebreak.changes.sweep-grace", "0s");
+            // A short call deadline, so the hanging GitHub below is given up on quickly.
+            return Map.of("firebreak.changes.at-declaration", "background", "firebreak.changes.sweep-grace", "0s",
+                    "firebreak.providers.timeout", "1500ms");
         }
 
         @Override
@@ -336,6 +338,22 @@ class RecentChangesFunctionTest {
         JsonPath a = call("recent-changes", Tokens.RESPONDER, "{}").statusCode(200).extract().jsonPath();
         assertTrue(a.getString("github.commits.error").contains("no such repository, or the token may not read it"));
         assertEquals(List.of(), FakeGitHub.contract().refusals());
+    }
+
+    @Test
+    @Order(8)
+    void aGitHubThatHangsIsGivenUpOnOnceAndTheOtherSourcesStillAnswer() {
+        FakeGitHub.server().stubFor(get(urlPathEqualTo(REPO + "/commits")).willReturn(json("[]").withFixedDelay(5_000)));
+        railwayAnswers();
+        long start = System.nanoTime();
+        JsonPath a = call("recent-changes", Tokens.RESPONDER, "{}").statusCode(200).extract().jsonPath();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(a.getString("github.commits.error").startsWith("no answer from GitHub"), a.getString("github.commits.error"));
+        assertTrue(a.getString("github.deployments.error").startsWith("not asked: no answer from GitHub"));
+        assertTrue(a.getString("github.pulls.error").startsWith("not asked: no answer from GitHub"));
+        assertEquals(List.of("d-3"), a.getList("railway.services[0].items.id"));
+        assertEquals(1, FakeGitHub.server().getAllServeEvents().size(), "one call waited on, not three");
+        assertTrue(ms < 4_000, "answered in " + ms + " ms");
     }
 
     private void awaitEvent(String id) {
