@@ -53,3 +53,15 @@ CROSS JOIN LATERAL (
     UNION ALL SELECT 'retrying', (random() * 9)::int FROM generate_series(1, 2400) g WHERE i.erp_system = 'xero'
 ) s;
 ANALYZE public.erp_sync_logs;
+
+-- The app's own migrations as the Supabase CLI records them (recent-changes reads them; GitHub and Railway
+-- are not configured in the drill, so they are skipped and say so): one dated 40 minutes ago, in the
+-- 2 h before the incident, the kind of change "what changed?" is asked for.
+CREATE SCHEMA IF NOT EXISTS supabase_migrations;
+CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (version text PRIMARY KEY, name text, statements text[],
+    created_by text, idempotency_key text);
+INSERT INTO supabase_migrations.schema_migrations (version, name, statements, created_by) VALUES
+    ('20250114093000', 'init', ARRAY['-- the reference schema'], 'cli'),
+    (to_char(now() AT TIME ZONE 'UTC' - interval '9 days', 'YYYYMMDDHH24MISS'), 'erp_sync_indexes', ARRAY['CREATE INDEX ...'], 'cli'),
+    (to_char(now() AT TIME ZONE 'UTC' - interval '40 minutes', 'YYYYMMDDHH24MISS'), 'tighten_tenant_rls_policies',
+     ARRAY['ALTER POLICY ...'], 'cli');

@@ -45,8 +45,11 @@ Try:
   curl -s -H "Authorization: Bearer \$FB_TOKEN" "$BASE/confirm-outage?windowMinutes=5" | jq '.verdict, .severity, .incidentId'
   # 3. UptimeRobot reports the app down (token in the query string, as on UptimeRobot's free plan)
   curl -s -X POST "$BASE/monitor-alert?token=\$FB_TOKEN&monitorID=793456&monitorFriendlyName=API&monitorURL=https://app.example.com&alertType=1&alertDetails=Timeout" | jq .
-  # 4. The incident and its timeline (use the id from step 1)
+  # 4. The incident and its timeline (use the id from step 1): its "what changed" event lists the 2 h before it
+  #    (here the app's migrations; GitHub and Railway are not configured, so they say skipped)
+  curl -s -H "Authorization: Bearer \$FB_TOKEN" "$BASE/get-incident?id=INC-$(date -u +%F)-001" | jq '.timeline[] | select(.kind == "what-changed") | .summary, .detail.migrations'
   curl -s -H "Authorization: Bearer \$FB_TOKEN" "$BASE/get-incident?id=INC-$(date -u +%F)-001" | jq .
+  curl -s -H "Authorization: Bearer \$FB_TOKEN" "$BASE/recent-changes?since=6h" | jq '.summary, .migrations.latest'
   # 5. The ERP sync storm: the seed's dead-letter report, then a plan for the storming integration
   curl -s -X POST -H "Authorization: Bearer \$FB_TOKEN" -d '{}' $BASE/clear-retry-queue | jq '.integrations[]'
   XERO=\$(curl -s -X POST -H "Authorization: Bearer \$FB_TOKEN" -d '{}' $BASE/clear-retry-queue | jq -r '.integrations[0].integrationId')

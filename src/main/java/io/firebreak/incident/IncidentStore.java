@@ -149,6 +149,9 @@ public class IncidentStore {
     @Inject
     IncidentConfig config;
 
+    @Inject
+    jakarta.enterprise.inject.Instance<DeclarationFollowUp> followUps;
+
     @ConfigProperty(name = "firebreak.ops.statement-timeout", defaultValue = "1000ms")
     Duration statementTimeout;
 
@@ -163,16 +166,34 @@ public class IncidentStore {
      */
     public <T> Uni<T> transaction(Duration deadline, Function<Tx, Uni<T>> work) {
         long ms = statementTimeout.toMillis();
+        List<String> declared = new java.util.concurrent.CopyOnWriteArrayList<>();
         return ops.withTransaction(deadline, conn -> conn.query(LIMITS.formatted(ms, ms)).execute()
-                .flatMap(ignored -> work.apply(new Tx(conn))));
+                .flatMap(ignored -> work.apply(new Tx(conn, declared))))
+                .invoke(committed -> followUp(declared));
+    }
+
+    /** Every declaration of a committed transaction, to each follow-up; theirs to return at once and never fail. */
+    private void followUp(List<String> declared) {
+        for (String id : declared) {
+            followUps.forEach(f -> {
+                try {
+                    f.declared(id);
+                } catch (RuntimeException e) {
+                    org.jboss.logging.Logger.getLogger(IncidentStore.class).warnf("follow-up of %s's declaration failed: %s", id,
+                            e.toString());
+                }
+            });
+        }
     }
 
     /** The operations available inside one ops transaction. */
     public final class Tx {
         private final SqlConnection conn;
+        private final List<String> declared;
 
-        Tx(SqlConnection conn) {
+        Tx(SqlConnection conn, List<String> declared) {
             this.conn = conn;
+            this.declared = declared;
         }
 
         /** The transaction's connection, for other ops repositories that must commit with it. */
@@ -210,7 +231,10 @@ public class IncidentStore {
                                         .flatMap(inserted -> addEvent(id, at, "declared", source,
                                                 "Declared " + scale.label(severity) + ": " + title,
                                                 Map.of("severity", severity.name(), "fingerprint", fingerprint)))
-                                        .map(ignored -> new IncidentLink(id, true)));
+                                        .map(ignored -> {
+                                            declared.add(id);
+                                            return new IncidentLink(id, true);
+                                        }));
                     });
         }
 

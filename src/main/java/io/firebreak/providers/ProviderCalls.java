@@ -1,6 +1,9 @@
 package io.firebreak.providers;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,6 +62,39 @@ public class ProviderCalls {
                 .map(this::read)
                 .onFailure().recoverWithItem(e -> new Answer(0, mapper.createObjectNode(), null,
                         "no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
+    }
+
+    /** An answer with the response headers its caller pages or paces by (link, x-ratelimit-*), by lower-case name. */
+    public record Headed(Answer answer, Map<String, String> headers) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** A paged list answer announcing more than this (Content-Length) is not read: a page is never that large. */
+    static final long MAX_KEPT_ANSWER_BYTES = 8L * 1024 * 1024;
+
+    /** The same as {@link #call}, keeping the named response headers (GitHub's next page is only in its link header). */
+    public Uni<Headed> callKeeping(Uni<Response> request, String... names) {
+        return request.ifNoItem().after(timeout).fail()
+                .onFailure(WebApplicationException.class).recoverWithItem(e -> ((WebApplicationException) e).getResponse())
+                .map(response -> {
+                    if (response.getLength() > MAX_KEPT_ANSWER_BYTES) {
+                        response.close();
+                        return new Headed(new Answer(0, mapper.createObjectNode(), null, "answer of " + response.getLength()
+                                + " bytes, over " + MAX_KEPT_ANSWER_BYTES), Map.of());
+                    }
+                    Map<String, String> kept = new HashMap<>();
+                    for (String name : names) {
+                        String value = response.getHeaderString(name);
+                        if (value != null) {
+                            kept.put(name.toLowerCase(Locale.ROOT), value);
+                        }
+                    }
+                    return new Headed(read(response), Map.copyOf(kept));
+                })
+                .onFailure().recoverWithItem(e -> new Headed(new Answer(0, mapper.createObjectNode(), null,
+                        "no answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())), Map.of()));
     }
 
     private Answer read(Response response) {

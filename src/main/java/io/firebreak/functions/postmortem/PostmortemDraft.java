@@ -192,6 +192,46 @@ final class PostmortemDraft {
                     .append(cell(e.kind() + ": " + e.summary())).append(" |\n");
         }
         md.append("\n");
+        whatChanged(md, heading.endsWith("\n\n") ? "## What changed\n\n" : "## What changed\n");
+    }
+
+    /** Seeds 001-004 ask "what changed recently?": the list recent-changes put on the timeline at declaration. */
+    private void whatChanged(StringBuilder md, String heading) {
+        Incident.Event e = i.timeline().stream().filter(x -> x.kind().equals("what-changed")).findFirst().orElse(null);
+        if (e == null || !(e.detail() instanceof JsonNode d)) {
+            return;
+        }
+        String basis = d.path("window").path("basis").asText("the window");
+        md.append(heading).append(cap(cell(basis))).append(" (").append(stamp(d.path("window").path("since")))
+                .append(" to ").append(stamp(d.path("window").path("until"))).append("): ")
+                .append(cell(d.path("summary").asText())).append("\n\n");
+        JsonNode gh = d.path("github");
+        for (JsonNode c : gh.path("commits").path("items")) {
+            md.append("- Commit `").append(c.path("sha").asText()).append("` ").append(cell(c.path("message").asText("")))
+                    .append(" (").append(c.path("author").asText("?")).append(", ").append(c.path("at").asText()).append(")\n");
+        }
+        for (JsonNode p : gh.path("pulls").path("items")) {
+            md.append("- Merged #").append(p.path("number").asInt()).append(" ").append(cell(p.path("title").asText("")))
+                    .append(" (").append(p.path("author").asText("?")).append(", ").append(p.path("mergedAt").asText()).append(")\n");
+        }
+        for (JsonNode x : gh.path("deployments").path("items")) {
+            md.append("- Deployment ").append(x.path("id").asText()).append(" to ").append(x.path("environment").asText("?"))
+                    .append(" of ").append(x.path("ref").asText("?")).append(": ").append(x.path("state").asText("state unknown"))
+                    .append(" (").append(x.path("createdAt").asText()).append(")\n");
+        }
+        for (JsonNode m : d.path("migrations").path("latest")) {
+            if (m.path("inWindow").asBoolean()) {
+                md.append("- Migration ").append(m.path("version").asText()).append(" ").append(cell(m.path("name").asText("")))
+                        .append("\n");
+            }
+        }
+        for (JsonNode s : d.path("railway").path("services")) {
+            for (JsonNode x : s.path("items")) {
+                md.append("- Railway ").append(s.path("service").asText()).append(" deployment ").append(x.path("id").asText())
+                        .append(": ").append(x.path("status").asText()).append(" (").append(x.path("createdAt").asText()).append(")\n");
+            }
+        }
+        md.append("\n");
     }
 
     private void impact(StringBuilder md, String heading) {
@@ -271,6 +311,14 @@ final class PostmortemDraft {
                     .append(HHMM.format(n.notedAt())).append(" | ").append(n.url() == null ? "" : cell(n.url())).append(" |\n");
         }
         md.append("\n");
+    }
+
+    private static String stamp(JsonNode at) {
+        try {
+            return STAMP.format(Instant.parse(at.asText()));
+        } catch (java.time.format.DateTimeParseException e) {
+            return at.asText("?");
+        }
     }
 
     static String cell(String s) {

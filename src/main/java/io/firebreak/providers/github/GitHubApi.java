@@ -1,0 +1,53 @@
+package io.firebreak.providers.github;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The GitHub REST reads recent-changes needs (GITHUB_API_URL): commits, deployments with their
+ * statuses, pull requests. The API version is pinned (2022-11-28: supported until March 2028),
+ * so a newer default can never change the shapes read here.
+ */
+@RegisterRestClient(configKey = "github")
+@Path("/repos/{owner}/{repo}")
+@ClientHeaderParam(name = "Accept", value = "application/vnd.github+json")
+@ClientHeaderParam(name = "X-GitHub-Api-Version", value = GitHubApi.VERSION)
+@ClientHeaderParam(name = "User-Agent", value = "firebreak-recent-changes")
+public interface GitHubApi {
+
+    String VERSION = "2022-11-28";
+
+    /** Without sha: the default branch. */
+    @GET
+    @Path("/commits")
+    Uni<Response> commits(@PathParam("owner") String owner, @PathParam("repo") String repo,
+            @QueryParam("since") String since, @QueryParam("until") String until, @QueryParam("per_page") int perPage,
+            @QueryParam("page") int page, @HeaderParam("Authorization") String auth);
+
+    /** Newest first. */
+    @GET
+    @Path("/deployments")
+    Uni<Response> deployments(@PathParam("owner") String owner, @PathParam("repo") String repo,
+            @QueryParam("per_page") int perPage, @QueryParam("page") int page, @HeaderParam("Authorization") String auth);
+
+    /** Newest first: per_page=1 is the latest status. */
+    @GET
+    @Path("/deployments/{id}/statuses")
+    Uni<Response> deploymentStatuses(@PathParam("owner") String owner, @PathParam("repo") String repo,
+            @PathParam("id") long id, @QueryParam("per_page") int perPage, @HeaderParam("Authorization") String auth);
+
+    @GET
+    @Path("/pulls")
+    Uni<Response> pulls(@PathParam("owner") String owner, @PathParam("repo") String repo,
+            @QueryParam("state") String state, @QueryParam("sort") String sort, @QueryParam("direction") String direction,
+            @QueryParam("per_page") int perPage, @QueryParam("page") int page, @HeaderParam("Authorization") String auth);
+}
