@@ -41,6 +41,12 @@ public class ConfirmOutageFlow {
     AppHealthProbe appHealth;
 
     @Inject
+    PlatformSignals platform;
+
+    @Inject
+    PlatformChecksConfig platformConfig;
+
+    @Inject
     IncidentStore store;
 
     @Inject
@@ -116,8 +122,26 @@ public class ConfirmOutageFlow {
         } else {
             app = Uni.createFrom().item(CheckResult.skipped(CheckRules.APP_HEALTH, "APP_HEALTH_URL is not set"));
         }
-        return Uni.combine().all().unis(database, app, connections, audit)
+        Uni<CheckResult> edge = platformCheck(CheckRules.EDGE_FUNCTIONS, "Edge Function 5xx responses",
+                platform.edgeNotConfigured(), () -> platform.edge(windowMinutes), platformConfig.edgeFunctions(), windowMinutes);
+        Uni<CheckResult> sentry = platformCheck(CheckRules.SENTRY, "Sentry error events", platform.sentryNotConfigured(),
+                () -> platform.sentry(windowMinutes), platformConfig.sentry(), windowMinutes);
+        return Uni.combine().all().unis(database, app, connections, audit, edge, sentry)
                 .with(CheckResult.class, checks -> CheckRules.conclude(at, trigger, checks, elapsedMs(start)));
+    }
+
+    /** An optional platform check: skipped when its provider is not configured, else its (cached) reading judged. */
+    private Uni<CheckResult> platformCheck(String name, String what, String notConfigured,
+            java.util.function.Supplier<Uni<PlatformSignals.Reading>> reading, PlatformChecksConfig.Spike spike,
+            int windowMinutes) {
+        if (notConfigured != null) {
+            return Uni.createFrom().item(CheckResult.skipped(name, notConfigured));
+        }
+        CheckRules r = rules;
+        CheckRules.SpikeRule rule = new CheckRules.SpikeRule(spike.minEvents(), spike.warnRatio(), spike.failRatio());
+        return timed(Uni.createFrom().deferred(() -> reading.get()),
+                (ms, value) -> r.platformSpike(name, what, ms, windowMinutes, value, rule, clock.instant()),
+                (ms, e) -> r.platformFailed(name, ms, CheckRules.describe(e)));
     }
 
     /**
