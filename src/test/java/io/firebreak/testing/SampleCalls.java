@@ -68,6 +68,7 @@ public final class SampleCalls {
         CALLS.put("terminate-sessions", new Call(Tokens.RESPONDER, "{\"idleFor\":\"10m\",\"application\":\"nobody\"}"));
         CALLS.put("vacuum-analyze", new Call(Tokens.RESPONDER, "{\"tables\":[\"public.tenants\"],\"analyzeOnly\":true}"));
         CALLS.put("top-errors", new Call(Tokens.RESPONDER, "{\"window\":\"1h\",\"service\":\"edge:\"}"));
+        CALLS.put("platform-logs", new Call(Tokens.RESPONDER, "{\"minutes\":30,\"tail\":10}"));
         CALLS.put("run-check", new Call(Tokens.MONITOR, "{\"name\":\"ocr-failures\",\"dryRun\":true}"));
         CALLS.put("requeue", new Call(Tokens.RESPONDER, "{\"name\":\"email-retry\"}"));
         CALLS.put("freeze-writes", new Call(Tokens.RESPONDER, "{\"roles\":[\"fb_app\"]}"));
