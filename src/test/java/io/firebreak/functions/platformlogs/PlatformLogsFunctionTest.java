@@ -71,7 +71,7 @@ class PlatformLogsFunctionTest {
             case "firebreak: function log tail" -> FakeSupabaseLogs.Answer.rows("""
                     [{"id":"a1","timestamp":"2026-12-01T12:59:58.215000","event_message":"connect ECONNREFUSED 10.0.0.5:6543",
                       "level":"error","function_id":"6d1e0c2a-1111-4111-8111-aaaaaaaaaaaa"},
-                     {"id":"a2","timestamp":1764593997000000,"event_message":"%s","level":"log","function_id":null}]"""
+                     {"id":"a2","timestamp":1796129997000000,"event_message":"%s","level":"log","function_id":null}]"""
                     .formatted(LONG));
             default -> FakeSupabaseLogs.Answer.rows("[]");
         };
