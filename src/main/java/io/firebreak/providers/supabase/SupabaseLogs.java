@@ -153,7 +153,11 @@ public class SupabaseLogs {
                     : error.hasNonNull("message") ? error.get("message").asText() : error.toString()), answer.status());
         }
         JsonNode rows = answer.body().path("result");
-        return new Result(rows.isArray() ? rows : JsonNodeFactory.instance.arrayNode(), null, answer.status());
+        if (!rows.isArray()) {
+            // Not the endpoint's answer (a proxy's page, a changed shape): never read as "no rows".
+            return Result.failed("Supabase's answer has no result rows (HTTP " + answer.status() + ")", answer.status());
+        }
+        return new Result(rows, null, answer.status());
     }
 
     private static String message(JsonNode body) {

@@ -208,6 +208,19 @@ class PlatformLogsFunctionTest {
     }
 
     @Test
+    void anAnswerThatIsNotTheEndpointsIsAnErrorNeverZeroRows() {
+        FakeSupabase.logs().answer(q -> new FakeSupabaseLogs.Answer(200, Map.of("Content-Type", "text/html"),
+                "<html><body>Bad gateway</body></html>"));
+        FakeSentry.answer(c -> new FakeSentry.Answer(200, Map.of("Content-Type", "text/html"), "<html></html>"));
+        call("{\"minutes\":5}").then().statusCode(200)
+                .body("supabase.edgeFunctions.error", is("Supabase's answer has no result rows (HTTP 200)"))
+                .body("supabase.authFailures.error", is("Supabase's answer has no result rows (HTTP 200)"))
+                .body("supabase.functionLogs.error", is("Supabase's answer has no result rows (HTTP 200)"))
+                .body("sentry.errorVolume.error", is("Sentry's answer has no data array"))
+                .body("sentry.topIssues.error", is("Sentry's answer is not a list of issues"));
+    }
+
+    @Test
     void badInputNamesItsField() {
         for (String[] bad : new String[][] { { "{\"minutes\":0}", "minutes" }, { "{\"minutes\":1441}", "minutes" },
                 { "{\"tail\":51}", "tail" }, { "{\"tail\":0}", "tail" }, { "{\"incidentId\":\"yesterday\"}", "incidentId" } }) {
