@@ -76,6 +76,10 @@ public class FakeSentry implements QuarkusTestResourceLifecycleManager {
         return List.copyOf(calls);
     }
 
+    public static WireMockServer server() {
+        return server;
+    }
+
     public static ContractFilter contract() {
         return contract;
     }

@@ -233,6 +233,64 @@ class PlatformLogsFunctionTest {
         assertEquals(List.of(), FakeSupabase.logs().refusals());
     }
 
+    /** The fakes themselves refuse what Supabase and Sentry refuse, so "no refusals" above means something. */
+    @Test
+    void theFakesHoldToThePublishedContracts() {
+        String supabase = FakeSupabase.server().baseUrl() + "/v1/projects/" + FakeSupabase.REF + "/analytics/endpoints/logs";
+        String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String hourAgo = Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String sql = "-- t\nselect count() as n from logs where source = 'function_logs' limit 1";
+        var auth = Map.of("Authorization", "Bearer " + FakeSupabase.TOKEN);
+        given().baseUri(supabase).queryParam("sql", sql).queryParam("iso_timestamp_start", hourAgo)
+                .queryParam("iso_timestamp_end", now).get().then().statusCode(401);
+        given().baseUri(FakeSupabase.server().baseUrl() + "/v1/projects/NOT-A-REF/analytics/endpoints/logs").headers(auth)
+                .queryParam("sql", sql).queryParam("iso_timestamp_start", hourAgo).queryParam("iso_timestamp_end", now).get()
+                .then().statusCode(404);
+        // Without both timestamps Supabase reads one minute: the contract refuses it, so a firebreak bug shows.
+        given().baseUri(supabase).headers(auth).queryParam("sql", sql).get().then().statusCode(400);
+        given().baseUri(supabase).headers(auth).queryParam("sql", sql).queryParam("iso_timestamp_start", hourAgo)
+                .queryParam("iso_timestamp_end", now.replace("Z", "+00:00")).get().then().statusCode(400);
+        // Over 24 h, and the wrong dialect: HTTP 200 with an error, as the endpoint answers.
+        given().baseUri(supabase).headers(auth).queryParam("sql", sql)
+                .queryParam("iso_timestamp_start", Instant.parse(now).minus(Duration.ofHours(25)).toString())
+                .queryParam("iso_timestamp_end", now).get().then().statusCode(200).body("error.message", containsString("24 hours"));
+        given().baseUri(supabase).headers(auth).queryParam("sql", "select count(*) from function_edge_logs")
+                .queryParam("iso_timestamp_start", hourAgo).queryParam("iso_timestamp_end", now).get().then().statusCode(200)
+                .body("error.message", is("Table \"function_edge_logs\" does not exist."));
+        given().baseUri(supabase + ".all").headers(auth).queryParam("sql", sql).queryParam("iso_timestamp_start", hourAgo)
+                .queryParam("iso_timestamp_end", now).get().then().statusCode(200).body("error.message",
+                        is("Table \"logs\" does not exist."));
+        // 30 a minute.
+        int limited = 0;
+        for (int i = 0; i < 31; i++) {
+            Response r = given().baseUri(supabase).headers(auth).queryParam("sql", sql).queryParam("iso_timestamp_start", hourAgo)
+                    .queryParam("iso_timestamp_end", now).get();
+            if (r.statusCode() == 429) {
+                limited++;
+                assertEquals("0", r.header("X-RateLimit-Remaining"));
+                assertEquals("60", r.header("X-RateLimit-Reset"));
+            }
+        }
+        assertTrue(limited >= 1, "the 31st request in a minute is refused");
+
+        String sentry = FakeSentry.server().baseUrl() + "/api/0/organizations/" + FakeSentry.ORG;
+        var bearer = Map.of("Authorization", "Bearer " + FakeSentry.TOKEN);
+        given().baseUri(sentry + "/events/").queryParam("dataset", "errors").queryParam("field", "count()")
+                .queryParam("project", FakeSentry.PROJECT).queryParam("statsPeriod", "30m").get().then().statusCode(401)
+                .body("detail", is("Invalid token"));
+        given().baseUri(sentry + "/events/").headers(bearer).queryParam("dataset", "errors").queryParam("field", "count()")
+                .queryParam("project", FakeSentry.PROJECT).queryParam("statsPeriod", "30m").queryParam("start", "2026-12-01T12:00:00")
+                .queryParam("end", "2026-12-01T12:30:00").get().then().statusCode(400);
+        given().baseUri(sentry + "/events/").headers(bearer).queryParam("dataset", "errors").queryParam("field", "count()")
+                .queryParam("project", "petroflow-sparkle").queryParam("statsPeriod", "30m").get().then().statusCode(400);
+        given().baseUri(sentry + "/issues/").headers(bearer).queryParam("project", FakeSentry.PROJECT).queryParam("limit", "101")
+                .get().then().statusCode(400);
+        given().baseUri(sentry + "/teams/").headers(bearer).get().then().statusCode(404);
+        FakeSupabase.contract().reset();
+        FakeSupabase.logs().reset();
+        FakeSentry.reset();
+    }
+
     @Test
     void theMonitorTokenMayNotReadLogs() {
         given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).get("/platform-logs").then().statusCode(403);
