@@ -36,9 +36,10 @@ public class SupabaseLogs {
     static final Pattern REF = Pattern.compile("[a-z]{20}");
     public static final Duration MAX_RANGE = Duration.ofHours(24);
 
+    // Resolved on the first query, so a confirm-outage probe without Supabase configured never builds the client.
     @Inject
     @RestClient
-    SupabaseLogsApi api;
+    jakarta.enterprise.inject.Instance<SupabaseLogsApi> api;
 
     @Inject
     ProviderCalls calls;
@@ -122,8 +123,8 @@ public class SupabaseLogs {
         String s = start.toString();
         String e = end.toString();
         return wait.flatMap(v -> calls.call(queries.engine() == SupabaseLogQueries.Engine.CLICKHOUSE
-                ? api.logs(ref, sql, s, e, auth)
-                : api.logsAll(ref, sql, s, e, auth)))
+                ? api.get().logs(ref, sql, s, e, auth)
+                : api.get().logsAll(ref, sql, s, e, auth)))
                 .map(this::read);
     }
 
