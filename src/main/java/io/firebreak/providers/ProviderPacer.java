@@ -35,6 +35,34 @@ public final class ProviderPacer {
         return Duration.ofNanos(start - now);
     }
 
+    /**
+     * Like {@link #reserve}, but only takes the slot when it comes within maxWait: an interactive
+     * call that would wait longer answers "rate limited" at once instead of holding its caller,
+     * and leaves the slot to the callers after it.
+     */
+    public java.util.Optional<Duration> tryReserve(String provider, double perSecond, Duration maxWait) {
+        long now = nanoTime.getAsLong();
+        long start = Math.max(now, pausedUntil.computeIfAbsent(provider, p -> new AtomicLong()).get());
+        if (start - now > maxWait.toNanos()) {
+            return java.util.Optional.empty();
+        }
+        if (perSecond <= 0) {
+            return java.util.Optional.of(Duration.ofNanos(start - now));
+        }
+        long interval = (long) (1_000_000_000L / perSecond);
+        AtomicLong slot = nextSlot.computeIfAbsent(provider, p -> new AtomicLong());
+        while (true) {
+            long current = slot.get();
+            long begin = Math.max(current, start);
+            if (begin - now > maxWait.toNanos()) {
+                return java.util.Optional.empty();
+            }
+            if (slot.compareAndSet(current, begin + interval)) {
+                return java.util.Optional.of(Duration.ofNanos(begin - now));
+            }
+        }
+    }
+
     /** The provider said 429: nobody calls it again before wait has passed. */
     public void pause(String provider, Duration wait) {
         long until = nanoTime.getAsLong() + wait.toNanos();

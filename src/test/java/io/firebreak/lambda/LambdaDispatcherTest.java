@@ -68,8 +68,9 @@ class LambdaDispatcherTest {
         assertEquals(200, answer.status());
         assertEquals("application/json", answer.contentType());
         assertEquals("healthy", answer.body().getString("verdict"));
-        assertEquals(List.of("database", "app-health", "connections", "audit-spike"), answer.body().getList("checks.name"));
-        assertEquals(List.of("ok", "ok", "ok", "ok"), answer.body().getList("checks.status"));
+        assertEquals(List.of("database", "app-health", "connections", "audit-spike", "edge-functions", "sentry"),
+                answer.body().getList("checks.name"));
+        assertEquals(List.of("ok", "ok", "ok", "ok", "skipped", "skipped"), answer.body().getList("checks.status"));
         assertEquals(20, answer.body().getInt("checks.find { it.name == 'database' }.detail.tenants"));
         assertEquals(10, answer.body().getInt("checks.find { it.name == 'audit-spike' }.detail.windowMinutes"));
         assertTrue(answer.body().getBoolean("recorded"));

@@ -39,4 +39,20 @@ class ProviderPacerTest {
         now.addAndGet(Duration.ofSeconds(2).toNanos());
         assertEquals(0, waitMs("paystack", 0));
     }
+
+    @Test
+    void aCallerThatWillNotWaitTakesNoSlot() {
+        // Supabase's log endpoint: 0.5 a second. Two slots within 2 s; the third is 4 s away and not taken.
+        assertEquals(java.util.Optional.of(Duration.ZERO), pacer.tryReserve("supabase-logs", 0.5, Duration.ofSeconds(2)));
+        assertEquals(java.util.Optional.of(Duration.ofSeconds(2)), pacer.tryReserve("supabase-logs", 0.5, Duration.ofSeconds(2)));
+        assertEquals(java.util.Optional.empty(), pacer.tryReserve("supabase-logs", 0.5, Duration.ofSeconds(2)));
+        // The refusal left the slot: once time moves on, the next caller gets the slot the refused one would have had.
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertEquals(java.util.Optional.of(Duration.ofSeconds(2)), pacer.tryReserve("supabase-logs", 0.5, Duration.ofSeconds(2)));
+        // A 429's pause refuses at once every caller that will not wait that long.
+        pacer.pause("sentry-events", Duration.ofSeconds(30));
+        assertEquals(java.util.Optional.empty(), pacer.tryReserve("sentry-events", 0, Duration.ZERO));
+        now.addAndGet(Duration.ofSeconds(31).toNanos());
+        assertEquals(java.util.Optional.of(Duration.ZERO), pacer.tryReserve("sentry-events", 0, Duration.ZERO));
+    }
 }

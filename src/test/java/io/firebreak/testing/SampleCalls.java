@@ -69,6 +69,7 @@ public final class SampleCalls {
         CALLS.put("vacuum-analyze", new Call(Tokens.RESPONDER, "{\"tables\":[\"public.tenants\"],\"analyzeOnly\":true}"));
         CALLS.put("top-errors", new Call(Tokens.RESPONDER, "{\"window\":\"1h\",\"service\":\"edge:\"}"));
         CALLS.put("recent-changes", new Call(Tokens.RESPONDER, "{\"since\":\"1h\"}"));
+        CALLS.put("platform-logs", new Call(Tokens.RESPONDER, "{\"minutes\":30,\"tail\":10}"));
         CALLS.put("run-check", new Call(Tokens.MONITOR, "{\"name\":\"ocr-failures\",\"dryRun\":true}"));
         CALLS.put("check-dependencies", new Call(Tokens.MONITOR, "{\"name\":\"github\",\"fresh\":false}"));
         CALLS.put("requeue", new Call(Tokens.RESPONDER, "{\"name\":\"email-retry\"}"));

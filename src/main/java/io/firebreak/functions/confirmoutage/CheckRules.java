@@ -32,9 +32,11 @@ public final class CheckRules {
     public static final String AUDIT_SPIKE = "audit-spike";
     /** Vendor status: shown with the verdict, never part of it (its severity is always null, so it is never the cause). */
     public static final String DEPENDENCIES = "dependencies";
+    public static final String EDGE_FUNCTIONS = "edge-functions";
+    public static final String SENTRY = "sentry";
 
     /** When checks tie on severity, the cause is the earliest: a dead database explains everything after it. */
-    static final List<String> CAUSE_ORDER = List.of(DATABASE, APP_HEALTH, CONNECTIONS, AUDIT_SPIKE);
+    static final List<String> CAUSE_ORDER = List.of(DATABASE, APP_HEALTH, CONNECTIONS, AUDIT_SPIKE, EDGE_FUNCTIONS, SENTRY);
 
     private final ConfirmOutageConfig config;
 
@@ -194,6 +196,59 @@ public final class CheckRules {
             return new CheckResult(AUDIT_SPIKE, CheckStatus.FAIL, latencyMs, summary, detail, Severity.P1);
         }
         return new CheckResult(AUDIT_SPIKE, CheckStatus.WARN, latencyMs, summary, detail, Severity.P2);
+    }
+
+    /** The thresholds of a platform spike (PlatformChecksConfig.Spike as values, so the rule stays pure). */
+    public record SpikeRule(int minEvents, double warnRatio, double failRatio) {
+    }
+
+    /**
+     * A platform signal (edge-functions: Supabase Edge Function 5xx responses; sentry: Sentry error
+     * events) judged like the audit spike: the window's events against the mean of the same-length
+     * windows in the 24 h before it, floored at 1; at least minEvents and warnRatio× warns (P2),
+     * failRatio× fails (P1). A reading that could not be taken is reported and never judged.
+     */
+    public CheckResult platformSpike(String name, String what, double latencyMs, int windowMinutes,
+            PlatformSignals.Reading reading, SpikeRule rule, java.time.Instant now) {
+        if (reading.error() != null) {
+            return platformFailed(name, latencyMs, reading.error());
+        }
+        long events = reading.window().events();
+        double windows = reading.baselineMinutes() / windowMinutes;
+        double baseline = windows > 0 ? reading.baseline().events() / windows : 0;
+        double ratio = events / Math.max(baseline, 1.0);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("windowMinutes", windowMinutes);
+        detail.put("events", events);
+        if (reading.window().total() >= 0) {
+            detail.put("responses", reading.window().total());
+            detail.put("serverErrorRatio", reading.window().total() == 0 ? 0.0
+                    : round((double) events / reading.window().total(), 4));
+        }
+        detail.put("baseline", round(baseline, 2));
+        detail.put("ratio", round(ratio, 1));
+        detail.put("minEvents", rule.minEvents());
+        detail.put("readingAgeSeconds", Math.max(0, java.time.Duration.between(reading.window().readAt(), now).toSeconds()));
+        String summary = "%d %s in %d min vs %.1f usual (%.0f×)".formatted(events, what, windowMinutes, round(baseline, 1),
+                ratio);
+        if (events < rule.minEvents() || ratio < rule.warnRatio()) {
+            return new CheckResult(name, CheckStatus.OK, latencyMs, summary + (events < rule.minEvents()
+                    ? ", fewer than " + rule.minEvents() + " events" : ", below " + fmt(rule.warnRatio()) + "×"), detail, null);
+        }
+        if (ratio >= rule.failRatio()) {
+            return new CheckResult(name, CheckStatus.FAIL, latencyMs, summary, detail, Severity.P1);
+        }
+        return new CheckResult(name, CheckStatus.WARN, latencyMs, summary, detail, Severity.P2);
+    }
+
+    /** A provider that could not be read says nothing about the application: shown, never counted in the verdict. */
+    public CheckResult platformFailed(String name, double latencyMs, String why) {
+        return new CheckResult(name, CheckStatus.FAIL, latencyMs, "could not read: " + why + " (not counted in the verdict)",
+                Map.of("error", why), null);
+    }
+
+    private static String fmt(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
     /** Verdict, severity, the fingerprint of the cause and a title, from the checks. */

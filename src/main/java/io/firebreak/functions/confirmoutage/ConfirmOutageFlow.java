@@ -46,6 +46,12 @@ public class ConfirmOutageFlow {
     AppHealthProbe appHealth;
 
     @Inject
+    PlatformSignals platform;
+
+    @Inject
+    PlatformChecksConfig platformConfig;
+
+    @Inject
     IncidentStore store;
 
     @Inject
@@ -130,7 +136,11 @@ public class ConfirmOutageFlow {
         } else {
             app = Uni.createFrom().item(CheckResult.skipped(CheckRules.APP_HEALTH, "APP_HEALTH_URL is not set"));
         }
-        List<Uni<CheckResult>> checks = new java.util.ArrayList<>(List.of(database, app, connections, audit));
+        Uni<CheckResult> edge = platformCheck(CheckRules.EDGE_FUNCTIONS, "Edge Function 5xx responses",
+                platform.edgeNotConfigured(), () -> platform.edge(windowMinutes), platformConfig.edgeFunctions(), windowMinutes);
+        Uni<CheckResult> sentry = platformCheck(CheckRules.SENTRY, "Sentry error events", platform.sentryNotConfigured(),
+                () -> platform.sentry(windowMinutes), platformConfig.sentry(), windowMinutes);
+        List<Uni<CheckResult>> checks = new java.util.ArrayList<>(List.of(database, app, connections, audit, edge, sentry));
         if (vendors.config().enabled()) {
             checks.add(dependencies(r));
         }
@@ -155,6 +165,20 @@ public class ConfirmOutageFlow {
                 .toList();
         return timed(Uni.combine().all().unis(reads).with(VendorReport.class, list -> list), r::dependencies,
                 r::dependenciesFailed);
+    }
+
+    /** An optional platform check: skipped when its provider is not configured, else its (cached) reading judged. */
+    private Uni<CheckResult> platformCheck(String name, String what, String notConfigured,
+            java.util.function.Supplier<Uni<PlatformSignals.Reading>> reading, PlatformChecksConfig.Spike spike,
+            int windowMinutes) {
+        if (notConfigured != null) {
+            return Uni.createFrom().item(CheckResult.skipped(name, notConfigured));
+        }
+        CheckRules r = rules;
+        CheckRules.SpikeRule rule = new CheckRules.SpikeRule(spike.minEvents(), spike.warnRatio(), spike.failRatio());
+        return timed(Uni.createFrom().deferred(() -> reading.get()),
+                (ms, value) -> r.platformSpike(name, what, ms, windowMinutes, value, rule, clock.instant()),
+                (ms, e) -> r.platformFailed(name, ms, CheckRules.describe(e)));
     }
 
     /**

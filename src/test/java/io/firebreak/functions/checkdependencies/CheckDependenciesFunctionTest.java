@@ -269,7 +269,7 @@ class CheckDependenciesFunctionTest {
                 .body("verdict", is("healthy"))
                 .body("severity", nullValue())
                 .body("incidentId", nullValue())
-                .body("checks.name", is(List.of("database", "app-health", "connections", "audit-spike", "dependencies")))
+                .body("checks.name", is(List.of("database", "app-health", "connections", "audit-spike", "edge-functions", "sentry", "dependencies")))
                 .body("checks.find { it.name == 'dependencies' }.status", is("warn"))
                 .body("checks.find { it.name == 'dependencies' }.summary", containsString("Supabase reports degraded performance"))
                 .body("checks.find { it.name == 'dependencies' }.detail.dependencies", hasSize(7));

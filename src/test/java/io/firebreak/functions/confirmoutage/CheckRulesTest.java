@@ -162,9 +162,60 @@ class CheckRulesTest {
         assertNull(c.severity());
         Confirmation slow = CheckRules.conclude(at, Trigger.HTTP, List.of(rules.database(1500, 50), trouble), 15);
         assertEquals("target/database", slow.fingerprint(), "a vendor is never the cause");
-        assertEquals(List.of(CheckRules.DATABASE, CheckRules.APP_HEALTH, CheckRules.CONNECTIONS, CheckRules.AUDIT_SPIKE),
-                CheckRules.CAUSE_ORDER);
+        assertEquals(List.of(CheckRules.DATABASE, CheckRules.APP_HEALTH, CheckRules.CONNECTIONS, CheckRules.AUDIT_SPIKE,
+                CheckRules.EDGE_FUNCTIONS, CheckRules.SENTRY), CheckRules.CAUSE_ORDER);
         CheckResult failed = rules.dependenciesFailed(1800, new TimeoutException());
         assertNull(failed.severity());
+    }
+
+    static PlatformSignals.Reading reading(long window, long baseline, int windowMinutes) {
+        java.time.Instant at = Instant.parse("2026-12-01T12:00:00Z");
+        return new PlatformSignals.Reading(new PlatformSignals.Count(window, 1000, at, null),
+                new PlatformSignals.Count(baseline, -1, at, null), 1440 - windowMinutes);
+    }
+
+    @Test
+    void platformSpikesFollowTheAuditSpikesRule() {
+        CheckRules.SpikeRule rule = new CheckRules.SpikeRule(20, 3, 10);
+        Instant now = Instant.parse("2026-12-01T12:00:30Z");
+        // 1430 over 143 windows of 10 minutes: 10 usual.
+        CheckResult ok = rules.platformSpike(CheckRules.EDGE_FUNCTIONS, "5xx", 5, 10, reading(29, 1430, 10), rule, now);
+        assertEquals(CheckStatus.OK, ok.status());
+        assertNull(ok.severity());
+        CheckResult warn = rules.platformSpike(CheckRules.EDGE_FUNCTIONS, "5xx", 5, 10, reading(30, 1430, 10), rule, now);
+        assertEquals(CheckStatus.WARN, warn.status());
+        assertEquals(Severity.P2, warn.severity());
+        assertEquals(30L, warn.detail().get("readingAgeSeconds"));
+        CheckResult fail = rules.platformSpike(CheckRules.SENTRY, "errors", 5, 10, reading(100, 1430, 10), rule, now);
+        assertEquals(CheckStatus.FAIL, fail.status());
+        assertEquals(Severity.P1, fail.severity());
+        // Never seen before: the baseline floors at 1, and the minimum of events decides.
+        assertEquals(CheckStatus.OK, rules.platformSpike(CheckRules.SENTRY, "errors", 5, 10, reading(19, 0, 10), rule, now).status());
+        assertEquals(Severity.P1, rules.platformSpike(CheckRules.SENTRY, "errors", 5, 10, reading(20, 0, 10), rule, now).severity());
+        // A whole-day window has no baseline before it inside 24 h: judged against the floor.
+        assertEquals(Severity.P1, rules.platformSpike(CheckRules.SENTRY, "errors", 5, 1440, reading(20, 0, 1440), rule, now)
+                .severity());
+    }
+
+    @Test
+    void aPlatformReadingThatFailedIsShownAndNeverCounted() {
+        java.time.Instant at = Instant.parse("2026-12-01T12:00:00Z");
+        PlatformSignals.Reading r = new PlatformSignals.Reading(new PlatformSignals.Count(0, -1, at, "Sentry answered HTTP 500"),
+                new PlatformSignals.Count(0, -1, at, null), 1430);
+        CheckResult failed = rules.platformSpike(CheckRules.SENTRY, "errors", 5, 10, r, new CheckRules.SpikeRule(20, 3, 10), at);
+        assertEquals(CheckStatus.FAIL, failed.status());
+        assertNull(failed.severity());
+        Confirmation c = CheckRules.conclude(at, Trigger.SCHEDULE, List.of(failed), 5);
+        assertEquals(Verdict.HEALTHY, c.verdict());
+    }
+
+    @Test
+    void onATieTheDatabaseSideExplainsThePlatform() {
+        java.time.Instant at = Instant.parse("2026-12-01T12:00:00Z");
+        CheckResult audit = new CheckResult(CheckRules.AUDIT_SPIKE, CheckStatus.FAIL, 1, "x", Map.of(), Severity.P1);
+        CheckResult edge = new CheckResult(CheckRules.EDGE_FUNCTIONS, CheckStatus.FAIL, 1, "y", Map.of(), Severity.P1);
+        CheckResult sentry = new CheckResult(CheckRules.SENTRY, CheckStatus.FAIL, 1, "z", Map.of(), Severity.P1);
+        assertEquals("target/audit-spike", CheckRules.conclude(at, Trigger.HTTP, List.of(sentry, edge, audit), 1).fingerprint());
+        assertEquals("target/edge-functions", CheckRules.conclude(at, Trigger.HTTP, List.of(sentry, edge), 1).fingerprint());
     }
 }

@@ -69,9 +69,16 @@ class ConfirmOutageFunctionTest {
                 .body("severity", nullValue())
                 .body("incidentId", nullValue())
                 .body("recorded", is(true))
-                .body("checks.name", is(List.of("database", "app-health", "connections", "audit-spike")))
-                .body("checks.status", everyItem(is("ok")))
-                .body("checks.latencyMs", everyItem(greaterThan(0f)))
+                .body("checks.name", is(List.of("database", "app-health", "connections", "audit-spike", "edge-functions",
+                        "sentry")))
+                .body("checks.findAll { it.name != 'edge-functions' && it.name != 'sentry' }.status", everyItem(is("ok")))
+                .body("checks.findAll { it.name != 'edge-functions' && it.name != 'sentry' }.latencyMs", everyItem(greaterThan(0f)))
+                // The optional platform checks, with no Supabase or Sentry configured, say so and cost nothing.
+                .body("checks.find { it.name == 'edge-functions' }.status", is("skipped"))
+                .body("checks.find { it.name == 'edge-functions' }.summary",
+                        is("SUPABASE_ACCESS_TOKEN and SUPABASE_PROJECT_REF are not both set"))
+                .body("checks.find { it.name == 'sentry' }.status", is("skipped"))
+                .body("checks.find { it.name == 'sentry' }.summary", is("SENTRY_TOKEN, SENTRY_ORG and SENTRY_PROJECT are not all set"))
                 .body("checks.find { it.name == 'database' }.detail.tenants", is(50))
                 .body("checks.find { it.name == 'connections' }.detail.maxConnections", greaterThan(0))
                 .body("tookMs", greaterThan(0f));

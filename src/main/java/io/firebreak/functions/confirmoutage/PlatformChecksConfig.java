@@ -1,0 +1,42 @@
+package io.firebreak.functions.confirmoutage;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The optional platform checks of confirm-outage (edge-functions: Supabase Edge Function 5xx;
+ * sentry: Sentry error events), judged like the audit spike, and how long their readings are
+ * reused so a storm of probes does not spend the providers' rate limits. Documented in docs/detection.md.
+ */
+@ConfigMapping(prefix = "firebreak.confirm.platform")
+public interface PlatformChecksConfig {
+
+    Spike edgeFunctions();
+
+    Spike sentry();
+
+    /** A window's reading is reused this long: at most one provider call per window length per TTL, however many probes. */
+    @WithDefault("60s")
+    Duration cacheTtl();
+
+    /** The 24 h baseline changes slowly; it is read again at most this often. */
+    @WithDefault("10m")
+    Duration baselineTtl();
+
+    /** Thresholds of one spike: the window's events against the mean of the same-length windows of the previous 24 h. */
+    interface Spike {
+        /** Fewer events than this in the window is never a spike, whatever the ratio. */
+        @WithDefault("20")
+        int minEvents();
+
+        /** At least this many times the baseline: warn (P2). */
+        @WithDefault("3")
+        double warnRatio();
+
+        /** At least this many times: fail (P1). */
+        @WithDefault("10")
+        double failRatio();
+    }
+}

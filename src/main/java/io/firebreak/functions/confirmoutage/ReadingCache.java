@@ -1,0 +1,63 @@
+package io.firebreak.functions.confirmoutage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A provider reading kept for a TTL (its own, so a failed reading can be kept shorter), shared by every caller: one call however many probes arrive
+ * together, none again before the TTL is out. A load runs to its end even when the probe that
+ * started it gave up at its check timeout, so the next probe finds its answer. With serveStale, an
+ * expired reading is still answered at once while one refresh runs behind it (the 24 h baselines).
+ */
+final class ReadingCache<T> {
+
+    private record Entry<T>(T last, Instant expires, Uni<T> running) {
+    }
+
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Entry<T>> entries = new ConcurrentHashMap<>();
+
+    ReadingCache(Clock clock) {
+        this.clock = clock;
+    }
+
+    Uni<T> get(String key, Function<T, Duration> ttl, boolean serveStale, Supplier<Uni<T>> load) {
+        return Uni.createFrom().deferred(() -> {
+            Instant now = clock.instant();
+            boolean[] started = { false };
+            Entry<T> e = entries.compute(key, (k, cur) -> {
+                if (cur != null && (cur.running() != null || cur.last() != null && cur.expires().isAfter(now))) {
+                    return cur;
+                }
+                started[0] = true;
+                return new Entry<>(cur == null ? null : cur.last(), cur == null ? now : cur.expires(), start(k, ttl, load));
+            });
+            if (started[0]) {
+                e.running().subscribe().with(v -> {
+                }, x -> {
+                });
+            }
+            if (e.last() != null && (e.expires().isAfter(now) || serveStale)) {
+                return Uni.createFrom().item(e.last());
+            }
+            return e.running();
+        });
+    }
+
+    private Uni<T> start(String key, Function<T, Duration> ttl, Supplier<Uni<T>> load) {
+        return Uni.createFrom().deferred(() -> load.get())
+                .invoke(v -> entries.put(key, new Entry<>(v, clock.instant().plus(ttl.apply(v)), null)))
+                .onFailure().invoke(x -> entries.computeIfPresent(key, (k, c) -> new Entry<>(c.last(), c.expires(), null)))
+                .memoize().indefinitely();
+    }
+
+    void clear() {
+        entries.clear();
+    }
+}
