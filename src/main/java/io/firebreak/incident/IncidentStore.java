@@ -178,7 +178,8 @@ public class IncidentStore {
             followUps.forEach(f -> {
                 try {
                     f.declared(id);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    // The declaration committed: nothing a follow-up throws may make the caller think it did not.
                     org.jboss.logging.Logger.getLogger(IncidentStore.class).warnf("follow-up of %s's declaration failed: %s", id,
                             e.toString());
                 }

@@ -75,6 +75,31 @@ public final class DeclaredUrl {
                 + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
+    /**
+     * A declared URL as answers, errors and timelines show it: bases with a default (the vendor's
+     * host, or the fake's) expanded, every other placeholder (an account id, anything secret an
+     * operator put in a path) left as its name, and no query or fragment.
+     */
+    public static String shown(String raw) {
+        Matcher m = PLACEHOLDER.matcher(raw);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = m.group(2) == null ? "${" + m.group(1) + "}"
+                    : ConfigProvider.getConfig().getOptionalValue(m.group(1), String.class).orElse(m.group(2));
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        String shown = out.toString();
+        int cut = shown.length();
+        for (char c : new char[] { '?', '#' }) {
+            int i = shown.indexOf(c);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return shown.substring(0, cut);
+    }
+
     static Set<String> plainHosts() {
         String hosts = ConfigProvider.getConfig().getOptionalValue("firebreak.outbound.plain-http-hosts", String.class)
                 .orElse("");

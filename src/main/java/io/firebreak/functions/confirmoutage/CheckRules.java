@@ -185,13 +185,13 @@ public final class CheckRules {
         detail.put("spikes", spikes.size() > 10 ? spikes.subList(0, 10) : spikes);
         if (spikes.isEmpty()) {
             return new CheckResult(AUDIT_SPIKE, CheckStatus.OK, latencyMs,
-                    "%d events in %d min, no action type above %.0f× its baseline".formatted(events, windowMinutes,
-                            audit.warnRatio()),
+                    String.format(java.util.Locale.ROOT, "%d events in %d min, no action type above %.0f× its baseline", events,
+                            windowMinutes, audit.warnRatio()),
                     detail, null);
         }
         Spike top = spikes.get(0);
-        String summary = "%s: %d in %d min vs %.1f usual (%.0f×) across %d tenants".formatted(top.actionType(),
-                top.events(), windowMinutes, top.baseline(), top.ratio(), top.tenants());
+        String summary = String.format(java.util.Locale.ROOT, "%s: %d in %d min vs %.1f usual (%.0f×) across %d tenants",
+                top.actionType(), top.events(), windowMinutes, top.baseline(), top.ratio(), top.tenants());
         if (top.ratio() >= audit.failRatio()) {
             return new CheckResult(AUDIT_SPIKE, CheckStatus.FAIL, latencyMs, summary, detail, Severity.P1);
         }
@@ -214,6 +214,11 @@ public final class CheckRules {
             return platformFailed(name, latencyMs, reading.error());
         }
         long events = reading.window().events();
+        if (reading.baselineMinutes() < windowMinutes) {
+            // Less than one window of history inside the 24 h: any ratio would be a guess, never a P1.
+            return new CheckResult(name, CheckStatus.OK, latencyMs, "%d %s in %d min; no baseline inside 24 h for a window this long (not judged)"
+                    .formatted(events, what, windowMinutes), Map.of("windowMinutes", windowMinutes, "events", events), null);
+        }
         double windows = reading.baselineMinutes() / windowMinutes;
         double baseline = windows > 0 ? reading.baseline().events() / windows : 0;
         double ratio = events / Math.max(baseline, 1.0);
@@ -229,8 +234,8 @@ public final class CheckRules {
         detail.put("ratio", round(ratio, 1));
         detail.put("minEvents", rule.minEvents());
         detail.put("readingAgeSeconds", Math.max(0, java.time.Duration.between(reading.window().readAt(), now).toSeconds()));
-        String summary = "%d %s in %d min vs %.1f usual (%.0f×)".formatted(events, what, windowMinutes, round(baseline, 1),
-                ratio);
+        String summary = String.format(java.util.Locale.ROOT, "%d %s in %d min vs %.1f usual (%.0f×)", events, what,
+                windowMinutes, round(baseline, 1), ratio);
         if (events < rule.minEvents() || ratio < rule.warnRatio()) {
             return new CheckResult(name, CheckStatus.OK, latencyMs, summary + (events < rule.minEvents()
                     ? ", fewer than " + rule.minEvents() + " events" : ", below " + fmt(rule.warnRatio()) + "×"), detail, null);
@@ -242,8 +247,12 @@ public final class CheckRules {
     }
 
     /** A provider that could not be read says nothing about the application: shown, never counted in the verdict. */
+    /**
+     * A provider that could not be read says nothing about our outage: skipped (so neither the verdict
+     * nor the public page's components count it), with why.
+     */
     public CheckResult platformFailed(String name, double latencyMs, String why) {
-        return new CheckResult(name, CheckStatus.FAIL, latencyMs, "could not read: " + why + " (not counted in the verdict)",
+        return new CheckResult(name, CheckStatus.SKIPPED, latencyMs, "could not read: " + why + " (not counted in the verdict)",
                 Map.of("error", why), null);
     }
 

@@ -136,10 +136,13 @@ public class ConfirmOutageFlow {
         } else {
             app = Uni.createFrom().item(CheckResult.skipped(CheckRules.APP_HEALTH, "APP_HEALTH_URL is not set"));
         }
+        // The providers' checks judge the default window only: a caller's windowMinutes cannot spend their rate limits.
+        int platformWindow = config.defaultWindowMinutes();
         Uni<CheckResult> edge = platformCheck(CheckRules.EDGE_FUNCTIONS, "Edge Function 5xx responses",
-                platform.edgeNotConfigured(), () -> platform.edge(windowMinutes), platformConfig.edgeFunctions(), windowMinutes);
+                platform.edgeNotConfigured(), () -> platform.edge(platformWindow), platformConfig.edgeFunctions(),
+                platformWindow);
         Uni<CheckResult> sentry = platformCheck(CheckRules.SENTRY, "Sentry error events", platform.sentryNotConfigured(),
-                () -> platform.sentry(windowMinutes), platformConfig.sentry(), windowMinutes);
+                () -> platform.sentry(platformWindow), platformConfig.sentry(), platformWindow);
         List<Uni<CheckResult>> checks = new java.util.ArrayList<>(List.of(database, app, connections, audit, edge, sentry));
         if (vendors.config().enabled()) {
             checks.add(dependencies(r));

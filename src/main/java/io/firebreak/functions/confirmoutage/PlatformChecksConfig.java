@@ -17,8 +17,11 @@ public interface PlatformChecksConfig {
 
     Spike sentry();
 
-    /** A window's reading is reused this long: at most one provider call per window length per TTL, however many probes. */
-    @WithDefault("60s")
+    /**
+     * A window's reading is reused this long: at most one provider call per TTL, however many probes;
+     * well under the schedule's minute, so two scheduled probes in a row never judge the same reading.
+     */
+    @WithDefault("25s")
     Duration cacheTtl();
 
     /** The 24 h baseline changes slowly; it is read again at most this often. */

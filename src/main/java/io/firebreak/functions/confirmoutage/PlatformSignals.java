@@ -28,6 +28,13 @@ public class PlatformSignals {
     /** A Supabase query's slot may be this far away; past the check timeout the reading still lands for the next probe. */
     static final Duration SUPABASE_WAIT = Duration.ofSeconds(5);
 
+    /** How long a reading that failed is kept before the next probe asks again. */
+    static final Duration FAILED_TTL = Duration.ofSeconds(10);
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     /** A count over a range, with the responses it is out of (edge functions; -1 when not counted), or why none. */
     public record Count(long events, long total, Instant readAt, String error) {
     }
@@ -58,7 +65,7 @@ public class PlatformSignals {
 
     @PostConstruct
     void init() {
-        cache = new ReadingCache<>(clock);
+        cache = new ReadingCache<>(clock, timeout.multipliedBy(2).plus(SUPABASE_WAIT));
     }
 
     String edgeNotConfigured() {
@@ -89,14 +96,16 @@ public class PlatformSignals {
     private Uni<Reading> reading(String source, int windowMinutes,
             java.util.function.BiFunction<Instant, Instant, Uni<Count>> count) {
         double baselineMinutes = 1440 - windowMinutes;
-        Uni<Count> window = cache.get(source + ":" + windowMinutes, c -> config.cacheTtl(), false, () -> {
+        // A failed reading is asked again soon (a 429 or a slow answer passes); a good one lives the TTL.
+        Uni<Count> window = cache.get(source + ":" + windowMinutes, c -> c.error() == null ? config.cacheTtl()
+                : min(config.cacheTtl(), FAILED_TTL), false, () -> {
             Instant now = clock.instant();
             return count.apply(now.minus(Duration.ofMinutes(windowMinutes)), now);
         });
         Uni<Count> baseline = baselineMinutes <= 0 ? Uni.createFrom().item(new Count(0, -1, clock.instant(), null))
                 : cache.get(source + "-baseline:" + windowMinutes,
                         // A failed baseline is asked again after the short TTL, not the long one.
-                        c -> c.error() == null ? config.baselineTtl() : config.cacheTtl(), true, () -> {
+                        c -> c.error() == null ? config.baselineTtl() : min(config.cacheTtl(), FAILED_TTL), true, () -> {
                     Instant now = clock.instant();
                     return count.apply(now.minus(Duration.ofHours(24)), now.minus(Duration.ofMinutes(windowMinutes)));
                 });

@@ -21,10 +21,13 @@ final class ReadingCache<T> {
     }
 
     private final Clock clock;
+    private final Duration maxLoad;
     private final ConcurrentHashMap<String, Entry<T>> entries = new ConcurrentHashMap<>();
 
-    ReadingCache(Clock clock) {
+    /** maxLoad: a load that took longer ran through a frozen process (a Lambda between invocations): never kept. */
+    ReadingCache(Clock clock, Duration maxLoad) {
         this.clock = clock;
+        this.maxLoad = maxLoad;
     }
 
     Uni<T> get(String key, Function<T, Duration> ttl, boolean serveStale, Supplier<Uni<T>> load) {
@@ -51,8 +54,18 @@ final class ReadingCache<T> {
     }
 
     private Uni<T> start(String key, Function<T, Duration> ttl, Supplier<Uni<T>> load) {
-        return Uni.createFrom().deferred(() -> load.get())
-                .invoke(v -> entries.put(key, new Entry<>(v, clock.instant().plus(ttl.apply(v)), null)))
+        long[] began = new long[1];
+        return Uni.createFrom().deferred(() -> {
+            began[0] = System.nanoTime();
+            return load.get();
+        })
+                .invoke(v -> {
+                    if (Duration.ofNanos(System.nanoTime() - began[0]).compareTo(maxLoad) > 0) {
+                        entries.computeIfPresent(key, (k, c) -> new Entry<>(c.last(), c.expires(), null));
+                    } else {
+                        entries.put(key, new Entry<>(v, clock.instant().plus(ttl.apply(v)), null));
+                    }
+                })
                 .onFailure().invoke(x -> entries.computeIfPresent(key, (k, c) -> new Entry<>(c.last(), c.expires(), null)))
                 .memoize().indefinitely();
     }

@@ -157,6 +157,33 @@ public class RecentChanges {
         return out;
     }
 
+    /** What a failure that passes says (a rate limit, a timeout, a 5xx): worth asking again, unlike a refused token. */
+    static final List<String> PASSING = List.of("rate limited", "no answer", "not asked", "did not answer", "answered HTTP 5");
+
+    /** Whether a source (or one of its lists or services) failed in a way that passes, so asking again soon may read it. */
+    static boolean failedForNow(Map<String, Object> answer) {
+        for (String source : List.of("github", "migrations", "railway")) {
+            if (answer.get(source) instanceof Map<?, ?> m && passing(m)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean passing(Object part) {
+        if (part instanceof Map<?, ?> m) {
+            Object error = m.get("error");
+            if (error != null && PASSING.stream().anyMatch(String.valueOf(error)::contains)) {
+                return true;
+            }
+            return m.values().stream().anyMatch(v -> v instanceof Map<?, ?> || v instanceof List<?> ? passing(v) : false);
+        }
+        if (part instanceof List<?> list) {
+            return list.stream().anyMatch(RecentChanges::passing);
+        }
+        return false;
+    }
+
     /** One line an engineer reads first: counts per source, and which sources were skipped or failed. */
     @SuppressWarnings("unchecked")
     static String summary(Map<String, Object> answer) {

@@ -54,6 +54,8 @@ public class WhatChangedEvent implements DeclarationFollowUp, ScheduledJob {
             SELECT 1 FROM timeline_events WHERE incident_id = $1 AND kind = 'what-changed' LIMIT 1""";
 
     static final Duration LOOK_BACK = Duration.ofDays(1);
+    /** How long after the declaration a failed source is retried before the event is written without it. */
+    static final Duration RETRY_FOR = Duration.ofMinutes(10);
     static final int PER_RUN = 10;
 
     @Inject
@@ -149,7 +151,12 @@ public class WhatChangedEvent implements DeclarationFollowUp, ScheduledJob {
             Instant opened = found.get().openedAt();
             RecentChanges.Window w = new RecentChanges.Window(opened.minus(RecentChangesFunction.DEFAULT), opened,
                     "the 2 h before " + incidentId + " opened");
-            return changes.gather(w).flatMap(answer -> incidents.transaction(tx -> tx.serialize(KIND + ":" + incidentId)
+            return changes.gather(w).flatMap(answer -> RecentChanges.failedForNow(answer)
+                    && Duration.between(opened, clock.instant()).compareTo(RETRY_FOR) < 0
+                    // A source that failed for now (GitHub rate-limited, Railway slow) is asked again by the next run rather
+                    // than written into the incident for good; after RETRY_FOR what could be read is written, failures named.
+                    ? Uni.createFrom().item("a source did not answer: the next run tries again")
+                    : incidents.transaction(tx -> tx.serialize(KIND + ":" + incidentId)
                     .flatMap(locked -> GuardedPool.rows(tx.connection(), HAS_EVENT, Tuple.of(incidentId), r -> 1))
                     .flatMap(present -> present.isEmpty()
                             ? tx.addEvent(incidentId, clock.instant(), KIND, SOURCE, "What changed in the 2 h before: "

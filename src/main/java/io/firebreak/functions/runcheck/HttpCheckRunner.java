@@ -82,7 +82,7 @@ public class HttpCheckRunner {
     }
 
     Outcome judge(HttpCheck check, BoundedGet.Answer answer, long tookMs) {
-        String where = DeclaredUrl.display(check.url());
+        String where = DeclaredUrl.shown(check.rawUrl());
         if (answer.status() == 0) {
             return new Outcome(null, false, 0, tookMs, where + ": " + answer.failure(), Kind.UNAVAILABLE);
         }
@@ -97,7 +97,7 @@ public class HttpCheckRunner {
         if (!answer.ok()) {
             String hint = answer.status() == 401 || answer.status() == 403
                     ? ": its credentials (" + String.join(", ", authNames(check)) + ") were refused"
-                    : answer.status() == 404 ? ": check the URL's ids (" + check.rawUrl() + ")" : "";
+                    : answer.status() == 404 ? ": check the URL's ids (" + DeclaredUrl.shown(check.rawUrl()) + ")" : "";
             return new Outcome(null, false, answer.status(), tookMs, where + " answered HTTP " + answer.status() + hint,
                     Kind.REFUSED);
         }

@@ -91,8 +91,15 @@ public class RunCheckFlow {
             Map<String, Object> answer = summary(check);
             answer.remove("scheduled");
             answer.put("tookMs", outcome.tookMs());
+            if (outcome.kind() == HttpCheckRunner.Kind.NOT_CONFIGURED) {
+                // An integration nobody configured is not a failure: it says what it needs and declares nothing.
+                answer.put("status", "skipped");
+                answer.put("skipped", outcome.error());
+                answer.put("incident", null);
+                return Uni.createFrom().item(answer);
+            }
             if (outcome.kind() != HttpCheckRunner.Kind.MEASURED) {
-                answer.put("status", outcome.kind() == HttpCheckRunner.Kind.NOT_CONFIGURED ? "skipped" : "error");
+                answer.put("status", "error");
                 answer.put("error", outcome.error());
                 answer.put("httpStatus", outcome.httpStatus());
                 answer.put("unavailable", outcome.kind() == HttpCheckRunner.Kind.UNAVAILABLE);
@@ -112,7 +119,7 @@ public class RunCheckFlow {
             detail.put("check", check.name());
             detail.put("value", outcome.value());
             detail.put("rule", check.rule().describe());
-            detail.put("url", io.firebreak.providers.DeclaredUrl.display(check.url()));
+            detail.put("url", io.firebreak.providers.DeclaredUrl.shown(check.rawUrl()));
             return declare(check.name(), check.severity(), title, source, detail, answer);
         });
     }
@@ -178,7 +185,7 @@ public class RunCheckFlow {
         m.put("name", c.name());
         m.put("kind", "http");
         m.put("description", c.description());
-        m.put("url", c.configured() ? io.firebreak.providers.DeclaredUrl.display(c.url()) : c.rawUrl());
+        m.put("url", io.firebreak.providers.DeclaredUrl.shown(c.rawUrl()));
         m.put("pointer", c.pointer());
         m.put("breachedWhen", c.rule().describe());
         m.put("severity", c.severity());

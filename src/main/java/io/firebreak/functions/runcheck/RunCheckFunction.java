@@ -10,7 +10,7 @@ import io.smallrye.mutiny.Uni;
 
 import io.firebreak.platform.FunctionError;
 
-/** Runs a read-only SQL check declared in functions.yaml by name, and on the checks schedule; a breach declares or attaches an incident. */
+/** Runs a read-only check declared in functions.yaml by name (SQL on the target, or a vendor account's HTTP API), and on the checks schedule; a breach declares or attaches an incident. */
 public class RunCheckFunction {
 
     @Inject
@@ -52,10 +52,6 @@ public class RunCheckFunction {
 
     private Uni<Map<String, Object>> runHttp(HttpCheck check, boolean declare) {
         return flow.run(check, declare, "check:" + check.name()).map(answer -> {
-            if ("skipped".equals(answer.get("status"))) {
-                throw new FunctionError(409, "check_not_configured", "check " + check.name() + " is "
-                        + answer.get("error") + " (docs/detection.md, Declared HTTP checks)", "name");
-            }
             if ("error".equals(answer.get("status")) && Boolean.TRUE.equals(answer.get("unavailable"))) {
                 throw FunctionError.unavailable("provider_unavailable", "check " + check.name() + " did not run: "
                         + answer.get("error"));

@@ -192,9 +192,13 @@ class CheckRulesTest {
         // Never seen before: the baseline floors at 1, and the minimum of events decides.
         assertEquals(CheckStatus.OK, rules.platformSpike(CheckRules.SENTRY, "errors", 5, 10, reading(19, 0, 10), rule, now).status());
         assertEquals(Severity.P1, rules.platformSpike(CheckRules.SENTRY, "errors", 5, 10, reading(20, 0, 10), rule, now).severity());
-        // A whole-day window has no baseline before it inside 24 h: judged against the floor.
-        assertEquals(Severity.P1, rules.platformSpike(CheckRules.SENTRY, "errors", 5, 1440, reading(20, 0, 1440), rule, now)
-                .severity());
+        // A whole-day window has no baseline before it inside 24 h: shown, never judged (20 errors a day is no P1).
+        CheckResult day = rules.platformSpike(CheckRules.SENTRY, "errors", 5, 1440, reading(500, 0, 1440), rule, now);
+        assertEquals(CheckStatus.OK, day.status());
+        assertNull(day.severity());
+        assertTrue(day.summary().contains("no baseline inside 24 h"), day.summary());
+        assertNull(rules.platformSpike(CheckRules.SENTRY, "errors", 5, 900, reading(500, 0, 900), rule, now).severity(),
+                "less than one window of history");
     }
 
     @Test
@@ -203,7 +207,7 @@ class CheckRulesTest {
         PlatformSignals.Reading r = new PlatformSignals.Reading(new PlatformSignals.Count(0, -1, at, "Sentry answered HTTP 500"),
                 new PlatformSignals.Count(0, -1, at, null), 1430);
         CheckResult failed = rules.platformSpike(CheckRules.SENTRY, "errors", 5, 10, r, new CheckRules.SpikeRule(20, 3, 10), at);
-        assertEquals(CheckStatus.FAIL, failed.status());
+        assertEquals(CheckStatus.SKIPPED, failed.status(), "the public page and the verdict ignore an unread provider");
         assertNull(failed.severity());
         Confirmation c = CheckRules.conclude(at, Trigger.SCHEDULE, List.of(failed), 5);
         assertEquals(Verdict.HEALTHY, c.verdict());

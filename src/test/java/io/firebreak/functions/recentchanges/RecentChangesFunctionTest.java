@@ -356,6 +356,26 @@ class RecentChangesFunctionTest {
         assertTrue(ms < 4_000, "answered in " + ms + " ms");
     }
 
+    @Test
+    @Order(101)
+    void aSourceRateLimitedAtDeclarationIsAskedAgainNotWrittenIntoTheIncidentForGood() throws Exception {
+        FakeGitHub.server().resetAll();
+        FakeGitHub.server().stubFor(get(urlPathEqualTo(REPO + "/commits")).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "application/json; charset=utf-8").withHeader("retry-after", "1")
+                .withBody("{\"message\":\"You have exceeded a secondary rate limit.\",\"documentation_url\":"
+                        + "\"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api\",\"status\":\"403\"}")));
+        String id = Lifecycle.declare("Rate limited at declaration " + UUID.randomUUID(), "P3", null);
+        Thread.sleep(1_500);
+        assertEquals(0L, Sql.count(db.ops(), "SELECT count(*) FROM timeline_events WHERE incident_id = '" + id
+                + "' AND kind = 'what-changed'"), "a rate-limited GitHub is not the incident's record of what changed");
+
+        FakeGitHub.server().resetAll();
+        gitHubAnswers();
+        assertEquals("recorded", event.record(id).await().atMost(java.time.Duration.ofSeconds(20)));
+        JsonPath incident = call("get-incident", Tokens.RESPONDER, "{\"id\":\"" + id + "\"}").statusCode(200).extract().jsonPath();
+        assertEquals(2, incident.getInt("timeline.find { it.kind == 'what-changed' }.detail.github.commits.count"));
+    }
+
     private void awaitEvent(String id) {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (Sql.count(db.ops(), "SELECT count(*) FROM timeline_events WHERE incident_id = '" + id
