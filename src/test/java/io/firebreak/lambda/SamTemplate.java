@@ -85,7 +85,7 @@ final class SamTemplate {
         return value(node).orElseThrow(() -> new IllegalStateException(name + " does not resolve: " + node));
     }
 
-    /** A property value: a scalar, Ref, Fn::If over a condition, Fn::Sub; empty for AWS::NoValue and dynamic references. */
+    /** A property value: a scalar, Ref, Fn::If over a condition, Fn::Select over a list, Fn::Sub; empty for AWS::NoValue and dynamic references. */
     Optional<String> value(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {
             return Optional.empty();
@@ -104,6 +104,12 @@ final class SamTemplate {
         if (node.has("Fn::If")) {
             JsonNode args = node.get("Fn::If");
             return value(condition(args.get(0).asText()) ? args.get(1) : args.get(2));
+        }
+        if (node.has("Fn::Select")) {
+            // Over a CommaDelimitedList parameter (its value as CloudFormation takes it: comma-separated).
+            JsonNode args = node.get("Fn::Select");
+            String[] items = value(args.get(1)).orElseThrow().split(",", -1);
+            return Optional.of(items[args.get(0).asInt()].strip());
         }
         if (node.has("Fn::Sub")) {
             String text = node.get("Fn::Sub").asText();

@@ -198,7 +198,7 @@ public final class CheckRules {
         return new CheckResult(AUDIT_SPIKE, CheckStatus.WARN, latencyMs, summary, detail, Severity.P2);
     }
 
-    /** The thresholds of a platform spike (PlatformChecksConfig.Spike as values, so the rule stays pure). */
+    /** The thresholds of a platform spike (ConfirmOutageConfig.Spike as values, so the rule stays pure). */
     public record SpikeRule(int minEvents, double warnRatio, double failRatio) {
     }
 

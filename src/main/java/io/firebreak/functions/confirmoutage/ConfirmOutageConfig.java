@@ -35,8 +35,11 @@ public interface ConfirmOutageConfig {
 
     Connections connections();
 
-    /** The audit error spike: a window's events per action type against the previous 24 h. */
-    interface Audit {
+    /**
+     * Thresholds of one spike (the audit log's, the platform checks'): a window's events against the
+     * mean of the same-length windows of the previous 24 h.
+     */
+    interface Spike {
         /** Fewer events than this in the window is never a spike, whatever the ratio. */
         @WithDefault("20")
         int minEvents();
@@ -48,6 +51,10 @@ public interface ConfirmOutageConfig {
         /** ... at least this many times: fail (P1, "feature broken for multiple tenants"). */
         @WithDefault("10")
         double failRatio();
+    }
+
+    /** The audit error spike: a window's events per action type against the previous 24 h. */
+    interface Audit extends Spike {
 
         /** The 24 h baseline changes slowly; it is recomputed at most this often. */
         @WithDefault("60s")

@@ -172,7 +172,7 @@ public class ConfirmOutageFlow {
 
     /** An optional platform check: skipped when its provider is not configured, else its (cached) reading judged. */
     private Uni<CheckResult> platformCheck(String name, String what, String notConfigured,
-            java.util.function.Supplier<Uni<PlatformSignals.Reading>> reading, PlatformChecksConfig.Spike spike,
+            java.util.function.Supplier<Uni<PlatformSignals.Reading>> reading, ConfirmOutageConfig.Spike spike,
             int windowMinutes) {
         if (notConfigured != null) {
             return Uni.createFrom().item(CheckResult.skipped(name, notConfigured));

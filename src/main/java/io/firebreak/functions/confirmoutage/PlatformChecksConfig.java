@@ -13,9 +13,9 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "firebreak.confirm.platform")
 public interface PlatformChecksConfig {
 
-    Spike edgeFunctions();
+    ConfirmOutageConfig.Spike edgeFunctions();
 
-    Spike sentry();
+    ConfirmOutageConfig.Spike sentry();
 
     /**
      * A window's reading is reused this long: at most one provider call per TTL, however many probes;
@@ -27,19 +27,4 @@ public interface PlatformChecksConfig {
     /** The 24 h baseline changes slowly; it is read again at most this often. */
     @WithDefault("10m")
     Duration baselineTtl();
-
-    /** Thresholds of one spike: the window's events against the mean of the same-length windows of the previous 24 h. */
-    interface Spike {
-        /** Fewer events than this in the window is never a spike, whatever the ratio. */
-        @WithDefault("20")
-        int minEvents();
-
-        /** At least this many times the baseline: warn (P2). */
-        @WithDefault("3")
-        double warnRatio();
-
-        /** At least this many times: fail (P1). */
-        @WithDefault("10")
-        double failRatio();
-    }
 }
