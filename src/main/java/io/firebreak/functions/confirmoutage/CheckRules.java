@@ -143,8 +143,10 @@ public final class CheckRules {
         }
         long skipped = reports.stream().filter(r -> r.skipped() != null).count();
         long read = reports.size() - unread.size() - skipped;
-        return new CheckResult(DEPENDENCIES, CheckStatus.OK, latencyMs,
-                "%d of %d vendors report no trouble%s".formatted(read, reports.size() - skipped, unreadText), detail, null);
+        String summary = read == 0 && !unread.isEmpty()
+                ? "no vendor page could be read (not counted): " + String.join(", ", unread)
+                : "%d of %d vendors report no trouble%s".formatted(read, reports.size() - skipped, unreadText);
+        return new CheckResult(DEPENDENCIES, CheckStatus.OK, latencyMs, summary, detail, null);
     }
 
     /** The vendor reads as a whole did not come back in time: said so, still without a severity. */

@@ -61,13 +61,14 @@ public class HttpCheckRunner {
 
     /** The environment names a check still needs: its URL placeholders and its auth variables. */
     static List<String> missing(HttpCheck check) {
-        List<String> missing = new ArrayList<>(check.missing());
+        // A variable may serve twice (Twilio's account id is in the URL and is the Basic user): named once.
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>(check.missing());
         for (String env : new String[] { check.auth().userEnv(), check.auth().env() }) {
             if (env != null && value(env).isEmpty()) {
                 missing.add(env);
             }
         }
-        return missing;
+        return List.copyOf(missing);
     }
 
     public Uni<Outcome> run(HttpCheck check) {

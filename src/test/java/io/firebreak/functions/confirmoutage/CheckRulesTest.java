@@ -157,6 +157,10 @@ class CheckRulesTest {
         assertNull(trouble.severity());
         assertTrue(trouble.summary().startsWith("Supabase reports a major outage: Database"), trouble.summary());
         assertTrue(trouble.summary().endsWith("not read: supabase"), trouble.summary());
+        CheckResult none = rules.dependencies(12, List.of(io.firebreak.providers.vendorstatus.VendorReport.failed(d,
+                "status.supabase.com: Name or service not known", at)));
+        assertEquals("no vendor page could be read (not counted): supabase", none.summary());
+        assertNull(none.severity());
         Confirmation c = CheckRules.conclude(at, Trigger.HTTP, List.of(rules.database(3, 50), trouble), 15);
         assertEquals(Verdict.HEALTHY, c.verdict());
         assertNull(c.severity());
