@@ -187,7 +187,9 @@ public class IncidentActions {
             if (i.acknowledgedAt() == null && Role.parse(actor.role()).permits(Role.RESPONDER)) {
                 chain = chain.flatMap(v -> tx.acknowledge(i.id(), clock.instant(), actor.display()))
                         .flatMap(acked -> acked ? tx.addEvent(i.id(), clock.instant(), "acknowledged", source,
-                                "Acknowledged by " + actor.display(), Map.of("auditId", auditId)) : Uni.createFrom().voidItem());
+                                "Acknowledged by " + actor.display(), Map.of("auditId", auditId))
+                                .flatMap(v -> outbox.queue(tx.connection(), i.id(), messages.pageAll(i, "acknowledge")))
+                                .replaceWithVoid() : Uni.createFrom().voidItem());
             }
             return chain.flatMap(v -> outbox.queue(tx.connection(), i.id(), c.messages())).map(queued -> {
                 ObjectNode answer = mapper.createObjectNode();

@@ -65,6 +65,12 @@ public interface IncidentConfig {
         Optional<List<String>> slack();
 
         Optional<List<String>> email();
+
+        /**
+         * PagerDuty for this level: "on" pages PAGERDUTY_ROUTING_KEY's service, "off" (or unset) none, anything
+         * else is this level's own 32-character routing key.
+         */
+        Optional<String> pagerduty();
     }
 
     /** Seed 001's "when to declare resolved". */

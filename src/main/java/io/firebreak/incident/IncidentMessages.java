@@ -55,6 +55,26 @@ public class IncidentMessages {
     @Inject
     Clock clock;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pagerduty.routing-key")
+    Optional<String> pagerdutyKey;
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper mapper;
+
+    /** PagerDuty's routing (integration) key: 32 characters. */
+    static final java.util.regex.Pattern ROUTING_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9]{32}");
+
+    /** A malformed key is said once at start-up; that level is then not paged (never a failing boot). */
+    void checkKeys(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent started) {
+        List<IncidentConfig.Level> levels = config.escalation().levels();
+        for (int n = 1; n <= levels.size(); n++) {
+            String why = pagingSkipped(n);
+            if (why != null && why.contains("32-character")) {
+                LOG.warnf("escalation level %d is not paged through PagerDuty: %s", n, why);
+            }
+        }
+    }
+
     /** One delivery attempt of a team message. */
     @RegisterForReflection
     public record Attempt(long id, String channel, String recipient, String state, String error) {
@@ -113,6 +133,77 @@ public class IncidentMessages {
         }
         l.email().orElse(List.of()).forEach(to -> out.add(new TeamMessages.Message(kind, "email", to, subject, text,
                 dedupeKey + "/email:" + to)));
+        return out;
+    }
+
+    /** The routing key a level pages, or null: "on" is PAGERDUTY_ROUTING_KEY, "off"/unset none, else its own key. */
+    String routingKey(int level) {
+        return pagingSkipped(level) == null ? rawKey(level) : null;
+    }
+
+    private String rawKey(int level) {
+        String v = config.escalation().levels().get(level - 1).pagerduty().map(String::strip).orElse("");
+        return v.equalsIgnoreCase("on") ? pagerdutyKey.map(String::strip).orElse("") : v.equalsIgnoreCase("off") ? "" : v;
+    }
+
+    /** Why a level is not paged through PagerDuty, or null when it is. */
+    public String pagingSkipped(int level) {
+        String v = config.escalation().levels().get(level - 1).pagerduty().map(String::strip).orElse("");
+        if (v.isEmpty() || v.equalsIgnoreCase("off")) {
+            return "level " + level + " is not paged through PagerDuty";
+        }
+        String key = rawKey(level);
+        if (key.isEmpty()) {
+            return "PAGERDUTY_ROUTING_KEY is not set";
+        }
+        return ROUTING_KEY.matcher(key).matches() ? null
+                : (v.equalsIgnoreCase("on") ? "PAGERDUTY_ROUTING_KEY" : "level " + level + "'s routing key")
+                        + " is not a 32-character PagerDuty routing key";
+    }
+
+    /** PagerDuty's severities by the scale's rank (P0 critical .. P3 info), whatever the labels read. */
+    static String pagerdutySeverity(Severity rank) {
+        return switch (rank) {
+            case P0 -> "critical";
+            case P1 -> "error";
+            case P2 -> "warning";
+            case P3 -> "info";
+        };
+    }
+
+    /**
+     * Seed 001's page: a PagerDuty trigger for this level's service, dedup_key the incident id, so a
+     * retried or repeated trigger is the same PagerDuty incident. None when the level is not paged.
+     */
+    public List<TeamMessages.Message> page(Incident i, Severity rank, int level) {
+        if (routingKey(level) == null) {
+            return List.of();
+        }
+        var event = mapper.createObjectNode().put("event_action", "trigger").put("dedup_key", i.id());
+        String summary = "[" + scale.label(rank) + "] " + i.id() + " " + i.title();
+        event.putObject("payload").put("summary", summary.length() > 1024 ? summary.substring(0, 1024) : summary)
+                .put("source", "firebreak").put("severity", pagerdutySeverity(rank))
+                .putObject("custom_details").put("incident", i.id()).put("level", level)
+                .put("levelName", config.escalation().levels().get(level - 1).name());
+        return List.of(new TeamMessages.Message("page", "pagerduty", "level-" + level, null, event.toString(),
+                i.id() + "/escalation/" + level + "/pagerduty"));
+    }
+
+    /**
+     * acknowledge or resolve for every service this incident's levels paged so far (one event per routing
+     * key); PagerDuty answers an unknown dedup_key with a 202 that does nothing.
+     */
+    public List<TeamMessages.Message> pageAll(Incident i, String action) {
+        List<TeamMessages.Message> out = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (int level = 1; level <= Math.min(Math.max(i.escalationLevel(), 1), config.escalation().levels().size()); level++) {
+            String key = routingKey(level);
+            if (key != null && keys.add(key)) {
+                out.add(new TeamMessages.Message(action, "pagerduty", "level-" + level, null, mapper.createObjectNode()
+                        .put("event_action", action).put("dedup_key", i.id()).toString(),
+                        i.id() + "/pagerduty/" + action + "/level-" + level));
+            }
+        }
         return out;
     }
 
@@ -189,11 +280,20 @@ public class IncidentMessages {
         Uni<MessageChannels.Delivery> send = target == null
                 ? Uni.createFrom().item(new MessageChannels.Delivery(false, true, null,
                         "the incident has no channel and SLACK_INCIDENTS_CHANNEL is not set"))
+                : m.channel().equals("pagerduty") ? pagerduty(m)
                 : m.channel().equals("email")
                         ? channels.email(target, m.subject() == null ? m.incidentId() : m.subject(), m.body(),
                                 "firebreak-team-" + m.id())
                         : channels.slack(target, m.body());
         return send.map(d -> new Outbox.Sent(d.sent(), d.permanent(), d.providerId(), d.error(), d.retryAfter()));
+    }
+
+    private Uni<MessageChannels.Delivery> pagerduty(TeamMessages.Queued m) {
+        int level = Integer.parseInt(m.recipient().substring("level-".length()));
+        String key = level <= config.escalation().levels().size() ? routingKey(level) : null;
+        return key == null ? Uni.createFrom().item(new MessageChannels.Delivery(false, true, null,
+                "skipped: " + (level <= config.escalation().levels().size() ? pagingSkipped(level) : "no level " + level)))
+                : channels.pagerduty(key, m.body());
     }
 
     private Uni<Attempt> told(Outbox.Outcome<TeamMessages.Queued> o) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Uni;
 
+import io.firebreak.providers.pagerduty.PagerDutyApi;
 import io.firebreak.providers.resend.ResendApi;
 import io.firebreak.providers.slack.SlackApi;
 import io.firebreak.providers.whatsapp.WhatsAppApi;
@@ -66,6 +67,10 @@ public class MessageChannels {
     @Inject
     @RestClient
     SlackApi slack;
+
+    @Inject
+    @RestClient
+    PagerDutyApi pagerduty;
 
     @Inject
     ObjectMapper mapper;
@@ -203,6 +208,23 @@ public class MessageChannels {
             return new Delivery(false, !retry, null, "HTTP " + answer.status() + " " + error.apply(answer.body()),
                     retry ? retryAfter(answer.retryAfter()) : null);
         });
+    }
+
+    /**
+     * One PagerDuty Events API v2 event (trigger, acknowledge or resolve) with its routing key added here,
+     * so the key is never stored. PagerDuty's guidance: 202 accepted; 400 invalid event is permanent; 429 and
+     * 5xx are retried with backoff; a re-sent event with the same dedup_key is harmless.
+     */
+    public Uni<Delivery> pagerduty(String routingKey, String event) {
+        ObjectNode body;
+        try {
+            body = (ObjectNode) mapper.readTree(event);
+        } catch (Exception e) {
+            return Uni.createFrom().item(new Delivery(false, true, null, "not a PagerDuty event"));
+        }
+        body.put("routing_key", routingKey);
+        return read(pagerduty.enqueue(body.toString()), json -> json == null ? null : json.path("dedup_key").asText(null),
+                json -> json == null ? "" : json.path("status").asText("") + " " + json.path("errors").toString(), json -> false);
     }
 
     private static int whatsappCode(JsonNode json) {

@@ -114,7 +114,8 @@ public class DeclareIncidentFlow {
                 .effect("escalation level 1 (" + config.escalation().levels().get(0).name() + ") paged", null)
                 .messages(messages.toIncidentChannel("declaration", text, i.id() + "/declaration"))
                 .messages(messages.toContacts(1, "escalation", "[" + i.severity() + "] " + i.title(), text,
-                        i.id() + "/escalation/1"));
+                        i.id() + "/escalation/1"))
+                .messages(messages.page(i, i.rank(), 1));
         if (i.commander() != null) {
             c.effect("commander: " + i.commander(), null).event("role-assigned", i.commander() + " is incident commander",
                     Map.of("role", "commander", "person", i.commander()));

@@ -90,7 +90,8 @@ public class ResolveIncidentFlow {
                     .event("resolved", (forced ? "Resolved (forced: " + input.getReason() + "): " : "Resolved: ")
                             + resolution, detail)
                     .messages(messages.toIncidentChannel("resolution",
-                            IncidentMessages.render(config.templates().resolution(), f), i.id() + "/resolution"));
+                            IncidentMessages.render(config.templates().resolution(), f), i.id() + "/resolution"))
+                    .messages(messages.pageAll(i, "resolve"));
             c.answer().put("criteria", criteria);
             c.answer().put("wouldResolve", unmet.isEmpty() || force);
             c.answer().put("forced", forced);

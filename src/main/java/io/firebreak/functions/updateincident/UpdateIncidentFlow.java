@@ -89,7 +89,8 @@ public class UpdateIncidentFlow {
                                     Map.of("level", next, "reason", why))
                             .messages(messages.toLevel(next, "escalation", "[" + to + "] " + i.title() + " escalated",
                                     IncidentMessages.render(config.templates().escalation(), f),
-                                    i.id() + "/escalation/" + next));
+                                    i.id() + "/escalation/" + next))
+                            .messages(messages.page(i, newRank, next));
                 }
             }
             c.effect("status update; next due " + due(i, newRank, newStatus, now), (tx, audit) -> tx.updated(i.id(), now))

@@ -173,7 +173,8 @@ public class IncidentWatch implements ScheduledJob {
                                     Map.of("level", d.level(), "from", i.escalationLevel(), "reason", d.reason()))
                             .messages(messages.toLevel(d.level(), "escalation", "[" + i.severity() + "] " + i.title()
                                     + " escalated to " + level.name(), IncidentMessages.render(config.templates().escalation(),
-                                            ef), i.id() + "/escalation/" + d.level()));
+                                            ef), i.id() + "/escalation/" + d.level()))
+                            .messages(messages.page(i, i.rank(), d.level()));
                 });
         Instant due = i.nextUpdateDue();
         switch (EscalationRules.cadence(i, now, config.updateReminderLead())) {

@@ -29,6 +29,10 @@ class EscalationRulesTest {
         public Optional<List<String>> email() {
             return Optional.empty();
         }
+
+        public Optional<String> pagerduty() {
+            return Optional.empty();
+        }
     }
 
     static final List<IncidentConfig.Level> SEED_004 = List.of(new Level("On-call engineer", Duration.ZERO),
