@@ -159,7 +159,8 @@ class FunctionsManifestTest {
         for (String secret : List.of("OPS_DATABASE_URL", "TARGET_DATABASE_URL", "FIREBREAK_API_KEYS",
                 "PAYSTACK_SECRET_KEY", "FLUTTERWAVE_SECRET_KEY", "FLUTTERWAVE_WEBHOOK_HASH", "WHATSAPP_TOKEN",
                 "RESEND_API_KEY", "SUPABASE_ACCESS_TOKEN", "SLACK_BOT_TOKEN", "TWILIO_AUTH_TOKEN", "SENTRY_TOKEN",
-                "GITHUB_TOKEN", "RAILWAY_TOKEN", "FIREBREAK_APP_DATABASE_URL", "FIREBREAK_STATUS_SECRET")) {
+                "GITHUB_TOKEN", "RAILWAY_TOKEN", "FIREBREAK_APP_DATABASE_URL", "FIREBREAK_STATUS_SECRET",
+                "PAGERDUTY_ROUTING_KEY")) {
             assertTrue(env.path(secret).path("Fn::Sub").asText().startsWith("{{resolve:secretsmanager:${RuntimeSecret}"),
                     secret + " comes from Secrets Manager");
         }

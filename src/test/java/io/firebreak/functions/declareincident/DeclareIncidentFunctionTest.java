@@ -77,6 +77,8 @@ class DeclareIncidentFunctionTest {
                  "commander":"ada","tenants":["%s"]}""".formatted(tenant)).statusCode(200)
                 .body("declared", is(true)).body("severity", is("P1")).body("messagesQueued", is(2));
         String id = declared.extract().path("incidentId");
+        // No PAGERDUTY_ROUTING_KEY here: level 1 is "on" by default, yet nothing is queued for PagerDuty.
+        assertEquals(0L, ops.count("team_messages WHERE incident_id = '" + id + "' AND channel = 'pagerduty'"));
         FakeSlack.server().verify(WireMock.postRequestedFor(WireMock.urlEqualTo("/conversations.create"))
                 .withRequestBody(WireMock.matchingJsonPath("$.name", WireMock.matching("incident-\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}")))
                 .withHeader("Authorization", WireMock.equalTo("Bearer " + FakeSlack.TOKEN)));
