@@ -293,7 +293,13 @@ public class IncidentMessages {
         String key = level <= config.escalation().levels().size() ? routingKey(level) : null;
         return key == null ? Uni.createFrom().item(new MessageChannels.Delivery(false, true, null,
                 "skipped: " + (level <= config.escalation().levels().size() ? pagingSkipped(level) : "no level " + level)))
-                : channels.pagerduty(key, m.body());
+                // An acknowledge or resolve overtaking a trigger still being retried would leave PagerDuty's
+                // alert open after the incident: it waits (retryable) until the earlier event is sent or dead.
+                : m.kind().equals("page") ? channels.pagerduty(key, m.body())
+                        : outbox.earlierPending(m).flatMap(waiting -> waiting
+                                ? Uni.createFrom().item(new MessageChannels.Delivery(false, false, null,
+                                        "waiting for this incident's earlier PagerDuty event", Duration.ofSeconds(10)))
+                                : channels.pagerduty(key, m.body()));
     }
 
     private Uni<Attempt> told(Outbox.Outcome<TeamMessages.Queued> o) {

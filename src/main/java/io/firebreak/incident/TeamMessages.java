@@ -42,6 +42,11 @@ public class TeamMessages {
             RETURNING m.id, m.incident_id, m.kind, m.channel, m.recipient, m.subject, m.body, m.attempts,
                       (SELECT i.channel_id FROM incidents i WHERE i.id = m.incident_id) AS incident_channel""";
 
+    /** An earlier message of the same incident on the same channel that is still to be sent. */
+    static final String EARLIER_PENDING = """
+            SELECT EXISTS (SELECT 1 FROM team_messages
+                            WHERE incident_id = $1 AND channel = $2 AND state = 'pending' AND id < $3) AS waiting""";
+
     /** One message to queue; dedupeKey makes queuing it twice a no-op. */
     public record Message(String kind, String channel, String recipient, String subject, String body, String dedupeKey) {
     }
@@ -56,6 +61,15 @@ public class TeamMessages {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    io.firebreak.db.OpsDb ops;
+
+    /** Whether an earlier message of this incident on this channel is still pending (PagerDuty's events go in order). */
+    public Uni<Boolean> earlierPending(Queued m) {
+        return ops.preparedQuery(EARLIER_PENDING).execute(Tuple.of(m.incidentId(), m.channel(), m.id()))
+                .map(rows -> rows.iterator().next().getBoolean("waiting"));
+    }
 
     /** Queues inside the caller's transaction; answers the ids of messages not queued before. */
     public Uni<List<Long>> queue(SqlConnection tx, String incidentId, List<Message> messages) {

@@ -163,6 +163,23 @@ class PagerDutyPagingTest {
     }
 
     @Test
+    void aResolveNeverOvertakesATriggerStillBeingRetried() {
+        FakePagerDuty.answer(429);
+        String id = Lifecycle.declare("PagerDuty resolve waits", "P1", "\"commander\":\"ada\"");
+        call("resolve-incident", Tokens.ADA, "{\"id\":\"" + id + "\",\"resolution\":\"Recovered\",\"force\":true,"
+                + "\"reason\":\"the probe schedule was off\"}").statusCode(200);
+        assertEquals(List.of("trigger"), FakePagerDuty.events(id).stream().map(e -> e.path("event_action").asText()).toList(),
+                "the resolve waits for the trigger");
+        FakePagerDuty.answerNormally();
+        for (int run = 0; run < 3 && FakePagerDuty.events(id).size() < 2; run++) {
+            retryNow(id);
+        }
+        assertEquals(List.of("trigger", "resolve"), FakePagerDuty.events(id).stream().map(e -> e.path("event_action").asText())
+                .toList());
+        assertEquals(List.of("sent", "sent"), rows(id).stream().map(r -> r.get("state")).toList());
+    }
+
+    @Test
     void aLevelWithoutPagerDutyIsNotPagedAndEverythingElseGoesOut() {
         String id = Lifecycle.declare("PagerDuty level two", "P1", null);
         // Raising the severity escalates to level 2 (Team lead), which names no PagerDuty service here.
