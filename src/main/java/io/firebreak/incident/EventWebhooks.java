@@ -89,6 +89,12 @@ public class EventWebhooks {
         boolean wants(String kind) {
             return skipped == null && events.stream().anyMatch(e -> EVENTS.get(e).equals(kind));
         }
+
+        /** Never the secret, nor the URL's query: a record's own toString would print both. */
+        @Override
+        public String toString() {
+            return "Subscriber[" + name + " -> " + shown + ", " + events + (skipped == null ? "" : ", skipped: " + skipped) + "]";
+        }
     }
 
     /** A claimed delivery. */
@@ -239,9 +245,16 @@ public class EventWebhooks {
                 LogText.loggable(String.valueOf(e.getMessage()))));
     }
 
+    /**
+     * Deliveries claimed per run: each may take the whole timeout (a hanging receiver), four at a time, so a
+     * run inside the watch job (a 60 s Lambda) ends within three timeouts; the rest wait for the next run.
+     */
+    static final int BATCH = 12;
+
     /** Sends what is due: 2xx delivered; 408, 429, 5xx and no answer retried with backoff; any other answer dead. */
     public Uni<List<Attempt>> deliver() {
-        return outbox.table("event_webhook_deliveries", CLAIM, EventWebhooks::queued).deliver(this::send, this::told);
+        return outbox.table("event_webhook_deliveries", CLAIM, EventWebhooks::queued).deliver(BATCH, this::send,
+                this::told);
     }
 
     private Uni<Outbox.Sent> send(Queued q) {
