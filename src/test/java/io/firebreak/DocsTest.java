@@ -127,8 +127,8 @@ class DocsTest {
         assertTrue(wrong.isEmpty(), "each function is a heading (## <id>) in exactly one docs page; not so: " + wrong);
     }
 
-    /** Placeholders (${NAME} / ${NAME:default}) and auth variables (env: NAME, userEnv: NAME) functions.yaml reads. */
-    static final Pattern MANIFEST_ENV = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)|\\b(?:env|userEnv): ([A-Z][A-Z0-9_]*)");
+    /** Placeholders (${NAME} / ${NAME:default}) and auth variables (env: NAME, userEnv: NAME, an event webhook's secretEnv: NAME) functions.yaml reads. */
+    static final Pattern MANIFEST_ENV = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)|\\b(?:env|userEnv|secretEnv): ([A-Z][A-Z0-9_]*)");
 
     /** Every env name the service reads: application.properties' aliases and the declarations' variables in functions.yaml. */
     static Set<String> envNames() throws IOException {

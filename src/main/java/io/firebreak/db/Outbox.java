@@ -113,7 +113,12 @@ public class Outbox {
 
         /** Claims what is due, sends it, records each outcome, then lets the caller tell it. */
         public <A> Uni<List<A>> deliver(Function<Q, Uni<Sent>> send, Function<Outcome<Q>, Uni<A>> after) {
-            return claim(BATCH).flatMap(due -> Multi.createFrom().iterable(due)
+            return deliver(BATCH, send, after);
+        }
+
+        /** The same with a smaller batch, for sends that may each take their whole deadline (a hanging receiver). */
+        public <A> Uni<List<A>> deliver(int batch, Function<Q, Uni<Sent>> send, Function<Outcome<Q>, Uni<A>> after) {
+            return claim(batch).flatMap(due -> Multi.createFrom().iterable(due)
                     .onItem().transformToUni(m -> send.apply(m).flatMap(s -> record(m, s)).flatMap(after::apply))
                     .merge(IN_FLIGHT).collect().asList());
         }

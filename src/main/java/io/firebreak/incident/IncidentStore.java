@@ -51,7 +51,8 @@ public class IncidentStore {
 
     static final String INSERT_EVENT = """
             INSERT INTO timeline_events (incident_id, at, kind, source, summary, detail)
-            VALUES ($1, $2, $3, $4, $5, $6)""";
+            VALUES ($1, $2, $3, $4, $5, $6)
+            RETURNING id""";
 
     static final String FIND_INCIDENT = """
             SELECT i.*, i.tenants::text[] AS tenant_ids,
@@ -152,6 +153,9 @@ public class IncidentStore {
     @Inject
     jakarta.enterprise.inject.Instance<DeclarationFollowUp> followUps;
 
+    @Inject
+    EventWebhooks webhooks;
+
     @ConfigProperty(name = "firebreak.ops.statement-timeout", defaultValue = "1000ms")
     Duration statementTimeout;
 
@@ -167,9 +171,15 @@ public class IncidentStore {
     public <T> Uni<T> transaction(Duration deadline, Function<Tx, Uni<T>> work) {
         long ms = statementTimeout.toMillis();
         List<String> declared = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean hooked = new java.util.concurrent.atomic.AtomicBoolean();
         return ops.withTransaction(deadline, conn -> conn.query(LIMITS.formatted(ms, ms)).execute()
-                .flatMap(ignored -> work.apply(new Tx(conn, declared))))
-                .invoke(committed -> followUp(declared));
+                .flatMap(ignored -> work.apply(new Tx(conn, declared, hooked))))
+                .invoke(committed -> {
+                    followUp(declared);
+                    if (hooked.get()) {
+                        webhooks.kick();
+                    }
+                });
     }
 
     /** Every declaration of a committed transaction, to each follow-up; theirs to return at once and never fail. */
@@ -191,10 +201,12 @@ public class IncidentStore {
     public final class Tx {
         private final SqlConnection conn;
         private final List<String> declared;
+        private final java.util.concurrent.atomic.AtomicBoolean hooked;
 
-        Tx(SqlConnection conn, List<String> declared) {
+        Tx(SqlConnection conn, List<String> declared, java.util.concurrent.atomic.AtomicBoolean hooked) {
             this.conn = conn;
             this.declared = declared;
+            this.hooked = hooked;
         }
 
         /** The transaction's connection, for other ops repositories that must commit with it. */
@@ -239,10 +251,18 @@ public class IncidentStore {
                     });
         }
 
+        /** Adds a timeline event, and in the same transaction the event webhooks its kind has subscribers for. */
         public Uni<Void> addEvent(String incidentId, Instant at, String kind, String source, String summary,
                 Object detail) {
             return conn.preparedQuery(INSERT_EVENT)
                     .execute(Tuple.tuple(List.of(incidentId, utc(at), kind, source, summary, json.jsonb(detail))))
+                    .flatMap(rows -> webhooks.queue(conn, rows.iterator().next().getLong("id"), incidentId, at, kind,
+                            source, summary, detail))
+                    .invoke(queued -> {
+                        if (queued) {
+                            hooked.set(true);
+                        }
+                    })
                     .replaceWithVoid();
         }
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -18,12 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.ext.web.client.WebClient;
-import io.vertx.mutiny.ext.web.codec.BodyCodec;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -33,6 +26,7 @@ import io.firebreak.incident.IncidentStore;
 import io.firebreak.incident.StatusComponents;
 import io.firebreak.providers.MessageChannels;
 import io.firebreak.providers.ProviderSignatures;
+import io.firebreak.providers.SignedWebhooks;
 
 /**
  * What subscribers receive, through the ops outbox (retries with backoff, dead letters): every
@@ -89,12 +83,10 @@ class StatusDeliveries {
     ObjectMapper mapper;
 
     @Inject
-    Vertx vertx;
-
-    @Inject
     Clock clock;
 
-    private volatile WebClient client;
+    @Inject
+    SignedWebhooks webhooks;
 
     record Subscriber(UUID id, String kind, String address, List<String> components, Instant confirmedAt) {
         boolean wants(java.util.Collection<String> affected) {
@@ -264,52 +256,14 @@ class StatusDeliveries {
         String body = q.body().replace("\"unsubscribe\":\"\"",
                 "\"unsubscribe\":\"" + subscriptions.link(q.subscriberId(), "unsubscribe") + "\"");
         long t = clock.instant().getEpochSecond();
-        String signature = "t=" + t + ",v1=" + hmac(subscriptions.token("webhook", q.subscriberId()), t + "." + body);
-        return client().requestAbs(HttpMethod.POST, q.address()).timeout(5000)
-                .putHeader("content-type", "application/json").putHeader("user-agent", "firebreak-status")
-                .putHeader("x-firebreak-signature", signature).putHeader("x-firebreak-delivery", String.valueOf(q.id()))
-                // A receiver's answer is only its status: its body is never read, and the whole exchange is bounded.
-                .as(BodyCodec.none())
-                .sendBuffer(Buffer.buffer(body))
-                .ifNoItem().after(SEND_DEADLINE).failWith(() -> new java.util.concurrent.TimeoutException("no answer in "
-                        + SEND_DEADLINE.toSeconds() + " s"))
-                .map(r -> {
-                    int s = r.statusCode();
-                    if (s >= 200 && s < 300) {
-                        return new Outbox.Sent(true, false, "http " + s, null, null);
-                    }
-                    // 410 Gone: the receiver says stop; other 4xx but 408/429 will not change on retry.
-                    boolean permanent = s == 410 || (s >= 400 && s < 500 && s != 408 && s != 429);
-                    String retryAfter = r.getHeader("retry-after");
-                    Duration wait = retryAfter != null && retryAfter.matches("\\d{1,5}") ? Duration.ofSeconds(Long.parseLong(retryAfter))
-                            : null;
-                    return new Outbox.Sent(false, permanent, null, "webhook answered " + s, wait);
-                })
-                .onFailure().recoverWithItem(e -> new Outbox.Sent(false, false, null,
-                        "webhook unreachable: " + e.getClass().getSimpleName(), null));
+        String signature = SignedWebhooks.signature(subscriptions.token("webhook", q.subscriberId()), t, body);
+        return webhooks.post(q.address(), Map.of("user-agent", "firebreak-status", "x-firebreak-signature", signature,
+                "x-firebreak-delivery", String.valueOf(q.id())), body, Duration.ofSeconds(5), SEND_DEADLINE)
+                .map(d -> new Outbox.Sent(d.sent(), d.permanent(), d.providerId(), d.error(), d.retryAfter()));
     }
 
     static String hmac(String secret, String text) {
         return ProviderSignatures.hmacSha256Hex(secret, text);
-    }
-
-    private WebClient client() {
-        if (client == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(3000).setFollowRedirects(false)
-                            .setMaxPoolSize(4));
-                }
-            }
-        }
-        return client;
-    }
-
-    @PreDestroy
-    void close() {
-        if (client != null) {
-            client.close();
-        }
     }
 
     private static Queued queued(Row r) {

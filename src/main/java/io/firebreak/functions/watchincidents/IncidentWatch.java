@@ -18,6 +18,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
+import io.firebreak.incident.EventWebhooks;
 import io.firebreak.incident.Incident;
 import io.firebreak.incident.IncidentActions;
 import io.firebreak.incident.IncidentConfig;
@@ -52,6 +53,10 @@ public class IncidentWatch implements ScheduledJob {
     @Inject
     TeamMessages outbox;
 
+    /** Retries of the signed event webhooks ride on the same schedule as the team outbox. */
+    @Inject
+    EventWebhooks webhooks;
+
     @Inject
     AuditTrail audit;
 
@@ -71,7 +76,8 @@ public class IncidentWatch implements ScheduledJob {
 
     /** What one run did. */
     @RegisterForReflection
-    public record Report(boolean dryRun, int incidents, List<Finding> findings, List<IncidentMessages.Attempt> delivery) {
+    public record Report(boolean dryRun, int incidents, List<Finding> findings, List<IncidentMessages.Attempt> delivery,
+            List<EventWebhooks.Attempt> webhooks) {
     }
 
     @Override
@@ -104,8 +110,10 @@ public class IncidentWatch implements ScheduledJob {
                     return list;
                 }));
             }
-            return all.flatMap(findings -> dry ? Uni.createFrom().item(new Report(true, ids.size(), findings, List.of()))
-                    : messages.deliver().map(d -> new Report(false, ids.size(), findings, d)));
+            return all.flatMap(findings -> dry ? Uni.createFrom().item(new Report(true, ids.size(), findings, List.of(),
+                    List.of()))
+                    : messages.deliver().flatMap(d -> webhooks.deliver().map(w -> new Report(false, ids.size(), findings,
+                            d, w))));
         });
     }
 
