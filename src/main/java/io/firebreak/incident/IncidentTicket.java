@@ -171,17 +171,22 @@ public class IncidentTicket {
 
     /** Delivers until nothing is due (at most {@value #ROUNDS} rounds); what was sent or failed, in order. */
     public Uni<List<Attempt>> deliverAll() {
-        return rounds(new ArrayList<>(), 0);
+        return deliverAll(ROUNDS);
     }
 
-    private Uni<List<Attempt>> rounds(List<Attempt> done, int round) {
-        if (round >= ROUNDS) {
+    /** The same within a number of rounds (the watch job's, inside its Lambda timeout). */
+    public Uni<List<Attempt>> deliverAll(int max) {
+        return rounds(new ArrayList<>(), 0, max);
+    }
+
+    private Uni<List<Attempt>> rounds(List<Attempt> done, int round, int max) {
+        if (round >= max) {
             return Uni.createFrom().item(done);
         }
         return deliver().flatMap(attempts -> {
             done.addAll(attempts);
             return attempts.isEmpty() || attempts.stream().noneMatch(a -> !a.state().equals("retrying"))
-                    ? Uni.createFrom().item(done) : rounds(done, round + 1);
+                    ? Uni.createFrom().item(done) : rounds(done, round + 1, max);
         });
     }
 

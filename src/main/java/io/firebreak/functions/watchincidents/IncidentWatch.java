@@ -23,6 +23,7 @@ import io.firebreak.incident.IncidentActions;
 import io.firebreak.incident.IncidentConfig;
 import io.firebreak.incident.IncidentMessages;
 import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.IncidentTicket;
 import io.firebreak.incident.SeverityScale;
 import io.firebreak.incident.TeamMessages;
 import io.firebreak.platform.Actor;
@@ -50,6 +51,12 @@ public class IncidentWatch implements ScheduledJob {
     IncidentMessages messages;
 
     @Inject
+    IncidentTicket ticket;
+
+    /** Ticket rounds per run: each is at most one GitHub call per incident, within the provider timeout. */
+    static final int TICKET_ROUNDS = 4;
+
+    @Inject
     TeamMessages outbox;
 
     @Inject
@@ -71,7 +78,8 @@ public class IncidentWatch implements ScheduledJob {
 
     /** What one run did. */
     @RegisterForReflection
-    public record Report(boolean dryRun, int incidents, List<Finding> findings, List<IncidentMessages.Attempt> delivery) {
+    public record Report(boolean dryRun, int incidents, List<Finding> findings, List<IncidentMessages.Attempt> delivery,
+            List<IncidentTicket.Attempt> tickets) {
     }
 
     @Override
@@ -104,8 +112,10 @@ public class IncidentWatch implements ScheduledJob {
                     return list;
                 }));
             }
-            return all.flatMap(findings -> dry ? Uni.createFrom().item(new Report(true, ids.size(), findings, List.of()))
-                    : messages.deliver().map(d -> new Report(false, ids.size(), findings, d)));
+            // The ticket outbox is awaited here (a few rounds): on Lambda the background delivery is frozen with its caller.
+            return all.flatMap(findings -> dry ? Uni.createFrom().item(new Report(true, ids.size(), findings, List.of(), List.of()))
+                    : ticket.deliverAll(TICKET_ROUNDS).onFailure().recoverWithItem(e -> List.of())
+                            .flatMap(t -> messages.deliver().map(d -> new Report(false, ids.size(), findings, d, t))));
         });
     }
 
