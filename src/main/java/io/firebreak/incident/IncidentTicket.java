@@ -47,9 +47,11 @@ public class IncidentTicket {
     /** Rounds of one background delivery: each sends at most one action per incident. */
     static final int ROUNDS = 20;
 
+    // Only an incident whose issue was asked for gets comments: one declared while tickets were off has no ticket.
     static final String QUEUE = """
             INSERT INTO ticket_actions (incident_id, kind, body, dedupe_key, next_attempt_at, created_at)
-            VALUES ($1, $2, $3, $4, $5, $5)
+            SELECT $1, $2, $3, $4, $5, $5
+             WHERE $2 = 'create' OR EXISTS (SELECT 1 FROM ticket_actions c WHERE c.incident_id = $1 AND c.kind = 'create')
             ON CONFLICT (dedupe_key) DO NOTHING""";
 
     // Only the first pending action of each incident is due: a comment never overtakes its create.

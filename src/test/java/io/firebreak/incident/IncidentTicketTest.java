@@ -227,7 +227,9 @@ class IncidentTicketTest {
         // GitHub did open it: the list now shows it, with the marker in its body.
         FakeGitHub.server().stubFor(get(urlPathEqualTo(ISSUES)).willReturn(json(200, "[" + issue(303, "open")
                 .replace("\"body\": \"b\"", "\"body\": \"<!-- firebreak:" + id + " -->\\n**Start Time:** ...\"") + "]")));
-        retryNow(id);
+        // The watch job sends what is due (on Lambda it is what sends tickets at all).
+        Sql.exec(db.ops(), "UPDATE ticket_actions SET next_attempt_at = now() WHERE incident_id = '" + id + "' AND state = 'pending'");
+        call("watch-incidents", Tokens.RESPONDER, "{}").statusCode(200);
         settled(id);
         assertEquals(1, FakeGitHub.server().findAll(postRequestedFor(urlPathEqualTo(ISSUES))).size());
         call("get-incident", Tokens.RESPONDER, "{\"id\":\"" + id + "\"}").statusCode(200).body("ticket.number", is(303));
@@ -249,5 +251,20 @@ class IncidentTicketTest {
         assertEquals(1, Sql.count(db.ops(), "SELECT count(*) FROM timeline_events WHERE incident_id = '" + id
                 + "' AND kind = 'ticket-failed' AND summary LIKE '%create%'"));
         call("get-incident", Tokens.RESPONDER, "{\"id\":\"" + id + "\"}").statusCode(200).body("ticket", is((Object) null));
+    }
+
+    @Test
+    void anIncidentWithoutATicketGetsNoComments() throws Exception {
+        stubIssue(404);
+        String id = Lifecycle.declare("Exports stall", "P3", null);
+        settled(id);
+        // As if it had been declared while tickets were off: no create was ever queued.
+        Sql.exec(db.ops(), "DELETE FROM ticket_actions WHERE incident_id = '" + id + "'");
+        Sql.exec(db.ops(), "UPDATE incidents SET ticket_number = NULL, ticket_url = NULL WHERE id = '" + id + "'");
+        FakeGitHub.server().resetRequests();
+        call("update-incident", Tokens.ADA, "{\"id\":\"" + id + "\",\"text\":\"Still looking\"}").statusCode(200);
+        call("watch-incidents", Tokens.RESPONDER, "{}").statusCode(200);
+        assertEquals(List.of(), actions(id));
+        assertEquals(0, FakeGitHub.server().findAll(postRequestedFor(anyUrl())).size());
     }
 }
