@@ -19,7 +19,19 @@ public record Incident(String id, String title, String severity, String status, 
         Instant nextUpdateDue, String channel, List<String> tenants, Instant mitigatedAt, String resolution,
         Boolean resolutionForced, Postmortem postmortem, List<Event> timeline,
         @JsonIgnore Severity rank, @JsonIgnore Reminders reminders, @JsonIgnore String channelId,
-        @JsonIgnore String channelState) {
+        @JsonIgnore String channelState, Ticket ticket) {
+
+    /** Without a ticket: drafts and rules that never open one. */
+    public Incident(String id, String title, String severity, String status, String fingerprint, String source,
+            Instant openedAt, Instant resolvedAt, String impact, String declaredBy, Instant acknowledgedAt,
+            String acknowledgedBy, Map<String, String> roles, int escalationLevel, Instant lastUpdateAt,
+            Instant nextUpdateDue, String channel, List<String> tenants, Instant mitigatedAt, String resolution,
+            Boolean resolutionForced, Postmortem postmortem, List<Event> timeline, Severity rank, Reminders reminders,
+            String channelId, String channelState) {
+        this(id, title, severity, status, fingerprint, source, openedAt, resolvedAt, impact, declaredBy, acknowledgedAt,
+                acknowledgedBy, roles, escalationLevel, lastUpdateAt, nextUpdateDue, channel, tenants, mitigatedAt,
+                resolution, resolutionForced, postmortem, timeline, rank, reminders, channelId, channelState, null);
+    }
 
     public boolean open() {
         return !"resolved".equals(status);
@@ -37,6 +49,11 @@ public record Incident(String id, String title, String severity, String status, 
     /** Whether the post-mortem is written, where, and when it is due. */
     @RegisterForReflection
     public record Postmortem(Instant dueAt, Instant writtenAt, String link, Instant remindedAt) {
+    }
+
+    /** Seed 003's incident ticket: the GitHub issue's number and address, once it is open (IncidentTicket). */
+    @RegisterForReflection
+    public record Ticket(int number, String url) {
     }
 
     /** Which cadence reminders went out already (the due time each was sent for). */

@@ -51,6 +51,9 @@ public class IncidentMessages {
     @Inject
     IncidentStore incidents;
 
+    @Inject
+    IncidentTicket ticket;
+
 
     @Inject
     Clock clock;
@@ -262,8 +265,9 @@ public class IncidentMessages {
                 });
     }
 
-    /** Sends what is due in the team outbox. */
+    /** Sends what is due in the team outbox; the incident ticket's outbox is sent in the background beside it. */
     public Uni<List<Attempt>> deliver() {
+        ticket.kick();
         return outbox.delivery().deliver(this::send, this::told);
     }
 

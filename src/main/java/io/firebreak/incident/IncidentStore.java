@@ -156,6 +156,9 @@ public class IncidentStore {
     @Inject
     EventWebhooks webhooks;
 
+    @Inject
+    IncidentTicket ticket;
+
     @ConfigProperty(name = "firebreak.ops.statement-timeout", defaultValue = "1000ms")
     Duration statementTimeout;
 
@@ -263,6 +266,8 @@ public class IncidentStore {
                             hooked.set(true);
                         }
                     })
+                    // Seed 003's ticket follows the timeline: its action commits with the event or not at all.
+                    .flatMap(queued -> ticket.queue(conn, incidentId, at, kind, summary, detail))
                     .replaceWithVoid();
         }
 
@@ -422,7 +427,9 @@ public class IncidentStore {
                         instant(r, "postmortem_written_at"), r.getString("postmortem_link"),
                         instant(r, "postmortem_reminded_at")),
                 timeline, rank, new Incident.Reminders(instant(r, "update_reminded_for"), instant(r, "update_overdue_for")),
-                r.getString("channel_id"), r.getString("channel_state"));
+                r.getString("channel_id"), r.getString("channel_state"),
+                r.getInteger("ticket_number") == null ? null
+                        : new Incident.Ticket(r.getInteger("ticket_number"), r.getString("ticket_url")));
     }
 
     private static java.util.UUID[] uuids(List<String> ids) {

@@ -24,6 +24,7 @@ import io.firebreak.incident.IncidentActions;
 import io.firebreak.incident.IncidentConfig;
 import io.firebreak.incident.IncidentMessages;
 import io.firebreak.incident.IncidentStore;
+import io.firebreak.incident.IncidentTicket;
 import io.firebreak.incident.SeverityScale;
 import io.firebreak.incident.TeamMessages;
 import io.firebreak.platform.Actor;
@@ -49,6 +50,12 @@ public class IncidentWatch implements ScheduledJob {
 
     @Inject
     IncidentMessages messages;
+
+    @Inject
+    IncidentTicket ticket;
+
+    /** Ticket rounds per run: each is at most one GitHub call per incident, within the provider timeout. */
+    static final int TICKET_ROUNDS = 4;
 
     @Inject
     TeamMessages outbox;
@@ -77,7 +84,7 @@ public class IncidentWatch implements ScheduledJob {
     /** What one run did. */
     @RegisterForReflection
     public record Report(boolean dryRun, int incidents, List<Finding> findings, List<IncidentMessages.Attempt> delivery,
-            List<EventWebhooks.Attempt> webhooks) {
+            List<EventWebhooks.Attempt> webhooks, List<IncidentTicket.Attempt> tickets) {
     }
 
     @Override
@@ -110,10 +117,12 @@ public class IncidentWatch implements ScheduledJob {
                     return list;
                 }));
             }
+            // The ticket outbox is awaited here (a few rounds): on Lambda the background delivery is frozen with its caller.
             return all.flatMap(findings -> dry ? Uni.createFrom().item(new Report(true, ids.size(), findings, List.of(),
-                    List.of()))
-                    : messages.deliver().flatMap(d -> webhooks.deliver().map(w -> new Report(false, ids.size(), findings,
-                            d, w))));
+                    List.of(), List.of()))
+                    : ticket.deliverAll(TICKET_ROUNDS).onFailure().recoverWithItem(e -> List.of())
+                            .flatMap(t -> messages.deliver().flatMap(d -> webhooks.deliver().map(w -> new Report(false,
+                                    ids.size(), findings, d, w, t)))));
         });
     }
 

@@ -1,6 +1,9 @@
 package io.firebreak.providers.github;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,7 +18,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The GitHub REST reads recent-changes needs (GITHUB_API_URL): commits, deployments with their
  * statuses, pull requests. The API version is pinned (2022-11-28: supported until March 2028),
- * so a newer default can never change the shapes read here.
+ * so a newer default can never change the shapes read here. The issue calls are seed 003's incident
+ * ticket (IncidentTicket): create, comment, close, and the list a retried create looks in first.
  */
 @RegisterRestClient(configKey = "github")
 @Path("/repos/{owner}/{repo}")
@@ -50,4 +54,32 @@ public interface GitHubApi {
     Uni<Response> pulls(@PathParam("owner") String owner, @PathParam("repo") String repo,
             @QueryParam("state") String state, @QueryParam("sort") String sort, @QueryParam("direction") String direction,
             @QueryParam("per_page") int perPage, @QueryParam("page") int page, @HeaderParam("Authorization") String auth);
+
+    /** Body: {title, body, labels}. */
+    @POST
+    @Path("/issues")
+    @Consumes("application/json")
+    Uni<Response> createIssue(@PathParam("owner") String owner, @PathParam("repo") String repo, String json,
+            @HeaderParam("Authorization") String auth);
+
+    /** Body: {body}. */
+    @POST
+    @Path("/issues/{number}/comments")
+    @Consumes("application/json")
+    Uni<Response> comment(@PathParam("owner") String owner, @PathParam("repo") String repo, @PathParam("number") int number,
+            String json, @HeaderParam("Authorization") String auth);
+
+    /** Body: {state, state_reason, labels}; labels replaces the issue's whole set. */
+    @PATCH
+    @Path("/issues/{number}")
+    @Consumes("application/json")
+    Uni<Response> updateIssue(@PathParam("owner") String owner, @PathParam("repo") String repo,
+            @PathParam("number") int number, String json, @HeaderParam("Authorization") String auth);
+
+    /** Issues (and pull requests) with these labels, newest first. */
+    @GET
+    @Path("/issues")
+    Uni<Response> issues(@PathParam("owner") String owner, @PathParam("repo") String repo, @QueryParam("labels") String labels,
+            @QueryParam("state") String state, @QueryParam("sort") String sort, @QueryParam("direction") String direction,
+            @QueryParam("per_page") int perPage, @HeaderParam("Authorization") String auth);
 }

@@ -76,7 +76,8 @@ public class GitHubChanges {
     @ConfigProperty(name = "firebreak.changes.github.max-statuses", defaultValue = "10")
     int maxStatuses;
 
-    private final ProviderPacer pacer = new ProviderPacer(System::nanoTime);
+    /** Shared with GitHubIssues: a limit GitHub names stops every call of this process to it. */
+    final ProviderPacer pacer = new ProviderPacer(System::nanoTime);
 
     /** Why GitHub is not read, when it is not: no token, no repository, or one that is not owner/name. */
     public Optional<String> skipped() {
@@ -311,11 +312,11 @@ public class GitHubChanges {
         return item;
     }
 
-    private String auth() {
+    String auth() {
         return "Bearer " + token.orElse("").strip();
     }
 
-    private String[] ownerAndName() {
+    String[] ownerAndName() {
         Matcher m = REPOSITORY.matcher(repository());
         if (!m.matches()) {
             throw new IllegalStateException("GITHUB_REPOSITORY is not owner/name");
