@@ -176,7 +176,17 @@ public class EventWebhooks {
         if (secret.isEmpty()) {
             return new Subscriber(name, null, shown, events, null, secretEnv + " is not set");
         }
-        return new Subscriber(name, DeclaredUrl.parse(raw, what), shown, Set.copyOf(events), secret.get(), null);
+        java.net.URI url;
+        try {
+            url = DeclaredUrl.parse(raw, what);
+        } catch (IllegalStateException e) {
+            if (DeclaredUrl.placeholders(raw).isEmpty()) {
+                throw e;
+            }
+            // A value from the environment that is no https URL: that subscriber is skipped, never every function down.
+            return new Subscriber(name, null, shown, events, null, "its URL is not an https URL: " + shown);
+        }
+        return new Subscriber(name, url, shown, Set.copyOf(events), secret.get(), null);
     }
 
     private static Optional<String> value(String name) {

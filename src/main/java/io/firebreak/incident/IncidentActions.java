@@ -184,14 +184,23 @@ public class IncidentActions {
                 detail.put("function", function);
                 chain = chain.flatMap(v -> tx.addEvent(i.id(), clock.instant(), e.kind(), source, e.summary(), detail));
             }
+            java.util.concurrent.atomic.AtomicBoolean acknowledgedNow = new java.util.concurrent.atomic.AtomicBoolean();
             if (i.acknowledgedAt() == null && Role.parse(actor.role()).permits(Role.RESPONDER)) {
                 chain = chain.flatMap(v -> tx.acknowledge(i.id(), clock.instant(), actor.display()))
-                        .flatMap(acked -> acked ? tx.addEvent(i.id(), clock.instant(), "acknowledged", source,
-                                "Acknowledged by " + actor.display(), Map.of("auditId", auditId))
-                                .flatMap(v -> outbox.queue(tx.connection(), i.id(), messages.pageAll(i, "acknowledge")))
-                                .replaceWithVoid() : Uni.createFrom().voidItem());
+                        .flatMap(acked -> {
+                            acknowledgedNow.set(acked);
+                            return acked ? tx.addEvent(i.id(), clock.instant(), "acknowledged", source,
+                                    "Acknowledged by " + actor.display(), Map.of("auditId", auditId))
+                                    : Uni.createFrom().voidItem();
+                        });
             }
-            return chain.flatMap(v -> outbox.queue(tx.connection(), i.id(), c.messages())).map(queued -> {
+            // The acknowledge is queued after this change's own messages: a trigger they page (a severity raise on an
+            // incident no level was paged for) goes first, and the acknowledge waits for it.
+            return chain.flatMap(v -> outbox.queue(tx.connection(), i.id(), c.messages()))
+                    .call(queued -> acknowledgedNow.get()
+                            ? outbox.queue(tx.connection(), i.id(), messages.pageAll(i, "acknowledge"))
+                            : Uni.createFrom().voidItem())
+                    .map(queued -> {
                 ObjectNode answer = mapper.createObjectNode();
                 answer.put("incidentId", i.id());
                 answer.put("auditId", auditId);

@@ -193,6 +193,21 @@ public class IncidentMessages {
     }
 
     /**
+     * The acknowledge that follows a page of an incident a person already acknowledged (a monitor
+     * declared it, someone acted before its first level was paged): PagerDuty's alert must not ring
+     * for what firebreak knows is being handled. Its own key: an earlier acknowledge PagerDuty ignored
+     * (no alert yet) must not stop this one.
+     */
+    public List<TeamMessages.Message> acknowledgeAfterPage(Incident i, int level) {
+        if (i.acknowledgedAt() == null || routingKey(level) == null) {
+            return List.of();
+        }
+        return List.of(new TeamMessages.Message("acknowledge", "pagerduty", "level-" + level, null, mapper.createObjectNode()
+                .put("event_action", "acknowledge").put("dedup_key", i.id()).toString(),
+                i.id() + "/pagerduty/acknowledge-after-page/level-" + level));
+    }
+
+    /**
      * acknowledge or resolve for every service this incident's levels paged so far (one event per routing
      * key); PagerDuty answers an unknown dedup_key with a 202 that does nothing.
      */
@@ -253,16 +268,25 @@ public class IncidentMessages {
                 : Uni.createFrom().item(new Created(name, d)));
     }
 
+    /** How long a change's answer waits for the messages it queued to be sent (the rest are sent all the same). */
+    static final java.time.Duration AFTER_COMMIT_WAIT = java.time.Duration.ofSeconds(5);
+
     /** Right after a change commits: the channel if it is missing, then the outbox. Never fails the change. */
     public Uni<List<Attempt>> afterCommit(String incidentId, String source) {
-        return incidents.find(incidentId)
+        Uni<List<Attempt>> delivery = incidents.find(incidentId)
                 .flatMap(found -> found.isPresent() ? ensureChannel(found.get(), source) : Uni.createFrom().voidItem())
                 .flatMap(v -> deliver())
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("delivery after %s deferred to the watch job: %s", incidentId,
                             LogText.loggable(e.getMessage()));
-                    return List.of();
-                });
+                    return List.<Attempt>of();
+                }).memoize().indefinitely();
+        // The delivery runs to its end on its own (a send is never cut between the provider and its record); the
+        // change's answer waits for it at most AFTER_COMMIT_WAIT, so a hanging Slack or PagerDuty never holds it.
+        delivery.subscribe().with(v -> {
+        }, e -> {
+        });
+        return delivery.ifNoItem().after(AFTER_COMMIT_WAIT).recoverWithItem(List.of());
     }
 
     /** Sends what is due in the team outbox; the incident ticket's outbox is sent in the background beside it. */

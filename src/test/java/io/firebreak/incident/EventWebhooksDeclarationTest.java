@@ -51,4 +51,19 @@ class EventWebhooksDeclarationTest {
         assertTrue(ok.wants("resolved"));
         assertTrue(!ok.wants("declared"));
     }
+
+    @Test
+    void aUrlFromTheEnvironmentThatIsNotHttpsSkipsThatSubscriberNotEveryFunction() throws Exception {
+        System.setProperty("FB_TEST_EVENT_HOOK_URL", "http://hooks.example.com/x");
+        try {
+            var skipped = EventWebhooks.parse(manifest("""
+                    event-webhooks:
+                      - {name: a, url: "${FB_TEST_EVENT_HOOK_URL}", secretEnv: PATH}
+                    """)).get("a");
+            assertTrue(skipped.skipped() != null && skipped.skipped().contains("not an https URL"), skipped.skipped());
+            assertTrue(!skipped.wants("declared"));
+        } finally {
+            System.clearProperty("FB_TEST_EVENT_HOOK_URL");
+        }
+    }
 }

@@ -163,6 +163,24 @@ class PagerDutyPagingTest {
     }
 
     @Test
+    void aFirstActThatAlsoPagesSendsTheTriggerBeforeItsAcknowledge() {
+        // A monitor's declaration that no level was paged for yet (level 0), then a person raises its severity: the
+        // raise pages level 1 and the act acknowledges; PagerDuty must get the trigger first, or the acknowledge
+        // falls on no alert and the alert rings for an incident someone is handling.
+        String id = "INC-2026-12-30-" + (800 + new java.util.Random().nextInt(199));
+        Sql.exec(db.ops(), "INSERT INTO incidents (id, title, severity, fingerprint, source, opened_at) VALUES ('" + id
+                + "', 'Monitor saw checkout fail', 'P2', 'test/pd-order-" + id + "', 'monitor', now())");
+        call("update-incident", Tokens.ADA, "{\"id\":\"" + id + "\",\"severity\":\"P0\",\"reason\":\"all tenants\"}")
+                .statusCode(200);
+        for (int run = 0; run < 3 && FakePagerDuty.events(id).size() < 2; run++) {
+            retryNow(id);
+        }
+        assertEquals(List.of("trigger", "acknowledge"), FakePagerDuty.events(id).stream()
+                .map(e -> e.path("event_action").asText()).toList());
+        assertEquals(List.of(), FakePagerDuty.contract().refusals());
+    }
+
+    @Test
     void aResolveNeverOvertakesATriggerStillBeingRetried() {
         FakePagerDuty.answer(429);
         String id = Lifecycle.declare("PagerDuty resolve waits", "P1", "\"commander\":\"ada\"");

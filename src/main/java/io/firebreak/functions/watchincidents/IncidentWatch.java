@@ -56,6 +56,8 @@ public class IncidentWatch implements ScheduledJob {
 
     /** Ticket rounds per run: each is at most one GitHub call per incident, within the provider timeout. */
     static final int TICKET_ROUNDS = 4;
+    /** The ticket rounds' share of a watch run (its Lambda has 60 s; pages went out before them). */
+    static final java.time.Duration TICKET_BUDGET = java.time.Duration.ofSeconds(20);
 
     @Inject
     TeamMessages outbox;
@@ -117,12 +119,14 @@ public class IncidentWatch implements ScheduledJob {
                     return list;
                 }));
             }
-            // The ticket outbox is awaited here (a few rounds): on Lambda the background delivery is frozen with its caller.
+            // Pages first (Slack, email, PagerDuty: people), then the ticket outbox (a few rounds, bounded: on Lambda
+            // the background delivery is frozen with its caller), then the event webhooks.
             return all.flatMap(findings -> dry ? Uni.createFrom().item(new Report(true, ids.size(), findings, List.of(),
                     List.of(), List.of()))
-                    : ticket.deliverAll(TICKET_ROUNDS).onFailure().recoverWithItem(e -> List.of())
-                            .flatMap(t -> messages.deliver().flatMap(d -> webhooks.deliver().map(w -> new Report(false,
-                                    ids.size(), findings, d, w, t)))));
+                    : messages.deliver().flatMap(d -> ticket.deliverAll(TICKET_ROUNDS)
+                            .ifNoItem().after(TICKET_BUDGET).recoverWithItem(List.of())
+                            .onFailure().recoverWithItem(e -> List.of())
+                            .flatMap(t -> webhooks.deliver().map(w -> new Report(false, ids.size(), findings, d, w, t)))));
         });
     }
 
@@ -191,7 +195,8 @@ public class IncidentWatch implements ScheduledJob {
                             .messages(messages.toLevel(d.level(), "escalation", "[" + i.severity() + "] " + i.title()
                                     + " escalated to " + level.name(), IncidentMessages.render(config.templates().escalation(),
                                             ef), i.id() + "/escalation/" + d.level()))
-                            .messages(messages.page(i, i.rank(), d.level()));
+                            .messages(messages.page(i, i.rank(), d.level()))
+                            .messages(messages.acknowledgeAfterPage(i, d.level()));
                 });
         Instant due = i.nextUpdateDue();
         switch (EscalationRules.cadence(i, now, config.updateReminderLead())) {
