@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -167,12 +166,11 @@ public class EventWebhooks {
                     + "like FIREBREAK_EVENT_WEBHOOK_SECRET");
         }
         String shown = DeclaredUrl.shown(raw);
-        for (String needed : DeclaredUrl.placeholders(raw)) {
-            if (value(needed).isEmpty()) {
-                return new Subscriber(name, null, shown, events, null, needed + " is not set");
-            }
+        List<String> unset = DeclaredUrl.unset(raw);
+        if (!unset.isEmpty()) {
+            return new Subscriber(name, null, shown, events, null, unset.get(0) + " is not set");
         }
-        Optional<String> secret = value(secretEnv);
+        Optional<String> secret = DeclaredUrl.env(secretEnv);
         if (secret.isEmpty()) {
             return new Subscriber(name, null, shown, events, null, secretEnv + " is not set");
         }
@@ -189,9 +187,6 @@ public class EventWebhooks {
         return new Subscriber(name, url, shown, Set.copyOf(events), secret.get(), null);
     }
 
-    private static Optional<String> value(String name) {
-        return ConfigProvider.getConfig().getOptionalValue(name, String.class).filter(v -> !v.isBlank());
-    }
 
     /**
      * Inside the transaction that just wrote timeline event eventRow: one delivery per subscriber

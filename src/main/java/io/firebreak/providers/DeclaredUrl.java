@@ -38,6 +38,16 @@ public final class DeclaredUrl {
         return out.toString();
     }
 
+    /** A declared variable's value (a URL's placeholder, a secret an entry names): empty when unset or blank. */
+    public static java.util.Optional<String> env(String name) {
+        return ConfigProvider.getConfig().getOptionalValue(name, String.class).filter(v -> !v.isBlank());
+    }
+
+    /** The placeholders without a default a text needs and the environment does not set: the entry is then skipped. */
+    public static java.util.List<String> unset(String text) {
+        return placeholders(text).stream().filter(p -> env(p).isEmpty()).toList();
+    }
+
     /** The placeholder names a text uses, so an entry can be skipped (not refused) when its secret is absent. */
     public static Set<String> placeholders(String text) {
         Matcher m = PLACEHOLDER.matcher(text);

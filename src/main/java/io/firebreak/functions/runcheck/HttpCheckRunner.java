@@ -6,12 +6,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,7 +62,7 @@ public class HttpCheckRunner {
         // A variable may serve twice (Twilio's account id is in the URL and is the Basic user): named once.
         java.util.Set<String> missing = new java.util.LinkedHashSet<>(check.missing());
         for (String env : new String[] { check.auth().userEnv(), check.auth().env() }) {
-            if (env != null && value(env).isEmpty()) {
+            if (env != null && DeclaredUrl.env(env).isEmpty()) {
                 missing.add(env);
             }
         }
@@ -133,10 +131,10 @@ public class HttpCheckRunner {
         if (auth.env() == null) {
             return headers;
         }
-        String secret = value(auth.env()).orElseThrow();
+        String secret = DeclaredUrl.env(auth.env()).orElseThrow();
         String header = switch (auth.scheme()) {
             case "basic" -> "Basic " + Base64.getEncoder().encodeToString(
-                    (value(auth.userEnv()).orElseThrow() + ":" + secret).getBytes(StandardCharsets.UTF_8));
+                    (DeclaredUrl.env(auth.userEnv()).orElseThrow() + ":" + secret).getBytes(StandardCharsets.UTF_8));
             case "bearer" -> "Bearer " + secret;
             default -> secret;
         };
@@ -153,10 +151,6 @@ public class HttpCheckRunner {
             names.add(check.auth().env());
         }
         return names;
-    }
-
-    private static Optional<String> value(String env) {
-        return ConfigProvider.getConfig().getOptionalValue(env, String.class).filter(v -> !v.isBlank());
     }
 
     private static Double parse(String text) {

@@ -1,12 +1,10 @@
 package io.firebreak.functions.runcheck;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -28,12 +26,7 @@ public final class HttpChecks {
         String name = FunctionManifest.name(c, "http check");
         String what = "http check " + name;
         String raw = FunctionManifest.required(c, "url");
-        List<String> missing = new ArrayList<>();
-        for (String placeholder : DeclaredUrl.placeholders(raw)) {
-            if (ConfigProvider.getConfig().getOptionalValue(placeholder, String.class).filter(v -> !v.isBlank()).isEmpty()) {
-                missing.add(placeholder);
-            }
-        }
+        List<String> missing = DeclaredUrl.unset(raw);
         URI url = missing.isEmpty() ? DeclaredUrl.parse(raw, what) : null;
         String pointer = FunctionManifest.required(c, "pointer");
         if (!pointer.startsWith("/")) {

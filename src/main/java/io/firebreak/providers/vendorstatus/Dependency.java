@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -153,9 +152,7 @@ public record Dependency(String name, String title, Kind kind, URI url, List<Str
         }
         // A placeholder without a default and without a value leaves the entry out (reported as skipped),
         // as an absent token does; every other fault of the URL stops the service.
-        List<String> missing = DeclaredUrl.placeholders(rawUrl).stream()
-                .filter(p -> ConfigProvider.getConfig().getOptionalValue(p, String.class).filter(v -> !v.isBlank()).isEmpty())
-                .toList();
+        List<String> missing = DeclaredUrl.unset(rawUrl);
         URI url = missing.isEmpty() ? DeclaredUrl.parse(rawUrl, what) : null;
         if (url != null && (url.getRawQuery() != null || url.getRawFragment() != null) && !kind.path.isEmpty()) {
             throw refused(what + ": a status page address has no query or fragment: " + DeclaredUrl.display(url));
