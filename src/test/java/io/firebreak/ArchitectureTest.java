@@ -52,6 +52,7 @@ class ArchitectureTest {
      */
     static final Set<String> NAMED_EXCEPTIONS = Set.of(
             "db -> platform.FunctionError",
+            "providers -> platform.FunctionError",
             "http -> db.OpsDb",
             "platform -> providers.ProviderSignatures");
 

@@ -3,13 +3,16 @@ package io.firebreak.testing;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Railway's public GraphQL API as a real HTTP server holding firebreak to its published contract
- * (contracts/railway), with the ids functions.yaml's railway block takes from the environment.
+ * (contracts/railway: the endpoint, headers and rate limit, and every document executed against the
+ * published schema by {@link RailwayState}), with the ids functions.yaml's railway block takes from
+ * the environment. A test's own stub answers before the stateful service does.
  */
 public class FakeRailway implements QuarkusTestResourceLifecycleManager {
 
@@ -21,12 +24,16 @@ public class FakeRailway implements QuarkusTestResourceLifecycleManager {
 
     private static WireMockServer server;
     private static ContractFilter contract;
+    private static RailwayState state;
 
     @Override
     public Map<String, String> start() {
         contract = new ContractFilter("railway", "graphql");
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1").extensions(contract));
+        state = new RailwayState(TOKEN, PROJECT, ENVIRONMENT);
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1")
+                .extensions(contract, state));
         server.start();
+        serveState();
         return Map.of("quarkus.rest-client.railway.url", server.baseUrl(), "railway.token", TOKEN,
                 "RAILWAY_PROJECT_ID", PROJECT, "RAILWAY_ENVIRONMENT_ID", ENVIRONMENT,
                 "RAILWAY_API_SERVICE_ID", API, "RAILWAY_WORKER_SERVICE_ID", WORKER);
@@ -38,6 +45,24 @@ public class FakeRailway implements QuarkusTestResourceLifecycleManager {
 
     public static ContractFilter contract() {
         return contract;
+    }
+
+    /** The stateful Railway (deployments, variables, mutations) behind every request no test stub answers. */
+    public static RailwayState state() {
+        return state;
+    }
+
+    /** Back to an empty Railway: no stubs, no refusals, no deployments or variables; the stateful service answers. */
+    public static void reset() {
+        server.resetAll();
+        contract.reset();
+        state.reset();
+        serveState();
+    }
+
+    private static void serveState() {
+        server.stubFor(WireMock.post(WireMock.urlPathEqualTo("/graphql/v2")).atPriority(100)
+                .willReturn(WireMock.aResponse().withTransformers(RailwayState.NAME)));
     }
 
     @Override

@@ -59,4 +59,39 @@ class RailwayServicesTest {
         assertThrows(IllegalStateException.class, () -> RailwayServices.parse(yaml("""
                 railway: {project: p, environment: e, services: [{name: API, id: a}]}""")));
     }
+
+    @Test
+    void theAllowListAndTheSecretsAreDeclaredWithTheirServices() throws Exception {
+        RailwayServices s = RailwayServices.parse(yaml("""
+                railway:
+                  project: p-1
+                  environment: e-2
+                  services: [{name: api, id: s-3}, {name: worker, id: s-4}]
+                  variables:
+                    - {name: MAINTENANCE_MODE, values: ["true", "false"]}
+                    - {name: XERO_CLIENT_ID, secret: true, services: [api]}
+                  secrets:
+                    - {name: SESSION_SECRET, bytes: 48, signOut: true}
+                """));
+        RailwayServices.Variable mode = s.variable("MAINTENANCE_MODE").orElseThrow();
+        assertTrue(mode.allows("true") && !mode.allows("yes") && mode.on("worker"));
+        RailwayServices.Variable xero = s.variable("XERO_CLIENT_ID").orElseThrow();
+        assertTrue(xero.secret() && xero.on("api") && !xero.on("worker") && xero.allows("abc") && !xero.allows(""));
+        RailwayServices.Secret secret = s.secret("SESSION_SECRET").orElseThrow();
+        assertEquals(48, secret.bytes());
+        assertTrue(secret.signOut());
+        assertEquals(Optional.empty(), s.variable("SESSION_SECRET"));
+    }
+
+    @Test
+    void aMalformedAllowListIsRefused() {
+        assertThrows(IllegalStateException.class, () -> RailwayServices.parse(yaml("""
+                railway: {project: p, environment: e, services: [{name: api, id: a}], variables: [{name: lower}]}""")));
+        assertThrows(IllegalStateException.class, () -> RailwayServices.parse(yaml("""
+                railway: {project: p, environment: e, services: [{name: api, id: a}], variables: [{name: A}], secrets: [{name: A}]}""")));
+        assertThrows(IllegalStateException.class, () -> RailwayServices.parse(yaml("""
+                railway: {project: p, environment: e, services: [{name: api, id: a}], secrets: [{name: S, bytes: 8}]}""")));
+        assertThrows(IllegalStateException.class, () -> RailwayServices.parse(yaml("""
+                railway: {project: p, environment: e, services: [{name: api, id: a}], variables: [{name: A, services: [web]}]}""")));
+    }
 }
