@@ -325,7 +325,11 @@ public class IncidentTicket {
         if (!enabled()) {
             return Uni.createFrom().item(List.of());
         }
-        return requeue(notAfter).flatMap(v -> rounds(new ArrayList<>(), 0, max, notAfter));
+        // A re-queue that fails (the ops database, say) must not keep what is due from being sent.
+        return requeue(notAfter).onFailure().recoverWithItem(e -> {
+            LOG.warnf("incident ticket re-queue deferred to the next run: %s", LogText.loggable(String.valueOf(e.getMessage())));
+            return null;
+        }).flatMap(v -> rounds(new ArrayList<>(), 0, max, notAfter));
     }
 
     private Uni<List<Attempt>> rounds(List<Attempt> done, int round, int max, Instant notAfter) {

@@ -332,9 +332,9 @@ class IncidentTicketTest {
     @Test
     void aClaimTakenOverAfterAStallNeverOpensASecondIssue() throws Exception {
         String id = declaredWhileGitHubIsDown("Invoices stall");
-        // GitHub is back, slowly: the create's answer takes 0.8 s.
+        // GitHub is back, slowly: the create's answer takes 1.2 s (inside the 1.5 s call deadline).
         FakeGitHub.server().resetRequests();
-        FakeGitHub.server().stubFor(post(urlPathEqualTo(ISSUES)).willReturn(json(201, issue(505, "open")).withFixedDelay(800)));
+        FakeGitHub.server().stubFor(post(urlPathEqualTo(ISSUES)).willReturn(json(201, issue(505, "open")).withFixedDelay(1200)));
         Sql.exec(db.ops(), "UPDATE ticket_actions SET next_attempt_at = now() WHERE incident_id = '" + id + "'");
         // Worker A claims the create, then stalls past its lease (a Lambda frozen between invocations)...
         List<IncidentTicket.Queued> stalled = ticket.claim(10).await().atMost(Duration.ofSeconds(5));
