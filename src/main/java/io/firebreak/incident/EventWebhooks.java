@@ -214,6 +214,25 @@ public class EventWebhooks {
         });
     }
 
+    static final String REFRESH = """
+            UPDATE event_webhook_deliveries SET body = $2 WHERE event_id = $1 AND state = 'pending'""";
+
+    /**
+     * Just before the transaction that queued an incident.declared commits: its body again, from the
+     * incident as the declaration leaves it. declareOrAttach writes the event before the declaring
+     * function adds the impact, the people and escalation level 1 to the row, and the snapshot of the
+     * moment the event was written would lack them (and a receiver would never hear them otherwise).
+     */
+    Uni<Void> refresh(SqlConnection tx, long eventRow, String incidentId, Instant at, String kind, String source,
+            String summary, Object detail) {
+        String name = EVENTS.entrySet().stream().filter(e -> e.getValue().equals(kind)).findFirst().orElseThrow().getKey();
+        String type = "incident." + name.replace('-', '_');
+        String eventId = "evt_" + incidentId + "_" + eventRow;
+        return tx.preparedQuery(SNAPSHOT).execute(Tuple.of(incidentId)).flatMap(rows -> tx.preparedQuery(REFRESH)
+                .execute(Tuple.of(eventId, body(eventId, type, rows.iterator().next(), at, kind, source, summary, detail)))
+                .replaceWithVoid());
+    }
+
     private String body(String eventId, String type, Row i, Instant at, String kind, String source, String summary,
             Object detail) {
         ObjectNode root = mapper.createObjectNode();

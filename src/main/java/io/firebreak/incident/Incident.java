@@ -51,9 +51,17 @@ public record Incident(String id, String title, String severity, String status, 
     public record Postmortem(Instant dueAt, Instant writtenAt, String link, Instant remindedAt) {
     }
 
-    /** Seed 003's incident ticket: the GitHub issue's number and address, once it is open (IncidentTicket). */
+    /**
+     * Seed 003's incident ticket (IncidentTicket): the GitHub issue's number and address once it is open;
+     * state open, closed, opening (the create is pending) or failed (the create is dead), the create's last
+     * error, how often it was re-queued, and what happens next.
+     */
     @RegisterForReflection
-    public record Ticket(int number, String url) {
+    public record Ticket(Integer number, String url, String state, String error, int requeues, String note) {
+        @JsonIgnore
+        public boolean opened() {
+            return number != null;
+        }
     }
 
     /** Which cadence reminders went out already (the due time each was sent for). */

@@ -289,7 +289,10 @@ public class IncidentMessages {
         return delivery.ifNoItem().after(AFTER_COMMIT_WAIT).recoverWithItem(List.of());
     }
 
-    /** Sends what is due in the team outbox; the incident ticket's outbox is sent in the background beside it. */
+    /**
+     * Sends what is due in the team outbox; the incident ticket's outbox is sent in the background beside it
+     * (except on Lambda, where watch-incidents sends it within its run).
+     */
     public Uni<List<Attempt>> deliver() {
         ticket.kick();
         return outbox.delivery().deliver(this::send, this::told);

@@ -57,16 +57,18 @@ public class IncidentStore {
     static final String FIND_INCIDENT = """
             SELECT i.*, i.tenants::text[] AS tenant_ids,
                    (SELECT coalesce(jsonb_object_agg(r.role, r.person), '{}'::jsonb)::text
-                    FROM incident_roles r WHERE r.incident_id = i.id) AS role_map
-            FROM incidents i WHERE i.id = $1""";
+                    FROM incident_roles r WHERE r.incident_id = i.id) AS role_map,
+            """ + IncidentTicket.COLUMNS + """
+            FROM incidents i""" + IncidentTicket.JOIN + " WHERE i.id = $1";
 
     static final String LOCK_INCIDENT = FIND_INCIDENT + " FOR UPDATE OF i";
 
     static final String LIST = """
             SELECT i.*, i.tenants::text[] AS tenant_ids,
                    (SELECT coalesce(jsonb_object_agg(r.role, r.person), '{}'::jsonb)::text
-                    FROM incident_roles r WHERE r.incident_id = i.id) AS role_map
-            FROM incidents i
+                    FROM incident_roles r WHERE r.incident_id = i.id) AS role_map,
+            """ + IncidentTicket.COLUMNS + """
+            FROM incidents i""" + IncidentTicket.JOIN + """
             WHERE ($1::boolean IS NOT TRUE OR i.status <> 'resolved')
               AND ($2::text[] IS NULL OR i.severity = ANY ($2))
               AND ($3::timestamptz IS NULL OR i.opened_at >= $3)
@@ -176,7 +178,10 @@ public class IncidentStore {
         List<String> declared = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicBoolean hooked = new java.util.concurrent.atomic.AtomicBoolean();
         return ops.withTransaction(deadline, conn -> conn.query(LIMITS.formatted(ms, ms)).execute()
-                .flatMap(ignored -> work.apply(new Tx(conn, declared, hooked))))
+                .flatMap(ignored -> {
+                    Tx tx = new Tx(conn, declared, hooked);
+                    return work.apply(tx).flatMap(result -> tx.beforeCommit().map(v -> result));
+                }))
                 .invoke(committed -> {
                     followUp(declared);
                     if (hooked.get()) {
@@ -205,11 +210,21 @@ public class IncidentStore {
         private final SqlConnection conn;
         private final List<String> declared;
         private final java.util.concurrent.atomic.AtomicBoolean hooked;
+        /** Run once the work is done, before the commit: the declared events' webhook bodies, final. */
+        private final List<java.util.function.Supplier<Uni<Void>>> last = new ArrayList<>();
 
         Tx(SqlConnection conn, List<String> declared, java.util.concurrent.atomic.AtomicBoolean hooked) {
             this.conn = conn;
             this.declared = declared;
             this.hooked = hooked;
+        }
+
+        Uni<Void> beforeCommit() {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (var step : last) {
+                chain = chain.flatMap(v -> step.get());
+            }
+            return chain;
         }
 
         /** The transaction's connection, for other ops repositories that must commit with it. */
@@ -259,12 +274,17 @@ public class IncidentStore {
                 Object detail) {
             return conn.preparedQuery(INSERT_EVENT)
                     .execute(Tuple.tuple(List.of(incidentId, utc(at), kind, source, summary, json.jsonb(detail))))
-                    .flatMap(rows -> webhooks.queue(conn, rows.iterator().next().getLong("id"), incidentId, at, kind,
-                            source, summary, detail))
-                    .invoke(queued -> {
-                        if (queued) {
-                            hooked.set(true);
-                        }
+                    .flatMap(rows -> {
+                        long row = rows.iterator().next().getLong("id");
+                        return webhooks.queue(conn, row, incidentId, at, kind, source, summary, detail).invoke(queued -> {
+                            if (queued) {
+                                hooked.set(true);
+                                // The declaring function completes the record after this event: receivers get it complete.
+                                if (kind.equals("declared")) {
+                                    last.add(() -> webhooks.refresh(conn, row, incidentId, at, kind, source, summary, detail));
+                                }
+                            }
+                        });
                     })
                     // Seed 003's ticket follows the timeline: its action commits with the event or not at all.
                     .flatMap(queued -> ticket.queue(conn, incidentId, at, kind, summary, detail))
@@ -428,8 +448,7 @@ public class IncidentStore {
                         instant(r, "postmortem_reminded_at")),
                 timeline, rank, new Incident.Reminders(instant(r, "update_reminded_for"), instant(r, "update_overdue_for")),
                 r.getString("channel_id"), r.getString("channel_state"),
-                r.getInteger("ticket_number") == null ? null
-                        : new Incident.Ticket(r.getInteger("ticket_number"), r.getString("ticket_url")));
+                IncidentTicket.ticket(r));
     }
 
     private static java.util.UUID[] uuids(List<String> ids) {

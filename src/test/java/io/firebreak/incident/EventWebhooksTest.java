@@ -151,6 +151,13 @@ class EventWebhooksTest {
         var pm = got.stream().filter(d -> d.body().path("type").asText().equals("incident.postmortem_written"))
                 .findFirst().orElseThrow().body();
         assertEquals("https://wiki.team.example/pm/" + id, pm.path("incident").path("postmortemLink").asText());
+        // The declaration's snapshot is the incident as declared: its impact and escalation level 1 (the declaring
+        // function writes both after the event itself).
+        var declared = got.stream().filter(d -> d.body().path("type").asText().equals("incident.declared")).findFirst()
+                .orElseThrow().body();
+        assertEquals("Tenants cannot pay", declared.path("incident").path("impact").asText(), declared.toString());
+        assertEquals(1, declared.path("incident").path("escalationLevel").asInt(), declared.toString());
+        assertEquals("P2", declared.path("incident").path("severity").asText());
 
         // Delivered is done: another run sends nothing again.
         dueNow(id);

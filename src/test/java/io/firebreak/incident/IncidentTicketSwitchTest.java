@@ -50,9 +50,32 @@ class IncidentTicketSwitchTest {
     }
 
     @Test
+    void onLambdaNothingIsSentInTheBackground() throws Exception {
+        IncidentTicket t = ticket("github", "acme/shop", "github_pat_x");
+        t.afterChange = "schedule";
+        assertTrue(t.enabled());
+        // No outbox, no database: a background delivery (which a frozen Lambda would stall mid-claim) would throw here.
+        t.kick();
+        // The Lambda build's defaults choose schedule; application.properties reads that binding.
+        assertEquals("schedule", properties("src/main/lambda/META-INF/microprofile-config.properties")
+                .getProperty("firebreak.binding.tickets-after-change"));
+        assertEquals("${FIREBREAK_TICKETS_AFTER_CHANGE:${firebreak.binding.tickets-after-change:background}}",
+                properties("src/main/resources/application.properties").getProperty("firebreak.tickets.after-change"));
+    }
+
+    static java.util.Properties properties(String file) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file))) {
+            p.load(in);
+        }
+        return p;
+    }
+
+    @Test
     void seed003sScaleWhateverIsConfigured() {
         assertEquals("sev-1", IncidentTicket.sevLabel(Severity.P0));
         assertEquals("sev-4", IncidentTicket.sevLabel(Severity.P3));
         assertEquals("<!-- firebreak:INC-2026-12-01-001 -->", IncidentTicket.marker("INC-2026-12-01-001"));
+        assertEquals("<!-- firebreak:action:42 -->", IncidentTicket.actionMarker(42));
     }
 }

@@ -19,7 +19,7 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         contract = new ContractFilter("github", "commits-list", "deployments-list", "deployment-statuses-list", "pulls-list",
-                "issues-create", "issue-comment", "issue-update", "issues-list");
+                "issues-create", "issue-comment", "issue-update", "issues-list", "issue-labels-add", "issue-comments-list");
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1").extensions(contract));
         server.start();
         return Map.of("quarkus.rest-client.github.url", server.baseUrl(), "github.token", TOKEN,

@@ -58,6 +58,11 @@ public class IncidentWatch implements ScheduledJob {
     static final int TICKET_ROUNDS = 4;
     /** The ticket rounds' share of a watch run (its Lambda has 60 s; pages went out before them). */
     static final java.time.Duration TICKET_BUDGET = java.time.Duration.ofSeconds(20);
+    /**
+     * No ticket write starts later than this into the run: one in flight then ends within the provider
+     * timeout, inside the budget, so none outlives the invocation (a Lambda is frozen once it answers).
+     */
+    static final java.time.Duration TICKET_WRITES = java.time.Duration.ofSeconds(12);
 
     @Inject
     TeamMessages outbox;
@@ -123,7 +128,7 @@ public class IncidentWatch implements ScheduledJob {
             // the background delivery is frozen with its caller), then the event webhooks.
             return all.flatMap(findings -> dry ? Uni.createFrom().item(new Report(true, ids.size(), findings, List.of(),
                     List.of(), List.of()))
-                    : messages.deliver().flatMap(d -> ticket.deliverAll(TICKET_ROUNDS)
+                    : messages.deliver().flatMap(d -> ticket.deliverAll(TICKET_ROUNDS, clock.instant().plus(TICKET_WRITES))
                             .ifNoItem().after(TICKET_BUDGET).recoverWithItem(List.of())
                             .onFailure().recoverWithItem(e -> List.of())
                             .flatMap(t -> webhooks.deliver().map(w -> new Report(false, ids.size(), findings, d, w, t)))));

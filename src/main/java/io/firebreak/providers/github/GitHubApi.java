@@ -19,7 +19,8 @@ import io.smallrye.mutiny.Uni;
  * The GitHub REST reads recent-changes needs (GITHUB_API_URL): commits, deployments with their
  * statuses, pull requests. The API version is pinned (2022-11-28: supported until March 2028),
  * so a newer default can never change the shapes read here. The issue calls are seed 003's incident
- * ticket (IncidentTicket): create, comment, close, and the list a retried create looks in first.
+ * ticket (IncidentTicket): create, comment, add a label, close, and the lists a retried create or
+ * comment looks in first.
  */
 @RegisterRestClient(configKey = "github")
 @Path("/repos/{owner}/{repo}")
@@ -69,7 +70,21 @@ public interface GitHubApi {
     Uni<Response> comment(@PathParam("owner") String owner, @PathParam("repo") String repo, @PathParam("number") int number,
             String json, @HeaderParam("Authorization") String auth);
 
-    /** Body: {state, state_reason, labels}; labels replaces the issue's whole set. */
+    /** Body: {labels}; adds to the issue's labels, leaving the others (a human's among them) alone. */
+    @POST
+    @Path("/issues/{number}/labels")
+    @Consumes("application/json")
+    Uni<Response> addLabels(@PathParam("owner") String owner, @PathParam("repo") String repo,
+            @PathParam("number") int number, String json, @HeaderParam("Authorization") String auth);
+
+    /** An issue's comments updated since, oldest first (ascending id). */
+    @GET
+    @Path("/issues/{number}/comments")
+    Uni<Response> comments(@PathParam("owner") String owner, @PathParam("repo") String repo,
+            @PathParam("number") int number, @QueryParam("since") String since, @QueryParam("per_page") int perPage,
+            @QueryParam("page") int page, @HeaderParam("Authorization") String auth);
+
+    /** Body: {state, state_reason} (labels, if sent, would replace the issue's whole set: never sent). */
     @PATCH
     @Path("/issues/{number}")
     @Consumes("application/json")

@@ -1,6 +1,8 @@
 package io.firebreak.providers.github;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +23,9 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.providers.ProviderCalls;
 
 /**
- * Seed 003's incident ticket on GitHub: open an issue, comment on it, close it, and find one this
- * process opened before (by a marker in its body) when an earlier create's answer was lost. Shares
+ * Seed 003's incident ticket on GitHub: open an issue, comment on it, label it, close it, and find
+ * an issue or comment an earlier attempt made (by a marker in its body) when that attempt's answer was
+ * lost. Shares
  * GitHubChanges' pacer, so a limit GitHub names (403/429 with retry-after, x-ratelimit-remaining 0)
  * holds every GitHub call of this process, and spaces content-creating calls as GitHub asks.
  * Never throws: every call answers a {@link Call}.
@@ -51,36 +54,63 @@ public class GitHubIssues {
 
     /**
      * One call's outcome: done (with the issue's number and URL where there is one), or why not,
-     * whether retrying can help, and how long GitHub asked to be left alone.
+     * whether retrying can help, and how long GitHub asked to be left alone. Withheld: the caller's
+     * guard said no just before the request, so nothing was sent.
      */
-    public record Call(boolean ok, boolean permanent, Integer number, String url, String error, Duration retryAfter) {
+    public record Call(boolean ok, boolean permanent, Integer number, String url, String error, Duration retryAfter,
+            boolean withheld) {
+        public Call(boolean ok, boolean permanent, Integer number, String url, String error, Duration retryAfter) {
+            this(ok, permanent, number, url, error, retryAfter, false);
+        }
+
         static Call retry(String error, Duration wait) {
             return new Call(false, false, null, null, error, wait);
         }
+
+        static Call held() {
+            return new Call(false, false, null, null, "withheld: not sent", null, true);
+        }
     }
 
-    public Uni<Call> create(String title, String body, List<String> labels) {
+    /**
+     * Asked right before a write goes out (after its pacing slot, so after any wait): true sends it,
+     * false withholds it. The ticket outbox's lease check: a process frozen while it held a claim
+     * must not send once another worker may have taken the action over.
+     */
+    public interface Guard extends Supplier<Uni<Boolean>> {
+        Guard ALWAYS = () -> Uni.createFrom().item(true);
+    }
+
+    /** Comment pages a look for an earlier attempt reads at most (100 comments each). */
+    static final int COMMENT_PAGES = 3;
+
+    public Uni<Call> create(String title, String body, List<String> labels, Guard go) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("title", title);
         json.put("body", body);
         json.put("labels", labels);
         String[] r = changes.ownerAndName();
-        return write(() -> api.createIssue(r[0], r[1], json(json), changes.auth()));
+        return write(go, () -> api.createIssue(r[0], r[1], json(json), changes.auth()));
     }
 
-    public Uni<Call> comment(int number, String body) {
+    public Uni<Call> comment(int number, String body, Guard go) {
         String[] r = changes.ownerAndName();
-        return write(() -> api.comment(r[0], r[1], number, json(Map.of("body", body)), changes.auth()));
+        return write(go, () -> api.comment(r[0], r[1], number, json(Map.of("body", body)), changes.auth()));
     }
 
-    /** Closes as completed with exactly these labels (the PATCH replaces the set). */
-    public Uni<Call> close(int number, List<String> labels) {
+    /** Adds labels (GitHub answers the issue's whole label list); the issue's other labels stay. */
+    public Uni<Call> addLabels(int number, List<String> labels, Guard go) {
+        String[] r = changes.ownerAndName();
+        return write(go, () -> api.addLabels(r[0], r[1], number, json(Map.of("labels", labels)), changes.auth()));
+    }
+
+    /** Closes as completed; no labels in the PATCH, which would replace the whole set. */
+    public Uni<Call> close(int number, Guard go) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("state", "closed");
         json.put("state_reason", "completed");
-        json.put("labels", labels);
         String[] r = changes.ownerAndName();
-        return write(() -> api.updateIssue(r[0], r[1], number, json(json), changes.auth()));
+        return write(go, () -> api.updateIssue(r[0], r[1], number, json(json), changes.auth()));
     }
 
     /** The newest issue labelled label whose body holds marker: ok with number null when there is none. */
@@ -99,11 +129,37 @@ public class GitHubIssues {
         });
     }
 
+    /**
+     * A comment of the issue, updated since, whose body holds marker: ok with its html_url, or ok with
+     * url null when none is among the first {@value #COMMENT_PAGES} pages (a bounded look).
+     */
+    public Uni<Call> findComment(int number, String marker, Instant since) {
+        return findComment(number, marker, since.truncatedTo(ChronoUnit.SECONDS).toString(), 1);
+    }
+
+    private Uni<Call> findComment(int number, String marker, String since, int page) {
+        String[] r = changes.ownerAndName();
+        return call(() -> api.comments(r[0], r[1], number, since, 100, page, changes.auth())).flatMap(c -> {
+            if (!c.call().ok()) {
+                return Uni.createFrom().item(c.call());
+            }
+            for (JsonNode comment : c.body()) {
+                if (comment.path("body").asText("").contains(marker)) {
+                    return Uni.createFrom().item(new Call(true, false, null,
+                            comment.path("html_url").asText("#issuecomment-" + comment.path("id").asText()), null, null));
+                }
+            }
+            return c.body().size() < 100 || page >= COMMENT_PAGES ? Uni.createFrom().item(new Call(true, false, null, null, null, null))
+                    : findComment(number, marker, since, page + 1);
+        });
+    }
+
     private record Read(Call call, JsonNode body) {
     }
 
-    private Uni<Call> write(Supplier<Uni<Response>> request) {
-        return changes.pacer.slot(WRITES, writesPerSecond).flatMap(v -> call(request)).map(Read::call);
+    private Uni<Call> write(Guard go, Supplier<Uni<Response>> request) {
+        return changes.pacer.slot(WRITES, writesPerSecond).flatMap(v -> go.get())
+                .flatMap(send -> Boolean.TRUE.equals(send) ? call(request).map(Read::call) : Uni.createFrom().item(Call.held()));
     }
 
     private Uni<Read> call(Supplier<Uni<Response>> request) {
