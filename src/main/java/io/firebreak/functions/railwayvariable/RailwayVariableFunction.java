@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
-/** Seed 004's "railway variables set NAME=value": a declared switch set or unset on a Railway service, planned, audited, undoable. */
+/** Sets or unsets a Railway service variable from the declared allow-list (MAINTENANCE_MODE, USE_FALLBACK, feature flags, LOG_LEVEL), old to new in the plan, undoable. */
 public class RailwayVariableFunction {
 
     @Inject

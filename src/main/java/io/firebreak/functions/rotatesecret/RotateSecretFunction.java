@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
-/** Seed 004's "rotate all secrets": a declared secret variable replaced at Railway by fresh random bytes never shown, sessions signed out. */
+/** Rotates a declared secret variable on Railway (SESSION_SECRET, JWT_SECRET) to fresh random bytes that are never shown, and signs every session out where declared. */
 public class RotateSecretFunction {
 
     @Inject
