@@ -61,7 +61,8 @@ class ArchitectureTest {
             "monitoralert -> confirmoutage",
             "paymentwebhook -> verifypayment",
             "resolveincident -> toperrors",
-            "containbreach -> clearretryqueue");
+            "containbreach -> clearretryqueue",
+            "rotatesecret -> containbreach");
 
     static final Pattern PACKAGE = Pattern.compile("^package io\\.firebreak\\.([\\w.]+);", Pattern.MULTILINE);
     /** Imports and fully qualified names alike: both are a dependency. */

@@ -42,6 +42,7 @@ import io.firebreak.platform.FunctionManifest;
 import io.firebreak.testing.ApprovedPlans;
 import io.firebreak.testing.FakeMessaging;
 import io.firebreak.testing.FakeProviders;
+import io.firebreak.testing.FakeRailway;
 import io.firebreak.testing.FakeSlack;
 import io.firebreak.testing.FakeSupabase;
 import io.firebreak.testing.OpsRecords;
@@ -66,6 +67,7 @@ import io.firebreak.testing.Tokens;
 @WithTestResource(FakeSupabase.class)
 @WithTestResource(FakeSlack.class)
 @WithTestResource(FakeMessaging.class)
+@WithTestResource(FakeRailway.class)
 class ChangingFunctionsTest {
 
     /** The manifest function a scenario proves. */
@@ -454,5 +456,50 @@ class ChangingFunctionsTest {
         long before = lastAuditId();
         post("notify-tenant", Tokens.RESPONDER, applying(body, plan, "proof")).then().statusCode(200);
         messagesAfterTheirRecord("notify-tenant", before, FakeMessaging.resend());
+    }
+
+    /** Railway as the two variable functions find it: a live deployment, the switch off, a secret set. */
+    void railwayAsFound() {
+        FakeRailway.reset();
+        FakeRailway.state().deployed(FakeRailway.API, "d-live", Instant.now().minusSeconds(600), "SUCCESS", "bbb222");
+        FakeRailway.state().variable(FakeRailway.API, "MAINTENANCE_MODE", "false");
+        FakeRailway.state().variable(FakeRailway.API, "SESSION_SECRET", "old-secret-for-the-proof");
+    }
+
+    /** Railway refused the mutation (an HTTP-200 errors array): a clear 502, recorded, nothing changed there. */
+    static void railwayRefused(Response r) {
+        assertEquals(502, r.statusCode(), r.asString());
+        assertEquals("railway_refused", r.path("error.code"), r.asString());
+    }
+
+    @Test
+    @Proves("railway-variable")
+    void railwayVariable() {
+        railwayAsFound();
+        String body = "{\"service\":\"api\",\"name\":\"MAINTENANCE_MODE\",\"value\":\"true\"}";
+        String plan = planOf("railway-variable", body);
+        long before = lastAuditId();
+        FakeRailway.state().refuseNext("variableUpsert", "Not Authorized");
+        railwayRefused(post("railway-variable", Tokens.RESPONDER, applying(body, plan, "proof")));
+        assertEquals(List.of("apply-started:started", "apply:failed"), records("railway-variable", before));
+        assertEquals("false", FakeRailway.state().variable(FakeRailway.API, "MAINTENANCE_MODE"));
+        assertEquals(List.of(), FakeRailway.state().mutations());
+    }
+
+    @Test
+    @Proves("rotate-secret")
+    void rotateSecret() {
+        railwayAsFound();
+        target.admin("Ada Obi", "ada@tenant.example", null);
+        target.authSessions(2);
+        String body = "{\"service\":\"api\",\"name\":\"SESSION_SECRET\"}";
+        String plan = planOf("rotate-secret", body);
+        ApprovedPlans.approve(plan);
+        long before = lastAuditId();
+        FakeRailway.state().refuseNext("variableUpsert", "Not Authorized");
+        railwayRefused(post("rotate-secret", Tokens.RESPONDER, applying(body, plan, "proof")));
+        assertEquals(List.of("apply-started:started", "apply:failed"), records("rotate-secret", before));
+        assertEquals("old-secret-for-the-proof", FakeRailway.state().variable(FakeRailway.API, "SESSION_SECRET"));
+        assertEquals(2, target.count("SELECT count(*) FROM auth.sessions"), "nobody was signed out");
     }
 }

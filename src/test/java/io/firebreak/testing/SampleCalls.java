@@ -78,6 +78,9 @@ public final class SampleCalls {
         CALLS.put("restore-snapshot", new Call(Tokens.RESPONDER, "{\"snapshotId\":\"5b2f6c1e-8d4a-4f0b-9c3e-7a1d2e4f6b80\"}"));
         CALLS.put("run-fix", new Call(Tokens.RESPONDER,
                 "{\"name\":\"clear-login-attempts\",\"params\":{\"email\":\"mallory@example.com\"}}"));
+        CALLS.put("railway-variable", new Call(Tokens.RESPONDER, "{\"service\":\"api\",\"name\":\"MAINTENANCE_MODE\","
+                + "\"value\":\"true\"}"));
+        CALLS.put("rotate-secret", new Call(Tokens.RESPONDER, "{\"service\":\"api\",\"name\":\"SESSION_SECRET\"}"));
         CALLS.put("request-approval", new Call(Tokens.MONITOR,
                 "{\"planId\":\"5b2f6c1e-8d4a-4f0b-9c3e-7a1d2e4f6b80\",\"reason\":\"second pair of eyes\"}"));
         CALLS.put("approve", new Call(Tokens.ADMIN, "{\"planId\":\"5b2f6c1e-8d4a-4f0b-9c3e-7a1d2e4f6b80\",\"digest\":\""

@@ -145,6 +145,14 @@ public class RailwayActions {
         return String.join(", ", declared.services().stream().map(RailwayServices.Service::name).toList());
     }
 
+    /**
+     * A secret variable's value as a digest may hold it: keyed by the Railway token (never a bare
+     * hash of a secret); an unset variable has its own fingerprint.
+     */
+    public String fingerprint(Optional<String> value) {
+        return value.map(v -> "set:" + railway.fingerprint(v)).orElse("unset");
+    }
+
     /** The bound on a deployment's settling, and how often it is read meanwhile. */
     public Duration deployWait() {
         return deployWait;

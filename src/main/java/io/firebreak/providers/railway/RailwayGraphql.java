@@ -77,6 +77,22 @@ public class RailwayGraphql {
         return calls.call(api.graphql(project ? null : "Bearer " + secret, project ? secret : null, body.toString()));
     }
 
+    /**
+     * A keyed fingerprint of a value (HMAC-SHA256 under the Railway token, hex): what a plan's digest
+     * holds for a secret variable, so the plan can be checked against Railway again without storing
+     * the secret or a bare hash that could be guessed back from it.
+     */
+    public String fingerprint(String value) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            byte[] key = ("railway-fingerprint:" + token.orElse("").strip()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public ObjectNode variables() {
         return mapper.createObjectNode();
     }
