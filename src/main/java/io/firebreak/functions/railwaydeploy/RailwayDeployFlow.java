@@ -359,15 +359,18 @@ public class RailwayDeployFlow implements Undoable {
         String summary = "Railway " + what + ": deployment " + (s.deploymentId() == null ? "(none seen)" : s.deploymentId()) + " "
                 + (s.settled() ? s.status() : "still " + s.status()) + " after " + Math.round(s.waitedMs() / 1000.0)
                 + " s (audit record " + done.auditId() + ")";
+        Map<String, Object> deployment = new LinkedHashMap<>();
+        deployment.put("id", s.deploymentId());
+        deployment.put("status", s.status());
+        deployment.put("settled", s.settled());
+        deployment.put("waitedMs", s.waitedMs());
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("auditId", done.auditId());
-        detail.put("deployment", followed(s));
-        return timeline.event(incidentId, input.getActor(), "railway", summary, mapper.convertValue(detail, Map.class))
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("railway-deploy: the settled status of audit record %d did not reach %s's timeline: %s",
-                            done.auditId(), incidentId, LogText.firstLine(e.getMessage()));
-                    return null;
-                });
+        detail.put("deployment", deployment);
+        return timeline.event(incidentId, input.getActor(), "railway", summary, detail)
+                .onFailure().invoke(e -> LOG.warnf("railway-deploy: the settled status of audit record %d did not reach "
+                        + "%s's timeline: %s", done.auditId(), incidentId, LogText.firstLine(String.valueOf(e.getMessage()))))
+                .onFailure().recoverWithNull();
     }
 
     // ---- undo ----
