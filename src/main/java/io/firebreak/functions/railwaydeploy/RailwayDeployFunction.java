@@ -16,7 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.incident.IncidentIds;
 import io.firebreak.platform.FunctionError;
 
-/** Seed 004's railway restart / up / rollback on a declared service: planned, audited with Railway's ids, followed until it settles, undoable where it can be. */
+/** Restarts, redeploys or rolls back a declared Railway service (to the last good deployment before the incident), planned, audited with Railway's ids, the new deployment followed until it settles. */
 public class RailwayDeployFunction {
 
     static final List<String> ACTIONS = List.of("restart", "redeploy", "rollback");
