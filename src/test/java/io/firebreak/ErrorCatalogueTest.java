@@ -34,7 +34,9 @@ class ErrorCatalogueTest {
         BAD_INPUT("(?<![\\w$])badInput\\s*\\(", -400, 0),
         UNAVAILABLE("(?<![\\w$])unavailable\\s*\\(", -503, 0),
         HTTP_BINDING("\\bErrorBody\\s*\\.\\s*send\\s*\\(", 1, 2),
-        LAMBDA_BINDING("\\bErrorJson\\s*\\.\\s*of\\s*\\(", 0, 1);
+        LAMBDA_BINDING("\\bErrorJson\\s*\\.\\s*of\\s*\\(", 0, 1),
+        /** A subclass of FunctionError made with (status, code, ...) literals (RailwayActions.Failure); the pattern is filled per scan. */
+        SUBCLASS_NEW(null, 0, 1);
 
         final Pattern start;
         /** The argument holding the status, or minus the status the factory always answers. */
@@ -42,7 +44,7 @@ class ErrorCatalogueTest {
         final int code;
 
         Site(String start, int status, int code) {
-            this.start = Pattern.compile(start);
+            this.start = start == null ? null : Pattern.compile(start);
             this.status = status;
             this.code = code;
         }
@@ -66,20 +68,34 @@ class ErrorCatalogueTest {
         List<String> unreadable = new ArrayList<>();
         Set<String> forwardedSeen = new TreeSet<>();
         // All of src/main/java, whatever the packages are called: a new package is scanned too.
+        List<Path> sources;
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+            sources = files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        }
+        // The subclasses of FunctionError, wherever they are: a "new Failure(502, \"railway_refused\", ...)" gives a code too.
+        Set<String> subclasses = new TreeSet<>();
+        for (Path f : sources) {
+            Matcher sub = Pattern.compile("\\bclass\\s+(\\w+)\\s+extends\\s+FunctionError\\b").matcher(withoutComments(Files.readString(f)));
+            while (sub.find()) {
+                subclasses.add(sub.group(1));
+            }
+        }
+        Pattern subclassNew = Pattern.compile("\\bnew\\s+(?:" + String.join("|", subclasses) + ")\\s*\\(");
+        {
+            for (Path f : sources) {
                 String source = withoutComments(Files.readString(f));
                 boolean subclass = Pattern.compile("\\bextends\\s+FunctionError\\b").matcher(source).find();
                 for (Site site : Site.values()) {
                     if (site == Site.SUBCLASS && !subclass) {
                         continue;
                     }
-                    Matcher m = site.start.matcher(source);
+                    Matcher m = (site == Site.SUBCLASS_NEW ? subclassNew : site.start).matcher(source);
                     while (m.find()) {
                         List<String> args = arguments(source, m.end());
                         if (args.size() <= site.code || args.get(0).startsWith("String ")
-                                || (site == Site.SUBCLASS && args.size() < 4)) {
-                            continue; // a declaration, a FunctionError passed on whole, or another super(...)
+                                || (site == Site.SUBCLASS && args.size() < 4)
+                                || (site == Site.SUBCLASS_NEW && !args.get(0).matches("\\d{3}"))) {
+                            continue; // a declaration, a FunctionError passed on whole, another super(...), or a subclass of its own arguments
                         }
                         String code = args.get(site.code);
                         String status = site.status < 0 ? String.valueOf(-site.status)

@@ -394,6 +394,36 @@ class ChangingFunctionsTest {
         assertEquals(1, target.count("SELECT count(*) FROM erp_integrations WHERE is_active"));
     }
 
+    @Test
+    @Proves("railway-deploy")
+    void railwayDeploy() {
+        FakeRailway.reset();
+        Instant now = Instant.now();
+        FakeRailway.state().deployed(FakeRailway.API, "d-prev", now.minusSeconds(3600), "REMOVED", "aaa111");
+        FakeRailway.state().deployed(FakeRailway.API, "d-live", now.minusSeconds(600), "SUCCESS", "bbb222");
+        String body = "{\"service\":\"api\",\"action\":\"rollback\"}";
+        String plan = planOf("railway-deploy", body);
+        long before = lastAuditId();
+        // Railway refuses the rollback (a GraphQL error with HTTP 200): recorded, nothing changed.
+        FakeRailway.state().refuseNext("deploymentRollback", "Cannot rollback to this deployment");
+        Response refused = post("railway-deploy", Tokens.RESPONDER, applying(body, plan, "proof"));
+        assertEquals(502, refused.statusCode(), refused.asString());
+        assertEquals(List.of("apply-started:started", "apply:failed"), records("railway-deploy", before));
+        assertEquals(List.of(), FakeRailway.state().mutations());
+        // The same plan applied: the mutation reaches Railway only after the started record.
+        FakeRailway.server().resetRequests();
+        long again = lastAuditId();
+        post("railway-deploy", Tokens.RESPONDER, applying(body, plan, "proof")).then().statusCode(200);
+        Instant audited = ((java.sql.Timestamp) Sql.rows(db.ops(), "SELECT min(at) AS at FROM audit_records WHERE "
+                + "function = 'railway-deploy' AND id > " + again).get(0).get("at")).toInstant();
+        var mutations = FakeRailway.server().getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getBodyAsString().contains("deploymentRollback")).toList();
+        assertEquals(1, mutations.size());
+        assertFalse(mutations.get(0).getRequest().getLoggedDate().toInstant()
+                .isBefore(audited.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)), "the rollback reached Railway before its record");
+        assertEquals(List.of("apply-started:started", "apply:applied"), records("railway-deploy", again));
+    }
+
     /** When each provider request arrived, against the earliest audit record of the function after {@code before}. */
     void messagesAfterTheirRecord(String function, long before, WireMockServer... providers) {
         assertTrue(ops.count("audit_records WHERE function = '" + function + "' AND id > " + before) > 0,

@@ -85,6 +85,7 @@ public final class SampleCalls {
                 "{\"planId\":\"5b2f6c1e-8d4a-4f0b-9c3e-7a1d2e4f6b80\",\"reason\":\"second pair of eyes\"}"));
         CALLS.put("approve", new Call(Tokens.ADMIN, "{\"planId\":\"5b2f6c1e-8d4a-4f0b-9c3e-7a1d2e4f6b80\",\"digest\":\""
                 + "0".repeat(64) + "\",\"reason\":\"reviewed\"}"));
+        CALLS.put("railway-deploy", new Call(Tokens.RESPONDER, "{\"service\":\"api\",\"action\":\"rollback\"}"));
         CALLS.put("deny", new Call(Tokens.RESPONDER, "{\"planId\":\"5b2f6c1e-8d4a-4f0b-9c3e-7a1d2e4f6b80\",\"digest\":\""
                 + "0".repeat(64) + "\",\"reason\":\"not this one\"}"));
     }

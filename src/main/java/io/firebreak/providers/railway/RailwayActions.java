@@ -263,6 +263,11 @@ public class RailwayActions {
     private Uni<JsonNode> read(String query, ObjectNode variables, String field) {
         return railway.post(query, variables).map(answer -> {
             String error = railway.error(answer, field);
+            if (error != null && (answer.status() == 401 || answer.status() == 403
+                    || error.toLowerCase(java.util.Locale.ROOT).contains("not authorized"))) {
+                // A read refused for the token (Railway's "Not Authorized", sent with HTTP 200) is configuration, not a refusal of an act.
+                throw new Failure(409, "railway_not_configured", "Railway is not configured: " + error, false);
+            }
             if (error != null) {
                 throw failure(answer, error, false);
             }
