@@ -208,6 +208,11 @@ public class AuditTrail {
             return new FunctionError(409, "already_undone", "audit record " + claim.substring(5) + " is undone, or being "
                     + "undone, by " + by, "auditId", details, true);
         }
+        if (!claim.startsWith("plan:")) {
+            // A claim on what a change acts on (railway:<serviceId>:<newest deployment>): another change of it is under way.
+            return new FunctionError(409, "change_in_progress", "another change of " + claim + " is under way (" + by
+                    + "): nothing was changed; run the dry run again once it has ended", null, details, true);
+        }
         return new FunctionError(409, "plan_already_applied", "plan " + claim.substring(claim.indexOf(':') + 1)
                 + " was already applied by " + by + ": a plan applies once; run the dry run again", "planId", details, true);
     }

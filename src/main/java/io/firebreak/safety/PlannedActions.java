@@ -191,6 +191,20 @@ public class PlannedActions {
                 List.of(planClaim(input)), input.gate()), change);
     }
 
+    /**
+     * A planned apply that also holds claims on what it acts on (a provider's resource as read by
+     * the re-plan): two applies of different plans that passed their re-plans at once serialise, the
+     * second refused while the first runs. Such claims are given back when the change ends.
+     */
+    public <T> Uni<Audited<T>> audited(String function, ActionInput input, Object in, JsonNode plan, List<String> holding,
+            Function<Applying, Uni<Done<T>>> change) {
+        List<String> claims = new java.util.ArrayList<>();
+        claims.add(planClaim(input));
+        claims.addAll(holding);
+        return audited(new Change(input.getActor(), function, "apply", input.getReason(), in, plan, null, List.copyOf(claims),
+                input.gate()), change);
+    }
+
     /** An undo's apply: it claims its plan and the record it undoes, so two undo plans of one change never both run. */
     public <T> Uni<Audited<T>> auditedUndo(ActionInput input, Object in, JsonNode plan, long undoOf,
             Function<Applying, Uni<Done<T>>> change) {
@@ -236,7 +250,9 @@ public class PlannedActions {
     private <T> Uni<Audited<T>> succeeded(Change c, Applying applying, Done<T> done) {
         AuditTrail.Entry outcome = new AuditTrail.Entry(c.actor(), c.function(), c.action(), c.reason(), c.input(), c.plan(),
                 done.rows(), applying.externalIds(), done.outcome(), c.undoOf(), applying.result());
-        return audit.finish(outcome, applying.startedAuditId(), done.resumable() ? planClaims(c) : List.of())
+        List<String> release = new java.util.ArrayList<>(done.resumable() ? planClaims(c) : List.of());
+        release.addAll(held(c));
+        return audit.finish(outcome, applying.startedAuditId(), release)
                 .map(auditId -> new Audited<>(auditId, done.result(), done.rows()))
                 .onFailure().transform(e -> unrecorded(c, applying, done.outcome(), e));
     }
@@ -247,7 +263,8 @@ public class PlannedActions {
         boolean changed = applying.changedAnything();
         // A change that changed nothing gives its claims back; one that did keeps its plan (stale now)
         // but never the undone record's, so what is left can still be undone.
-        List<String> release = c.claims().stream().filter(claim -> !changed || claim.startsWith("undo:")).toList();
+        List<String> release = c.claims().stream().filter(claim -> !changed || claim.startsWith("undo:")
+                || held(c).contains(claim)).toList();
         AuditTrail.Entry outcome = new AuditTrail.Entry(c.actor(), c.function(), c.action(), c.reason(), c.input(), c.plan(),
                 applying.committedCount(), applying.externalIds(), "failed: " + why, c.undoOf(), applying.result());
         return audit.finish(outcome, applying.startedAuditId(), release)
@@ -279,6 +296,11 @@ public class PlannedActions {
                 + " stands, and the service log lists what changed", null,
                 Map.of("startedAuditId", applying.startedAuditId(), "committed", applying.committedCount(),
                         "inDoubt", applying.inDoubtCount()), applying.changedAnything());
+    }
+
+    /** Claims held only while a change runs: those on what it acts on, neither its plan's nor an undone record's. */
+    private static List<String> held(Change c) {
+        return c.claims().stream().filter(claim -> !claim.startsWith("plan:") && !claim.startsWith("undo:")).toList();
     }
 
     private static List<String> planClaims(Change c) {

@@ -102,7 +102,8 @@ public final class RailwayState implements ResponseDefinitionTransformerV2 {
     private final AtomicInteger ids = new AtomicInteger();
     private volatile List<String> newScript = List.of("BUILDING", "DEPLOYING", "SUCCESS");
     private volatile List<String> rollbackScript = List.of("DEPLOYING", "SUCCESS");
-    private volatile List<String> restartScript = List.of("DEPLOYING", "SUCCESS");
+    // Railway has no restarting status: a restart shows as the same status with a new statusUpdatedAt.
+    private volatile List<String> restartScript = List.of("SUCCESS");
 
     public RailwayState(String token, String project, String environment) {
         this.token = token;
@@ -149,7 +150,7 @@ public final class RailwayState implements ResponseDefinitionTransformerV2 {
         stepMillis = 200;
         newScript = List.of("BUILDING", "DEPLOYING", "SUCCESS");
         rollbackScript = List.of("DEPLOYING", "SUCCESS");
-        restartScript = List.of("DEPLOYING", "SUCCESS");
+        restartScript = List.of("SUCCESS");
     }
 
     /** A deployment made at createdAt, already settled in status, from a commit. */
@@ -159,6 +160,8 @@ public final class RailwayState implements ResponseDefinitionTransformerV2 {
         meta.put("commitMessage", "commit " + commit);
         meta.put("branch", "main");
         Deployment d = new Deployment(id, serviceId, createdAt, meta, List.of(status));
+        // Settled when it was made: its statusUpdatedAt is its createdAt until something acts on it.
+        d.started = createdAt.toEpochMilli();
         deployments.computeIfAbsent(serviceId, k -> new ArrayList<>()).add(d);
         deployments.get(serviceId).sort(Comparator.comparing((Deployment x) -> x.createdAt).reversed());
         return d;
@@ -218,7 +221,9 @@ public final class RailwayState implements ResponseDefinitionTransformerV2 {
     @Override
     public ResponseDefinition transform(ServeEvent event) {
         String auth = event.getRequest().getHeader("Authorization");
-        if (auth == null || !auth.equals("Bearer " + token)) {
+        String projectToken = event.getRequest().getHeader("Project-Access-Token");
+        // Account and workspace tokens go as a bearer; a project token in Project-Access-Token.
+        if ((auth == null || !auth.equals("Bearer " + token)) && (projectToken == null || !projectToken.equals(token))) {
             Map<String, Object> refused = new LinkedHashMap<>();
             refused.put("data", null);
             refused.put("errors", List.of(Map.of("message", "Not Authorized")));

@@ -61,9 +61,9 @@ public class RailwayDeployFlow implements Undoable {
         }
     }
 
-    /** The deployment an act followed: Railway's id, its last status, whether it settled, how long the wait took. */
+    /** The deployment an act followed: Railway's id, its last status, whether it settled, how long the wait took, why not when unknown. */
     @RegisterForReflection
-    public record Followed(String id, String status, boolean settled, long waitedMs) {
+    public record Followed(String id, String status, boolean settled, long waitedMs, String note) {
     }
 
     /** The applied answer: the act, the deployment it was sent for, the deployment it started and how that ended. */
@@ -78,7 +78,10 @@ public class RailwayDeployFlow implements Undoable {
             String outcome) {
     }
 
-    /** What a dry run read: the service, its deployments (newest first), the live one and a rollback's target. */
+    /**
+     * What a dry run read: the service, its deployments (newest first), the live one, and what the act
+     * is sent for: a rollback's target, the deployment a restart restarts or a redeploy rebuilds.
+     */
     record Situation(RailwayServices declared, RailwayServices.Service service, List<Deployment> history, Deployment live,
             Deployment target) {
         Set<String> ids() {
@@ -114,6 +117,38 @@ public class RailwayDeployFlow implements Undoable {
     private final Declared<RailwayServices> services = new Declared<>(
             () -> RailwayServices.parse(admission.manifest().settings("railway")));
 
+    /** API Gateway's HTTP API cuts a request at 30 s: the wait leaves that much of the function's timeout. */
+    static final java.time.Duration GATEWAY_CUT = java.time.Duration.ofSeconds(30);
+
+    private volatile java.time.Duration bound;
+
+    void clampAtStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent started) {
+        bound();
+    }
+
+    /** The deployment wait: the configured one, clamped to this function's manifest timeout less 30 s (logged once). */
+    java.time.Duration bound() {
+        java.time.Duration b = bound;
+        if (b == null) {
+            java.time.Duration wait = railway.deployWait();
+            b = wait;
+            var fn = admission.manifest().find(FUNCTION);
+            if (fn.isPresent()) {
+                java.time.Duration most = java.time.Duration.ofSeconds(fn.get().timeoutSeconds()).minus(GATEWAY_CUT);
+                if (most.isNegative() || most.isZero()) {
+                    most = java.time.Duration.ofSeconds(1);
+                }
+                if (wait.compareTo(most) > 0) {
+                    LOG.infof("railway-deploy: firebreak.railway.deploy-wait %s is clamped to %s (timeoutSeconds %d less 30 s)",
+                            wait, most, fn.get().timeoutSeconds());
+                    b = most;
+                }
+            }
+            bound = b;
+        }
+        return b;
+    }
+
     @Override
     public String function() {
         return FUNCTION;
@@ -143,11 +178,12 @@ public class RailwayDeployFlow implements Undoable {
             }
             in.put("planId", input.getPlanId());
             Deployment on = actedOn(r.action(), s);
-            return actions.audited(FUNCTION, input, in, plan.content(), apply -> act(apply, r.action(), s))
+            return actions.audited(FUNCTION, input, in, plan.content(), List.of(RailwayActions.claim(s.service(), s.history())),
+                    apply -> act(apply, r.action(), s))
                     .flatMap(done -> onTimeline(r.incidentId(), input, r.action() + " of " + r.service(), done)
                             .map(v -> (JsonNode) mapper.valueToTree(new Acted(true, plan.id().toString(), done.auditId(),
                                     r.action(), r.service(), on == null ? null : on.id(), followed(done.result()),
-                                    outcome(done.result())))));
+                                    described(done.result())))));
         });
     }
 
@@ -159,13 +195,20 @@ public class RailwayDeployFlow implements Undoable {
         railway.requireConfigured(declared);
         return cutOff(r).flatMap(cut -> railway.history(declared, service).map(history -> {
             Deployment live = live(history);
-            if (live == null && r.action().equals("restart")) {
-                throw new FunctionError(409, "no_live_deployment", "service " + service.name() + " has no live (SUCCESS) "
-                        + "deployment to restart among its last " + history.size() + " deployments"
-                        + (history.isEmpty() ? "" : " (newest: " + history.get(0).id() + " " + history.get(0).status() + ")")
-                        + ": roll back or redeploy instead", "service");
+            Deployment target = switch (r.action()) {
+                case "restart" -> restartable(service, history, live);
+                case "redeploy" -> rebuildable(service, history, live);
+                default -> target(r, service, history, live, cut.orElse(null));
+            };
+            if (!r.action().equals("restart")) {
+                // A build or rollback already under way: a second one on top of it races it.
+                List<Deployment> busy = RailwayActions.inProgress(history, live);
+                if (!busy.isEmpty()) {
+                    throw new FunctionError(409, "deployment_in_progress", "deployment " + busy.get(0).id() + " of "
+                            + service.name() + " is still " + busy.get(0).status() + " (made " + busy.get(0).createdAt()
+                            + "): wait for it to settle, then run the dry run again", "service");
+                }
             }
-            Deployment target = r.action().equals("rollback") ? target(r, service, history, live, cut.orElse(null)) : null;
             return new Situation(declared, service, history, live, target);
         }));
     }
@@ -192,6 +235,32 @@ public class RailwayDeployFlow implements Undoable {
         return history.stream().filter(d -> "SUCCESS".equals(d.status())).findFirst().orElse(null);
     }
 
+    /** A restart's deployment: the live one, else the newest when it CRASHED or sleeps (the outage a restart is for). */
+    static Deployment restartable(RailwayServices.Service service, List<Deployment> history, Deployment live) {
+        if (live != null) {
+            return live;
+        }
+        if (!history.isEmpty() && Set.of("CRASHED", "SLEEPING").contains(history.get(0).status())) {
+            return history.get(0);
+        }
+        throw new FunctionError(409, "no_live_deployment", "service " + service.name() + " has no live (SUCCESS), CRASHED or "
+                + "SLEEPING deployment to restart among its last " + history.size() + " deployments"
+                + (history.isEmpty() ? "" : " (newest: " + history.get(0).id() + " " + history.get(0).status() + ")")
+                + ": roll back or redeploy instead", "service");
+    }
+
+    /** A redeploy's deployment: the live one's build (never a newer failed one's), else the newest deployment. */
+    static Deployment rebuildable(RailwayServices.Service service, List<Deployment> history, Deployment live) {
+        if (live != null) {
+            return live;
+        }
+        if (!history.isEmpty()) {
+            return history.get(0);
+        }
+        throw new FunctionError(409, "no_live_deployment", "service " + service.name() + " has no deployment to redeploy",
+                "service");
+    }
+
     static Deployment find(List<Deployment> history, String id) {
         return history.stream().filter(d -> d.id().equals(id)).findFirst().orElse(null);
     }
@@ -209,6 +278,24 @@ public class RailwayDeployFlow implements Undoable {
                         + ": " + why, "deploymentId");
             }
             return d;
+        }
+        if (cut != null && live != null && live.created() != null) {
+            if (live.created().isBefore(cut.at())) {
+                throw new FunctionError(409, "no_rollback_target", "the live deployment of " + service.name() + ", " + live.id()
+                        + " (commit " + live.commit() + ", made " + live.createdAt() + "), predates the cut-off ("
+                        + cut.basis() + "): it is the last good one before it; name the target with deploymentId, or an "
+                        + "earlier cut-off with before", "service");
+            }
+            Optional<Deployment> same = history.stream().filter(d -> !d.id().equals(live.id()) && d.created() != null
+                    && d.created().isBefore(live.created()) && live.commit() != null && live.commit().equals(d.commit()))
+                    .findFirst();
+            if (same.isPresent()) {
+                throw new FunctionError(409, "already_rolled_back", "the live deployment of " + service.name() + ", "
+                        + live.id() + " (made " + live.createdAt() + ", after the cut-off: " + cut.basis() + "), runs commit "
+                        + live.commit() + ", the build of " + same.get().id() + " (made " + same.get().createdAt()
+                        + "): it has been rolled back already; to go further back, name the target with deploymentId",
+                        "deploymentId");
+            }
         }
         List<Deployment> older = history.stream().filter(d -> live == null || !d.id().equals(live.id()))
                 .filter(d -> d.created() != null && (live == null || live.created() == null || d.created().isBefore(live.created())))
@@ -237,14 +324,17 @@ public class RailwayDeployFlow implements Undoable {
         String digest;
         switch (r.action()) {
             case "restart" -> {
-                changes.put("what", "Railway restarts deployment " + liveId + " (the same build, commit "
-                        + s.live().commit() + "): its containers start again");
-                digest = "restart;" + s.live().id() + ";" + s.live().status();
+                putDeployment(changes, "restarts", s.target());
+                changes.put("what", "Railway restarts deployment " + s.target().id() + " (" + s.target().status()
+                        + ", the same build, commit " + s.target().commit() + "): its containers start again");
+                digest = "restart;" + s.target().id() + ";" + s.target().status() + ";" + s.target().statusUpdatedAt();
             }
             case "redeploy" -> {
-                changes.put("what", "Railway deploys service " + s.service().name() + " anew (serviceInstanceRedeploy); "
-                        + (s.live() == null ? "no deployment is live now" : liveId + " stays live until the new one succeeds"));
-                digest = "redeploy;" + liveId;
+                putDeployment(changes, "redeploys", s.target());
+                changes.put("what", "Railway makes a new deployment of " + s.target().id() + "'s build (deploymentRedeploy, "
+                        + "commit " + s.target().commit() + "); " + (s.live() == null ? "no deployment is live now"
+                                : liveId + " stays live until the new one succeeds"));
+                digest = "redeploy;" + liveId + ";" + s.target().id();
             }
             default -> {
                 putDeployment(changes, "target", s.target());
@@ -254,6 +344,8 @@ public class RailwayDeployFlow implements Undoable {
                 digest = "rollback;" + liveId + ";" + s.target().id();
             }
         }
+        // The newest deployment pins the reading: one made since (by anyone) makes this plan stale.
+        digest += ";newest=" + RailwayActions.newest(s.history());
         if (r.action().equals("rollback") && r.deploymentId() == null) {
             ObjectNode cut = changes.putObject("cutOff");
             cut.put("liveCreatedAt", s.live() == null ? null : s.live().createdAt());
@@ -261,7 +353,7 @@ public class RailwayDeployFlow implements Undoable {
             cut.put("incidentId", r.before() == null ? r.incidentId() : null);
         }
         putInProgress(changes, s);
-        changes.put("waitSeconds", railway.deployWait().toSeconds());
+        changes.put("waitSeconds", bound().toSeconds());
         return new PlannedActions.Proposal(r.scope(), PlannedActions.sha256(s.service().id() + ";" + digest), 1, changes);
     }
 
@@ -271,27 +363,23 @@ public class RailwayDeployFlow implements Undoable {
             return;
         }
         changes.putObject(name).put("id", d.id()).put("status", d.status()).put("commit", d.commit())
-                .put("commitMessage", d.commitMessage()).put("createdAt", d.createdAt());
+                .put("commitMessage", d.commitMessage()).put("createdAt", d.createdAt())
+                .put("statusUpdatedAt", d.statusUpdatedAt());
     }
 
     /** Deployments newer than the live one that have not settled (BUILDING, DEPLOYING, ...): shown, not acted on. */
     private static void putInProgress(ObjectNode changes, Situation s) {
         ArrayNode list = changes.putArray("inProgress");
-        for (Deployment d : s.history()) {
-            if (s.live() != null && d.id().equals(s.live().id())) {
-                break;
-            }
-            if (!RailwayActions.SETTLED.contains(d.status())) {
-                list.addObject().put("id", d.id()).put("status", d.status()).put("commit", d.commit())
-                        .put("createdAt", d.createdAt());
-            }
+        for (Deployment d : RailwayActions.inProgress(s.history(), s.live())) {
+            list.addObject().put("id", d.id()).put("status", d.status()).put("commit", d.commit())
+                    .put("createdAt", d.createdAt());
         }
     }
 
     // ---- the act ----
 
     private static Deployment actedOn(String action, Situation s) {
-        return action.equals("rollback") ? s.target() : s.live();
+        return s.target();
     }
 
     /**
@@ -301,9 +389,15 @@ public class RailwayDeployFlow implements Undoable {
     private Uni<PlannedActions.Done<RailwayActions.Settled>> act(Applying apply, String action, Situation s) {
         Deployment on = actedOn(action, s);
         String key = action + ":" + s.service().name();
+        Instant sent = Instant.now();
+        // A redeploy answers the deployment Railway made: that exact id is followed, nothing guessed.
+        AtomicReference<String> made = new AtomicReference<>();
         Uni<Void> mutation = switch (action) {
             case "restart" -> railway.restart(on.id());
-            case "redeploy" -> railway.redeploy(s.declared(), s.service());
+            case "redeploy" -> railway.redeployDeployment(on.id()).map(d -> {
+                made.set(d.id());
+                return null;
+            });
             default -> railway.rollback(on.id());
         };
         return mutation.onFailure().invoke(e -> {
@@ -318,16 +412,30 @@ public class RailwayDeployFlow implements Undoable {
                 apply.external("railway:deployment:" + on.id());
             }
             apply.committed("railway", List.of(key));
-            return action.equals("restart") ? railway.awaitDeployment(on.id())
-                    : railway.awaitNew(s.declared(), s.service(), s.ids());
+            return switch (action) {
+                case "restart" -> railway.awaitRestart(on.id(), sent, bound());
+                case "redeploy" -> made.get() == null
+                        ? Uni.createFrom().item(new RailwayActions.Settled(null, null, false, 0, "Railway did not name the deployment it made"))
+                        : railway.awaitDeployment(made.get(), bound());
+                // Ours is only a deployment of the target's build made since the rollback was sent.
+                default -> railway.awaitOurs(s.declared(), s.service(), s.ids(), on.commit(), sent, bound());
+            };
         }).map(settled -> {
             if (settled.deploymentId() != null && (on == null || !settled.deploymentId().equals(on.id()))) {
                 // The deployment this act made: undo checks it is still the live one.
                 apply.external("railway:deployment:" + settled.deploymentId());
                 apply.committed("deployment", List.of(settled.deploymentId()));
             }
-            return new PlannedActions.Done<>(settled, 1, outcome(settled));
+            return new PlannedActions.Done<>(settled, 1, described(settled));
         });
+    }
+
+    /** The outcome, saying why when the deployment is unknown or a restart was not observed. */
+    static String described(RailwayActions.Settled s) {
+        if (s.error() != null && (s.deploymentId() == null || !s.settled())) {
+            return "applied: " + s.error();
+        }
+        return outcome(s);
     }
 
     static String outcome(RailwayActions.Settled s) {
@@ -346,7 +454,7 @@ public class RailwayDeployFlow implements Undoable {
     }
 
     static Followed followed(RailwayActions.Settled s) {
-        return new Followed(s.deploymentId(), s.status(), s.settled(), s.waitedMs());
+        return new Followed(s.deploymentId(), s.status(), s.settled(), s.waitedMs(), s.error());
     }
 
     /** The settled status on the incident's timeline; a change already made is not failed by a timeline that cannot take it. */
@@ -401,7 +509,7 @@ public class RailwayDeployFlow implements Undoable {
                     .flatMap(done -> onTimeline(input.getIncidentId(), input, "undo of audit record " + applied.id() + " on "
                             + u.now().service().name(), done).map(v -> (JsonNode) mapper.valueToTree(new Undone(true,
                                     applied.id(), done.auditId(), u.now().service().name(), u.now().target().id(),
-                                    followed(done.result()), outcome(done.result())))));
+                                    followed(done.result()), described(done.result())))));
         });
     }
 
@@ -465,7 +573,7 @@ public class RailwayDeployFlow implements Undoable {
                 + "), live before audit record " + applied.id() + "; " + s.live().id() + ", which it made, is replaced when "
                 + "the new one succeeds");
         putInProgress(changes, s);
-        changes.put("waitSeconds", railway.deployWait().toSeconds());
+        changes.put("waitSeconds", bound().toSeconds());
         return new PlannedActions.Proposal("audit:" + applied.id(), PlannedActions.sha256("undo=" + applied.id() + ";"
                 + s.live().id() + ";" + s.target().id()), 1, changes);
     }

@@ -68,6 +68,19 @@ public class RailwayActions {
               serviceInstanceRedeploy(environmentId: $environmentId, serviceId: $serviceId)
             }""";
 
+    /** Redeploys one deployment's build (not the service's latest, which may be a failed one) and answers the new deployment. */
+    static final String REDEPLOY_DEPLOYMENT = """
+            mutation redeployDeployment($id: String!) { deploymentRedeploy(id: $id) { %s } }""".formatted(DEPLOYMENT_FIELDS);
+
+    /**
+     * How far a deployment Railway made for an action may seem to precede the mutation that made it
+     * (Railway's clock against ours) and still count as that action's.
+     */
+    public static final Duration SKEW = Duration.ofSeconds(60);
+
+    /** How far a restarted deployment's statusUpdatedAt may seem to precede the restart and still count as it. */
+    public static final Duration RESTART_SKEW = Duration.ofSeconds(2);
+
     static final String UPSERT = """
             mutation upsert($input: VariableUpsertInput!) { variableUpsert(input: $input) }""";
 
@@ -209,6 +222,46 @@ public class RailwayActions {
                 "serviceInstanceRedeploy");
     }
 
+    /**
+     * Redeploys exactly this deployment's build (deploymentRedeploy) and answers the deployment
+     * Railway made, whose id the caller follows: nothing is guessed from the service's list.
+     */
+    public Uni<Deployment> redeployDeployment(String deploymentId) {
+        return mutateData(REDEPLOY_DEPLOYMENT, railway.variables().put("id", deploymentId), "deploymentRedeploy")
+                .map(RailwayActions::deployment);
+    }
+
+    /**
+     * Deployments newer than the live one (all of them when none is live) that have not settled
+     * (BUILDING, DEPLOYING, ...), newest first: another change of the service is under way.
+     */
+    public static List<Deployment> inProgress(List<Deployment> history, Deployment live) {
+        List<Deployment> out = new ArrayList<>();
+        for (Deployment d : history) {
+            if (live != null && d.id().equals(live.id())) {
+                break;
+            }
+            if (!SETTLED.contains(d.status())) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** The id of the newest deployment in a history (newest first), "none" for an empty one: what a digest pins. */
+    public static String newest(List<Deployment> history) {
+        return history.isEmpty() ? "none" : history.get(0).id();
+    }
+
+    /**
+     * The claim an apply that makes a deployment of the service takes ("railway:<serviceId>:<newest
+     * deployment id>"), so two applies that passed their re-plans at once do not both act on the
+     * same reading of the service.
+     */
+    public static String claim(RailwayServices.Service service, List<Deployment> history) {
+        return "railway:" + service.id() + ":" + newest(history);
+    }
+
     /** Sets a service variable; Railway deploys the service with it unless skipDeploys. */
     public Uni<Void> upsert(RailwayServices declared, RailwayServices.Service service, String name, String value,
             boolean skipDeploys) {
@@ -241,7 +294,87 @@ public class RailwayActions {
                 .map(list -> list.stream().filter(d -> !before.contains(d.id())).findFirst()), start, null);
     }
 
+    /** As {@link #awaitDeployment(String)}, within the given bound (a function's own, clamped to its timeout). */
+    public Uni<Settled> awaitDeployment(String id, Duration bound) {
+        long start = System.nanoTime();
+        return poll(() -> deployment(id).map(Optional::of), start, null, bound, d -> true, "");
+    }
+
+    /**
+     * Waits for the deployment an action made, accepting as ours only one that is not among {@code
+     * before}, was built from {@code commit} (when known) and was made no earlier than {@code sent}
+     * less {@link #SKEW}; someone else's deployment is never taken for ours. Two such candidates, or
+     * none by the end of the bound, answer an unsettled wait with no id and the reason in error.
+     */
+    public Uni<Settled> awaitOurs(RailwayServices declared, RailwayServices.Service service, Set<String> before, String commit,
+            Instant sent, Duration bound) {
+        long start = System.nanoTime();
+        Instant earliest = sent.minus(SKEW);
+        return pollOurs(declared, service, before, commit, earliest, start, bound, null);
+    }
+
+    private Uni<Settled> pollOurs(RailwayServices declared, RailwayServices.Service service, Set<String> before, String commit,
+            Instant earliest, long start, Duration bound, String lastError) {
+        return Uni.createFrom().voidItem().onItem().delayIt().by(pollEvery)
+                .flatMap(v -> history(declared, service, null, HISTORY_PAGES, new ArrayList<>())
+                        .map(list -> new Object[] { list, null })
+                        .onFailure().recoverWithItem(e -> new Object[] { null, e.getMessage() }))
+                .flatMap(got -> {
+                    @SuppressWarnings("unchecked")
+                    List<Deployment> list = (List<Deployment>) got[0];
+                    String error = got[1] == null ? lastError : (String) got[1];
+                    long waited = (System.nanoTime() - start) / 1_000_000;
+                    if (list != null) {
+                        List<Deployment> ours = list.stream().filter(d -> !before.contains(d.id()))
+                                .filter(d -> commit == null || commit.equals(d.commit()))
+                                .filter(d -> d.created() != null && !d.created().isBefore(earliest)).toList();
+                        if (ours.size() > 1) {
+                            return Uni.createFrom().item(new Settled(null, null, false, waited, "could not tell which "
+                                    + "deployment is ours: " + String.join(", ", ours.stream().map(Deployment::id).toList())
+                                    + " were all made from commit " + commit + " since the action was sent"));
+                        }
+                        if (ours.size() == 1) {
+                            Deployment d = ours.get(0);
+                            if (SETTLED.contains(d.status())) {
+                                return Uni.createFrom().item(new Settled(d.id(), d.status(), true, waited, null));
+                            }
+                            // Found: follow that one id from now on.
+                            long left = bound.toMillis() - waited;
+                            if (left < pollEvery.toMillis()) {
+                                return Uni.createFrom().item(new Settled(d.id(), d.status(), false, waited, null));
+                            }
+                            return poll(() -> deployment(d.id()).map(Optional::of), start, null, bound, x -> true, "");
+                        }
+                        error = null;
+                    }
+                    if (waited + pollEvery.toMillis() > bound.toMillis()) {
+                        return Uni.createFrom().item(new Settled(null, null, false, waited, error != null ? error
+                                : "could not tell which deployment is ours: none made from commit " + commit
+                                        + " since the action was sent"));
+                    }
+                    return pollOurs(declared, service, before, commit, earliest, start, bound, error);
+                });
+    }
+
+    /**
+     * Follows a restarted deployment: Railway has no restarting status, so a status counts as
+     * settled only once its statusUpdatedAt is after the restart was sent (less {@link
+     * #RESTART_SKEW}); otherwise the wait ends unsettled, "restart not observed".
+     */
+    public Uni<Settled> awaitRestart(String id, Instant sent, Duration bound) {
+        long start = System.nanoTime();
+        Instant earliest = sent.minus(RESTART_SKEW);
+        return poll(() -> deployment(id).map(Optional::of), start, null, bound,
+                d -> instant(d.statusUpdatedAt()) != null && !instant(d.statusUpdatedAt()).isBefore(earliest),
+                "restart not observed: " + id + "'s status has not changed since the restart was sent");
+    }
+
     private Uni<Settled> poll(java.util.function.Supplier<Uni<Optional<Deployment>>> read, long start, String lastError) {
+        return poll(read, start, lastError, deployWait, d -> true, "");
+    }
+
+    private Uni<Settled> poll(java.util.function.Supplier<Uni<Optional<Deployment>>> read, long start, String lastError,
+            Duration bound, java.util.function.Predicate<Deployment> observed, String unobserved) {
         return Uni.createFrom().voidItem().onItem().delayIt().by(pollEvery)
                 .flatMap(v -> read.get().map(d -> new Object[] { d.orElse(null), null })
                         .onFailure().recoverWithItem(e -> new Object[] { null, e.getMessage() }))
@@ -249,14 +382,17 @@ public class RailwayActions {
                     Deployment d = (Deployment) got[0];
                     String error = got[1] == null ? (d == null ? lastError : null) : (String) got[1];
                     long waited = (System.nanoTime() - start) / 1_000_000;
-                    if (d != null && SETTLED.contains(d.status())) {
+                    boolean seen = d != null && observed.test(d);
+                    if (seen && SETTLED.contains(d.status())) {
                         return Uni.createFrom().item(new Settled(d.id(), d.status(), true, waited, null));
                     }
-                    if (waited + pollEvery.toMillis() > deployWait.toMillis()) {
+                    if (waited + pollEvery.toMillis() > bound.toMillis()) {
                         return Uni.createFrom().item(new Settled(d == null ? null : d.id(), d == null ? null : d.status(),
-                                false, waited, error));
+                                false, waited, error != null ? error : d != null && !seen && !unobserved.isEmpty() ? unobserved
+                                        : null));
                     }
-                    return poll(() -> d == null ? read.get() : deployment(d.id()).map(Optional::of), start, error);
+                    return poll(() -> d == null ? read.get() : deployment(d.id()).map(Optional::of), start, error, bound,
+                            observed, unobserved);
                 });
     }
 
@@ -276,6 +412,11 @@ public class RailwayActions {
     }
 
     private Uni<Void> mutate(String query, ObjectNode variables, String field) {
+        return mutateData(query, variables, field).replaceWithVoid();
+    }
+
+    /** A mutation's answer at field (true, or the object it returns); a refusal or a lost answer as a Failure. */
+    private Uni<JsonNode> mutateData(String query, ObjectNode variables, String field) {
         Optional<String> paused = Optional.of(railway.paused()).filter(d -> !d.isZero())
                 .map(d -> ProviderListing.rateLimited(Math.max(1, (d.toMillis() + 999) / 1000)));
         if (paused.isPresent()) {
@@ -291,7 +432,7 @@ public class RailwayActions {
             if (error != null) {
                 throw failure(answer, error, answer.status() == 0 || answer.status() >= 500);
             }
-            return null;
+            return answer.body().path("data").path(field);
         });
     }
 

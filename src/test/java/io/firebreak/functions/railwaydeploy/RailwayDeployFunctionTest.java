@@ -184,7 +184,7 @@ class RailwayDeployFunctionTest {
         assertNotEquals("d-live", made);
         assertEquals("SUCCESS", applied.path("deployment.status"));
         assertEquals(made, liveNow().id);
-        assertEquals(List.of("serviceInstanceRedeploy " + FakeRailway.API + " -> " + made), railway.mutations());
+        assertEquals(List.of("deploymentRedeploy d-live -> " + made), railway.mutations());
         Response undone = undo(((Number) applied.path("auditId")).longValue());
         assertEquals(200, undone.statusCode(), undone.asString());
         assertEquals("d-live", undone.path("rolledBackTo"));
@@ -198,6 +198,12 @@ class RailwayDeployFunctionTest {
     void aRollbackGoesToTheLastGoodDeploymentBeforeTheIncidentSkippingFailedOnesAndThoseAfterItStarted() {
         String incident = Lifecycle.declare("Checkout failing", "P1", null);
         Sql.exec(db.ops(), "UPDATE incidents SET opened_at = now() - interval '100 minutes' WHERE id = '" + incident + "'");
+        // A cut-off before every good deployment finds none, and says what it looked at.
+        Response none = call("railway-deploy", "{\"service\":\"api\",\"action\":\"rollback\",\"before\":\""
+                + now.minusSeconds(6 * 3600) + "\"}");
+        assertEquals(409, none.statusCode(), none.asString());
+        assertEquals("no_rollback_target", none.path("error.code"));
+        assertTrue(none.path("error.message").toString().contains("precede the live one"), none.asString());
         // Without the incident, the last good one before the live one is d-after.
         Response plain = plan("{\"service\":\"api\",\"action\":\"rollback\"}");
         assertEquals("d-after", plain.path("changes.target.id"));
@@ -221,12 +227,6 @@ class RailwayDeployFunctionTest {
         assertEquals("fff666", liveNow().meta.get("commitHash"));
         assertEquals(List.of("deploymentRollback d-good -> " + made, "deploymentRollback d-live -> " + undone.path("deployment.id")),
                 railway.mutations());
-        // A cut-off before every good deployment finds none, and says what it looked at.
-        Response none = call("railway-deploy", "{\"service\":\"api\",\"action\":\"rollback\",\"before\":\""
-                + now.minusSeconds(6 * 3600) + "\"}");
-        assertEquals(409, none.statusCode(), none.asString());
-        assertEquals("no_rollback_target", none.path("error.code"));
-        assertTrue(none.path("error.message").toString().contains("precede the live one"), none.asString());
     }
 
     @Test
@@ -368,10 +368,13 @@ class RailwayDeployFunctionTest {
         assertTrue(applied.path("outcome").toString().contains("still BUILDING after"), applied.asString());
         assertTrue((int) applied.path("deployment.waitedMs") <= 3100, applied.asString());
         assertTrue(ms < 10000, "answered in " + ms + " ms");
-        // The build in progress shows in the next plan, newer than the live one.
-        Response next = plan(body);
-        assertEquals(applied.path("deployment.id").toString(), next.path("changes.inProgress[0].id"));
-        assertEquals("BUILDING", next.path("changes.inProgress[0].status"));
+        // The build in progress refuses the next redeploy, and a restart's plan shows it, newer than the live one.
+        Response next = call("railway-deploy", body);
+        assertEquals(409, next.statusCode(), next.asString());
+        assertEquals("deployment_in_progress", next.path("error.code"));
+        Response restart = plan("{\"service\":\"api\",\"action\":\"restart\"}");
+        assertEquals(applied.path("deployment.id").toString(), restart.path("changes.inProgress[0].id"));
+        assertEquals("BUILDING", restart.path("changes.inProgress[0].status"));
     }
 
     @Test
@@ -386,11 +389,147 @@ class RailwayDeployFunctionTest {
     }
 
     @Test
-    void aServiceWithNothingLiveCannotBeRestarted() {
+    void aCrashedServiceIsRestartedAndTheRestartIsObservedByItsStatusUpdatedAt() {
         FakeRailway.reset();
         railway.deployed(FakeRailway.API, "d-crashed", Instant.now().minusSeconds(60), "CRASHED", "ddd444");
-        Response r = call("railway-deploy", "{\"service\":\"api\",\"action\":\"restart\"}");
-        assertEquals(409, r.statusCode(), r.asString());
-        assertEquals("no_live_deployment", r.path("error.code"));
+        String body = "{\"service\":\"api\",\"action\":\"restart\"}";
+        Response plan = plan(body);
+        assertEquals("d-crashed", plan.path("changes.restarts.id"), plan.asString());
+        assertEquals("CRASHED", plan.path("changes.restarts.status"));
+        Response applied = apply(body, plan, "complete outage: the api crashed");
+        assertEquals(200, applied.statusCode(), applied.asString());
+        assertEquals("d-crashed", applied.path("actedOn"));
+        assertEquals("SUCCESS", applied.path("deployment.status"));
+        assertEquals(true, applied.path("deployment.settled"));
+        assertEquals(List.of("deploymentRestart d-crashed"), railway.mutations());
+        FakeRailway.reset();
+        railway.deployed(FakeRailway.API, "d-failed", Instant.now().minusSeconds(60), "FAILED", "ddd444");
+        Response none = call("railway-deploy", body);
+        assertEquals(409, none.statusCode(), none.asString());
+        assertEquals("no_live_deployment", none.path("error.code"));
+    }
+
+    @Test
+    void aRestartRailwayDoesNotShowIsAnsweredNotObserved() {
+        String body = "{\"service\":\"api\",\"action\":\"restart\"}";
+        Response plan = plan(body);
+        // Railway takes the restart but the deployment's status never moves.
+        FakeRailway.server().stubFor(WireMock.post(WireMock.urlPathEqualTo("/graphql/v2")).atPriority(1)
+                .withRequestBody(WireMock.containing("deploymentRestart"))
+                .willReturn(WireMock.okJson("{\"data\":{\"deploymentRestart\":true}}")));
+        Response applied = apply(body, plan, "restart");
+        assertEquals(200, applied.statusCode(), applied.asString());
+        assertEquals(false, applied.path("deployment.settled"), applied.asString());
+        assertTrue(applied.path("outcome").toString().contains("restart not observed"), applied.asString());
+    }
+
+    @Test
+    void aRollbackRunAgainAfterItWorkedIsAlreadyRolledBackAndALiveOneOlderThanTheIncidentIsNoTarget() {
+        String incident = Lifecycle.declare("Checkout failing", "P1", null);
+        Sql.exec(db.ops(), "UPDATE incidents SET opened_at = now() - interval '100 minutes' WHERE id = '" + incident + "'");
+        String body = "{\"service\":\"api\",\"action\":\"rollback\",\"incidentId\":\"" + incident + "\"}";
+        Response applied = apply(body, plan(body), "roll back to before the incident");
+        assertEquals(200, applied.statusCode(), applied.asString());
+        assertEquals("bbb222", liveNow().meta.get("commitHash"));
+        // Run again: the live one is d-good's build; d-live (bad, REMOVED, can be rolled back to) is never the target.
+        Response again = call("railway-deploy", body);
+        assertEquals(409, again.statusCode(), again.asString());
+        assertEquals("already_rolled_back", again.path("error.code"));
+        assertTrue(again.path("error.message").toString().contains("d-good"), again.asString());
+        assertEquals(1, railway.mutations().size());
+        // An incident opened after the live deployment: the last good one before it is the live one.
+        String later = Lifecycle.declare("Checkout slow", "P2", null);
+        Response predates = call("railway-deploy", "{\"service\":\"api\",\"action\":\"rollback\",\"incidentId\":\""
+                + later + "\"}");
+        assertEquals(409, predates.statusCode(), predates.asString());
+        assertEquals("no_rollback_target", predates.path("error.code"));
+        assertTrue(predates.path("error.message").toString().contains("predates"), predates.asString());
+        Response explicit = call("railway-deploy", "{\"service\":\"api\",\"action\":\"rollback\",\"deploymentId\":\"d-old\"}");
+        assertEquals(200, explicit.statusCode(), explicit.asString());
+    }
+
+    @Test
+    void aRedeployRebuildsTheLiveDeploymentNotANewerFailedOne() {
+        railway.deployed(FakeRailway.API, "d-broken", Instant.now().minusSeconds(60), "FAILED", "bad000");
+        String body = "{\"service\":\"api\",\"action\":\"redeploy\"}";
+        Response plan = plan(body);
+        assertEquals("d-live", plan.path("changes.redeploys.id"));
+        Response applied = apply(body, plan, "railway up");
+        assertEquals(200, applied.statusCode(), applied.asString());
+        String made = applied.path("deployment.id");
+        assertEquals(List.of("deploymentRedeploy d-live -> " + made), railway.mutations());
+        assertEquals("fff666", liveNow().meta.get("commitHash"), "the live build, not the failed one");
+    }
+
+    @Test
+    void someoneElsesDeploymentDuringTheWaitIsNeverTakenForOursNorUndone() throws Exception {
+        String body = "{\"service\":\"api\",\"action\":\"rollback\"}";
+        Response plan = plan(body);
+        // Railway says yes to the rollback but its deployment never shows; a colleague's hotfix does, during the wait.
+        FakeRailway.server().stubFor(WireMock.post(WireMock.urlPathEqualTo("/graphql/v2")).atPriority(1)
+                .withRequestBody(WireMock.containing("deploymentRollback"))
+                .willReturn(WireMock.okJson("{\"data\":{\"deploymentRollback\":true}}")));
+        Thread hotfix = new Thread(() -> {
+            try {
+                Thread.sleep(400);
+            } catch (InterruptedException e) {
+                return;
+            }
+            railway.deployed(FakeRailway.API, "d-hotfix", Instant.now(), "SUCCESS", "abc999");
+        });
+        hotfix.start();
+        Response applied = apply(body, plan, "roll back");
+        hotfix.join();
+        assertEquals(200, applied.statusCode(), applied.asString());
+        assertEquals(null, (Object) applied.path("deployment.id"), applied.asString());
+        assertEquals(false, applied.path("deployment.settled"));
+        assertTrue(applied.path("outcome").toString().contains("could not tell which deployment is ours"), applied.asString());
+        Response undo = undo(((Number) applied.path("auditId")).longValue());
+        assertEquals(409, undo.statusCode(), undo.asString());
+        assertEquals("not_undoable", undo.path("error.code"));
+        assertTrue(railway.deploymentsOf(FakeRailway.API).stream().anyMatch(d -> d.id.equals("d-hotfix")
+                && d.status().equals("SUCCESS")), "the hotfix is still live");
+    }
+
+    @Test
+    void aDeploymentInProgressRefusesAnotherRedeployOrRollback() {
+        railway.newDeploymentStatuses("BUILDING");
+        railway.deployed(FakeRailway.API, "d-building", Instant.now(), "BUILDING", "ggg777");
+        for (String action : List.of("redeploy", "rollback")) {
+            Response r = call("railway-deploy", "{\"service\":\"api\",\"action\":\"" + action + "\"}");
+            assertEquals(409, r.statusCode(), r.asString());
+            assertEquals("deployment_in_progress", r.path("error.code"));
+            assertTrue(r.path("error.message").toString().contains("d-building"), r.asString());
+        }
+        Response restart = call("railway-deploy", "{\"service\":\"api\",\"action\":\"restart\"}");
+        assertEquals(200, restart.statusCode(), restart.asString());
+        assertEquals(List.of(), railway.mutations());
+    }
+
+    @Test
+    void twoPlansOfOneServiceAppliedAtOnceSendOneMutation() throws Exception {
+        String body = "{\"service\":\"api\",\"action\":\"redeploy\"}";
+        List<String> applies = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            applies.add(SampleCalls.applying(body, plan(body).path("planId"), "two responders"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Callable<Response>> calls = new ArrayList<>();
+            for (String a : applies) {
+                calls.add(() -> ApprovedPlans.post(Tokens.RESPONDER, "railway-deploy", a));
+            }
+            List<String> codes = new ArrayList<>();
+            for (Future<Response> f : pool.invokeAll(calls)) {
+                Response r = f.get();
+                answers.add(r.asString());
+                codes.add(r.statusCode() == 200 ? "ok" : r.path("error.code"));
+            }
+            assertEquals(1, codes.stream().filter("ok"::equals).count(), codes.toString());
+            assertTrue(codes.stream().allMatch(c -> List.of("ok", "change_in_progress", "deployment_in_progress", "stale_plan").contains(c)), codes.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, railway.mutations().size(), railway.mutations().toString());
     }
 }
