@@ -260,6 +260,52 @@ public class RailwayActions {
                 });
     }
 
+    /**
+     * The outcome an audit record and an answer give an act that started a deployment: "applied"
+     * when it reached SUCCESS, else what it did (FAILED, still BUILDING after the bound, none seen).
+     */
+    public static String outcome(Settled s) {
+        return outcome(s, null);
+    }
+
+    /**
+     * As {@link #outcome(Settled)}, and when the deployment did not succeed, what that means for the
+     * caller (a variable change: "the service still runs the previous value"), after a dash.
+     */
+    public static String outcome(Settled s, String unlessSucceeded) {
+        long seconds = Math.round(s.waitedMs() / 1000.0);
+        if (s.succeeded()) {
+            return "applied";
+        }
+        String what;
+        if (s.deploymentId() == null) {
+            what = "applied: no new deployment seen after " + seconds + " s";
+        } else if (s.settled()) {
+            what = "applied: deployment " + s.deploymentId() + " " + s.status();
+        } else {
+            what = "applied: deployment " + s.deploymentId() + " still " + (s.status() == null ? "unread" : s.status())
+                    + " after " + seconds + " s";
+        }
+        return unlessSucceeded == null ? what : what + " — " + unlessSucceeded;
+    }
+
+    /**
+     * The deployments newer than the live one (the newest SUCCESS; with none, all of them) that have
+     * not settled, newest first: a build another act started that a new deployment would race.
+     */
+    public static List<Deployment> inProgress(List<Deployment> newestFirst) {
+        List<Deployment> out = new ArrayList<>();
+        for (Deployment d : newestFirst) {
+            if ("SUCCESS".equals(d.status())) {
+                break;
+            }
+            if (!SETTLED.contains(d.status())) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
     private Uni<JsonNode> read(String query, ObjectNode variables, String field) {
         return railway.post(query, variables).map(answer -> {
             String error = railway.error(answer, field);
