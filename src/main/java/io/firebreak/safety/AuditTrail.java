@@ -208,6 +208,12 @@ public class AuditTrail {
             return new FunctionError(409, "already_undone", "audit record " + claim.substring(5) + " is undone, or being "
                     + "undone, by " + by, "auditId", details, true);
         }
+        if (claim.startsWith("railway:")) {
+            // railway:<serviceId>:<newest deployment id>: another plan's apply acts on the same service from the same state.
+            return new FunctionError(409, "deployment_in_progress", "another change to this Railway service, from the same "
+                    + "deployment (" + claim.substring(claim.lastIndexOf(':') + 1) + "), was applied by " + by
+                    + ": run the dry run again once its deployment settles", "planId", details, true);
+        }
         return new FunctionError(409, "plan_already_applied", "plan " + claim.substring(claim.indexOf(':') + 1)
                 + " was already applied by " + by + ": a plan applies once; run the dry run again", "planId", details, true);
     }

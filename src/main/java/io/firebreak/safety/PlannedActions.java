@@ -191,6 +191,27 @@ public class PlannedActions {
                 List.of(planClaim(input)), input.gate()), change);
     }
 
+    /**
+     * A planned apply that also claims {@code more} (e.g. "railway:&lt;service&gt;:&lt;newest deployment&gt;"):
+     * two applies of different plans that would act on the same thing serialise, the second refused.
+     */
+    public <T> Uni<Audited<T>> audited(String function, ActionInput input, Object in, JsonNode plan, List<String> more,
+            Function<Applying, Uni<Done<T>>> change) {
+        List<String> claims = new java.util.ArrayList<>(List.of(planClaim(input)));
+        claims.addAll(more);
+        return audited(new Change(input.getActor(), function, "apply", input.getReason(), in, plan, null,
+                List.copyOf(claims), input.gate()), change);
+    }
+
+    /** An undo's apply claiming {@code more} as well (see the apply's). */
+    public <T> Uni<Audited<T>> auditedUndo(ActionInput input, Object in, JsonNode plan, long undoOf, List<String> more,
+            Function<Applying, Uni<Done<T>>> change) {
+        List<String> claims = new java.util.ArrayList<>(List.of(planClaim(input), "undo:" + undoOf));
+        claims.addAll(more);
+        return audited(new Change(input.getActor(), "undo", "undo", input.getReason(), in, plan, undoOf,
+                List.copyOf(claims), input.gate()), change);
+    }
+
     /** An undo's apply: it claims its plan and the record it undoes, so two undo plans of one change never both run. */
     public <T> Uni<Audited<T>> auditedUndo(ActionInput input, Object in, JsonNode plan, long undoOf,
             Function<Applying, Uni<Done<T>>> change) {
