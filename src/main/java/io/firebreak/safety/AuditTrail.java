@@ -211,8 +211,8 @@ public class AuditTrail {
         if (claim.startsWith("railway:")) {
             // railway:<serviceId>:<newest deployment id>: another plan's apply acts on the same service from the same state.
             return new FunctionError(409, "deployment_in_progress", "another change to this Railway service, from the same "
-                    + "deployment (" + claim.substring(claim.lastIndexOf(':') + 1) + "), was applied by " + by
-                    + ": run the dry run again once its deployment settles", "planId", details, true);
+                    + "deployment (" + claim.substring(claim.lastIndexOf(':') + 1) + "), is being applied by " + by
+                    + ": run the dry run again once it and its deployment are done", "planId", details, false);
         }
         return new FunctionError(409, "plan_already_applied", "plan " + claim.substring(claim.indexOf(':') + 1)
                 + " was already applied by " + by + ": a plan applies once; run the dry run again", "planId", details, true);

@@ -192,8 +192,9 @@ public class PlannedActions {
     }
 
     /**
-     * A planned apply that also claims {@code more} (e.g. "railway:&lt;service&gt;:&lt;newest deployment&gt;"):
-     * two applies of different plans that would act on the same thing serialise, the second refused.
+     * A planned apply that also claims {@code more} (e.g. "railway:&lt;service&gt;:&lt;newest deployment&gt;",
+     * held while it runs): two applies of different plans acting on the same thing at once serialise,
+     * the second refused.
      */
     public <T> Uni<Audited<T>> audited(String function, ActionInput input, Object in, JsonNode plan, List<String> more,
             Function<Applying, Uni<Done<T>>> change) {
@@ -257,7 +258,9 @@ public class PlannedActions {
     private <T> Uni<Audited<T>> succeeded(Change c, Applying applying, Done<T> done) {
         AuditTrail.Entry outcome = new AuditTrail.Entry(c.actor(), c.function(), c.action(), c.reason(), c.input(), c.plan(),
                 done.rows(), applying.externalIds(), done.outcome(), c.undoOf(), applying.result());
-        return audit.finish(outcome, applying.startedAuditId(), done.resumable() ? planClaims(c) : List.of())
+        List<String> release = new java.util.ArrayList<>(done.resumable() ? planClaims(c) : List.of());
+        release.addAll(c.claims().stream().filter(PlannedActions::whileApplying).toList());
+        return audit.finish(outcome, applying.startedAuditId(), release)
                 .map(auditId -> new Audited<>(auditId, done.result(), done.rows()))
                 .onFailure().transform(e -> unrecorded(c, applying, done.outcome(), e));
     }
@@ -268,7 +271,8 @@ public class PlannedActions {
         boolean changed = applying.changedAnything();
         // A change that changed nothing gives its claims back; one that did keeps its plan (stale now)
         // but never the undone record's, so what is left can still be undone.
-        List<String> release = c.claims().stream().filter(claim -> !changed || claim.startsWith("undo:")).toList();
+        List<String> release = c.claims().stream().filter(claim -> !changed || claim.startsWith("undo:")
+                || whileApplying(claim)).toList();
         AuditTrail.Entry outcome = new AuditTrail.Entry(c.actor(), c.function(), c.action(), c.reason(), c.input(), c.plan(),
                 applying.committedCount(), applying.externalIds(), "failed: " + why, c.undoOf(), applying.result());
         return audit.finish(outcome, applying.startedAuditId(), release)
@@ -300,6 +304,15 @@ public class PlannedActions {
                 + " stands, and the service log lists what changed", null,
                 Map.of("startedAuditId", applying.startedAuditId(), "committed", applying.committedCount(),
                         "inDoubt", applying.inDoubtCount()), applying.changedAnything());
+    }
+
+    /**
+     * A claim held only while its change runs, given back at its outcome however it ends: one on a
+     * provider's state ("railway:<service>:<newest deployment>") serialises concurrent applies, and
+     * once the change is done its plan's re-check (the digest) refuses what it made stale.
+     */
+    static boolean whileApplying(String claim) {
+        return claim.startsWith("railway:");
     }
 
     private static List<String> planClaims(Change c) {

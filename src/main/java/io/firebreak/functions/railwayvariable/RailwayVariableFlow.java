@@ -182,11 +182,12 @@ public class RailwayVariableFlow implements Undoable {
         return railway.history(declared, service).map(list -> {
             List<RailwayActions.Deployment> building = RailwayActions.inProgress(list);
             if (!building.isEmpty()) {
+                // Not replayable: the same call, tried again once the build settles, should run.
                 RailwayActions.Deployment d = building.get(0);
                 throw new FunctionError(409, "deployment_in_progress", "deployment " + d.id() + " of " + service.name()
                         + " is still " + d.status() + " (made " + d.createdAt() + "): a variable change now would start "
                         + "another deployment racing it; plan again once it settles", null,
-                        Map.of("deploymentId", d.id(), "status", String.valueOf(d.status())), true);
+                        Map.of("deploymentId", d.id(), "status", String.valueOf(d.status())), false);
             }
             return list.isEmpty() ? "none" : list.get(0).id();
         });

@@ -176,11 +176,12 @@ public class RotateSecretFlow implements Undoable.Irreversible {
         return railway.history(declared, service).map(list -> {
             List<RailwayActions.Deployment> building = RailwayActions.inProgress(list);
             if (!building.isEmpty()) {
+                // Not replayable: the same call, tried again once the build settles, should run.
                 RailwayActions.Deployment d = building.get(0);
                 throw new FunctionError(409, "deployment_in_progress", "deployment " + d.id() + " of " + service.name()
                         + " is still " + d.status() + " (made " + d.createdAt() + "): a rotation now would start another "
                         + "deployment racing it; plan again once it settles", null,
-                        Map.of("deploymentId", d.id(), "status", String.valueOf(d.status())), true);
+                        Map.of("deploymentId", d.id(), "status", String.valueOf(d.status())), false);
             }
             return list.isEmpty() ? "none" : list.get(0).id();
         });
@@ -265,7 +266,8 @@ public class RotateSecretFlow implements Undoable.Irreversible {
                         return Uni.createFrom().item(new Done(settled, null, null, NOT_LIVE));
                     }
                     return containment.signOut(apply, null, SIGN_OUT_BATCHES, SIGN_OUT_WITHIN).flatMap(b -> b.cut()
-                            ? containment.sessionCount(null).map(left -> new Done(settled, b.signedOut(), left, null))
+                            ? containment.sessionCount(null).map(left -> new Done(settled, b.signedOut(),
+                                    left == 0 ? null : left, null))
                                     .onFailure().recoverWithItem(new Done(settled, b.signedOut(), -1L, null))
                             : Uni.createFrom().item(new Done(settled, b.signedOut(), null, null)));
                 })
