@@ -205,6 +205,15 @@ public class PlannedActions {
                 input.gate()), change);
     }
 
+    /** An undo's apply claiming {@code more} as well (see the apply's). */
+    public <T> Uni<Audited<T>> auditedUndo(ActionInput input, Object in, JsonNode plan, long undoOf, List<String> more,
+            Function<Applying, Uni<Done<T>>> change) {
+        List<String> claims = new java.util.ArrayList<>(List.of(planClaim(input), "undo:" + undoOf));
+        claims.addAll(more);
+        return audited(new Change(input.getActor(), "undo", "undo", input.getReason(), in, plan, undoOf,
+                List.copyOf(claims), input.gate()), change);
+    }
+
     /** An undo's apply: it claims its plan and the record it undoes, so two undo plans of one change never both run. */
     public <T> Uni<Audited<T>> auditedUndo(ActionInput input, Object in, JsonNode plan, long undoOf,
             Function<Applying, Uni<Done<T>>> change) {

@@ -147,6 +147,29 @@ public class Containment {
                 .flatMap(n -> n == 0 ? Uni.createFrom().item(total) : signOut(apply, tenant, total + n));
     }
 
+    /** A bounded sign-out: how many sessions went, and whether it stopped at the bound with some possibly left. */
+    public record Bounded(long signedOut, boolean cut) {
+    }
+
+    /**
+     * As {@link #signOut(io.firebreak.safety.Applying, UUID)}, but at most {@code maxBatches} batches
+     * and no new batch once {@code within} has passed: a caller with a deadline of its own (a wait
+     * before it, a Lambda timeout) stops and says what is left instead of being cut off mid-way.
+     */
+    public Uni<Bounded> signOut(io.firebreak.safety.Applying apply, UUID tenant, int maxBatches, java.time.Duration within) {
+        return signOut(apply, tenant, 0L, maxBatches, System.nanoTime() + within.toNanos());
+    }
+
+    private Uni<Bounded> signOut(io.firebreak.safety.Applying apply, UUID tenant, long total, int batchesLeft, long deadline) {
+        if (batchesLeft <= 0 || System.nanoTime() > deadline) {
+            return Uni.createFrom().item(new Bounded(total, true));
+        }
+        return target.write(apply, "auth.sessions", List.of(), tx -> GuardedPool.keys(tx, SIGN_OUT_BATCH,
+                Tuple.of(tenant, config.batchSize()))).map(List::size)
+                .flatMap(n -> n == 0 ? Uni.createFrom().item(new Bounded(total, false))
+                        : signOut(apply, tenant, total + n, batchesLeft - 1, deadline));
+    }
+
     public Uni<List<String>> activeIntegrations(UUID tenant) {
         return reads.read(tx -> tx.preparedQuery(ACTIVE_INTEGRATIONS).execute(Tuple.of(tenant))).map(rows -> {
             List<String> ids = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.firebreak.functions.railwaydeploy;
 
+import static io.firebreak.providers.railway.RailwayActions.outcome;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -435,22 +437,7 @@ public class RailwayDeployFlow implements Undoable {
         if (s.error() != null && (s.deploymentId() == null || !s.settled())) {
             return "applied: " + s.error();
         }
-        return outcome(s);
-    }
-
-    static String outcome(RailwayActions.Settled s) {
-        long seconds = Math.round(s.waitedMs() / 1000.0);
-        if (s.succeeded()) {
-            return "applied";
-        }
-        if (s.deploymentId() == null) {
-            return "applied: no new deployment seen after " + seconds + " s";
-        }
-        if (s.settled()) {
-            return "applied: deployment " + s.deploymentId() + " " + s.status();
-        }
-        return "applied: deployment " + s.deploymentId() + " still " + (s.status() == null ? "unread" : s.status()) + " after "
-                + seconds + " s";
+        return RailwayActions.outcome(s);
     }
 
     static Followed followed(RailwayActions.Settled s) {

@@ -153,19 +153,54 @@ public class RailwayVariableFlow implements Undoable {
         return proposal(declared, request).flatMap(p -> actions.plan(FUNCTION, input.getActor(), p));
     }
 
-    /** The dry run: the value at Railway now and the one it gets; the digest covers both (a secret's keyed, never bare). */
+    /**
+     * The dry run: the value at Railway now and the one it gets; the digest covers both (a secret's
+     * keyed, never bare) and, when the change deploys, the service's newest deployment.
+     */
     Uni<PlannedActions.Proposal> proposal(RailwayServices declared, Request request) {
         railway.requireConfigured(declared);
-        return railway.variable(declared, request.service(), request.variable().name()).map(now -> {
+        return railway.variable(declared, request.service(), request.variable().name()).flatMap(now -> {
             String before = now.orElse(null);
-            return proposal(request.scope(), request.service().name(), request.variable().name(),
-                    request.variable().secret(), before, request.value(),
-                    request.value() == null || !request.skipDeploys(), null, now);
+            boolean deploys = !Objects.equals(before, request.value())
+                    && (request.value() == null || !request.skipDeploys());
+            return newest(declared, request.service(), deploys).map(newest -> proposal(request.scope(),
+                    request.service().name(), request.variable().name(), request.variable().secret(), before,
+                    request.value(), deploys, null, now, newest));
         });
     }
 
+    /**
+     * For a change that deploys: the service's newest deployment id ("none" for a service never
+     * deployed), after refusing 409 deployment_in_progress while one newer than the live one has not
+     * settled (a second deployment would race it, and the one this change starts could not be told
+     * apart). Null for a change that does not deploy.
+     */
+    private Uni<String> newest(RailwayServices declared, RailwayServices.Service service, boolean deploys) {
+        if (!deploys) {
+            return Uni.createFrom().nullItem();
+        }
+        return railway.history(declared, service).map(list -> {
+            List<RailwayActions.Deployment> building = RailwayActions.inProgress(list);
+            if (!building.isEmpty()) {
+                // Not replayable: the same call, tried again once the build settles, should run.
+                RailwayActions.Deployment d = building.get(0);
+                throw new FunctionError(409, "deployment_in_progress", "deployment " + d.id() + " of " + service.name()
+                        + " is still " + d.status() + " (made " + d.createdAt() + "): a variable change now would start "
+                        + "another deployment racing it; plan again once it settles", null,
+                        Map.of("deploymentId", d.id(), "status", String.valueOf(d.status())), false);
+            }
+            return list.isEmpty() ? "none" : list.get(0).id();
+        });
+    }
+
+    /** The claim two applies acting on one service from the same newest deployment share: the second is refused. */
+    static List<String> claims(RailwayServices.Service service, JsonNode content) {
+        JsonNode newest = content.path("newestDeployment");
+        return newest.isTextual() ? List.of(RailwayActions.claim(service, newest.asText())) : List.of();
+    }
+
     private PlannedActions.Proposal proposal(String scope, String service, String name, boolean secret, String before,
-            String after, boolean deploys, Long undoOf, Optional<String> now) {
+            String after, boolean deploys, Long undoOf, Optional<String> now, String newest) {
         int rows = Objects.equals(before, after) ? 0 : 1;
         ObjectNode changes = mapper.createObjectNode();
         changes.put("service", service);
@@ -174,6 +209,9 @@ public class RailwayVariableFlow implements Undoable {
         changes.put("before", shown(before, secret));
         changes.put("after", shown(after, secret));
         changes.put("deploys", rows > 0 && deploys);
+        if (newest != null) {
+            changes.put("newestDeployment", newest);
+        }
         if (undoOf != null) {
             changes.put("undoOf", undoOf);
         }
@@ -183,7 +221,7 @@ public class RailwayVariableFlow implements Undoable {
         } else {
             digest.add(before).add(after);
         }
-        digest.add(rows > 0 && deploys);
+        digest.add(rows > 0 && deploys).add(String.valueOf(newest));
         return new PlannedActions.Proposal(scope, PlannedActions.sha256(digest.toString()), rows, changes);
     }
 
@@ -199,13 +237,15 @@ public class RailwayVariableFlow implements Undoable {
             in.put("skipDeploys", request.skipDeploys());
             in.put("planId", input.getPlanId());
             JsonNode content = plan.content();
-            return actions.audited(FUNCTION, input, in, content, apply -> plan.rows() == 0
+            return actions.audited(FUNCTION, input, in, content, claims(request.service(), content),
+                    apply -> plan.rows() == 0
                     ? Uni.createFrom().item(new PlannedActions.Done<RailwayActions.Settled>(null, 0, "nothing to change"))
                     : change(apply, declared, request.service(), request.variable().name(), request.value(),
                             content.path("deploys").asBoolean()))
                     .call(done -> settledOnTimeline(input, content, done.result()))
                     .map(done -> (JsonNode) mapper.valueToTree(new Changed(plan.rows() > 0,
-                            plan.rows() == 0 ? "nothing to change" : "applied", plan.id().toString(), done.auditId(),
+                            plan.rows() == 0 ? "nothing to change" : outcome(done.result()), plan.id().toString(),
+                            done.auditId(),
                             request.service().name(), request.variable().name(), text(content, "before"),
                             text(content, "after"), content.path("deploys").asBoolean(), done.result())));
         });
@@ -229,9 +269,11 @@ public class RailwayVariableFlow implements Undoable {
                 : Uni.createFrom().item(Set.of());
         return before.flatMap(ids -> (value == null ? railway.delete(declared, service, name)
                 : railway.upsert(declared, service, name, value, !deploys))
-                .onFailure(RailwayActions.Failure.class).invoke(f -> {
-                    if (((RailwayActions.Failure) f).inDoubt()) {
+                .onFailure().invoke(e -> {
+                    // Only a refusal Railway answered changed nothing: any other end may have set it.
+                    if (!(e instanceof RailwayActions.Failure f) || f.inDoubt()) {
                         apply.inDoubt("variable", List.of(key));
+                        apply.external("railway:variable:" + service.id() + ":" + name);
                     }
                 })
                 .invoke(() -> {
@@ -243,7 +285,12 @@ public class RailwayVariableFlow implements Undoable {
                         apply.external("railway:deployment:" + s.deploymentId());
                     }
                 }) : Uni.createFrom().nullItem())
-                .map(settled -> new PlannedActions.Done<>(settled, 1, "applied")));
+                .map(settled -> new PlannedActions.Done<>(settled, 1, outcome(settled))));
+    }
+
+    /** "applied", or what the deployment did instead, saying the service still runs the previous value. */
+    static String outcome(RailwayActions.Settled settled) {
+        return settled == null ? "applied" : RailwayActions.outcome(settled, "the service still runs the previous value");
     }
 
     /** The deployment's settled status on the incident's timeline (the applied action itself is put there by the apply). */
@@ -283,7 +330,7 @@ public class RailwayVariableFlow implements Undoable {
             RailwayServices.Service service = declared.service(content.path("service").asText()).orElseThrow();
             String name = content.path("name").asText();
             Map<String, Object> in = Map.of("auditId", applied.id(), "planId", input.getPlanId());
-            return actions.auditedUndo(input, in, content, applied.id(), apply -> change(apply, declared, service, name,
+            return actions.auditedUndo(input, in, content, applied.id(), claims(service, content), apply -> change(apply, declared, service, name,
                     text(content, "after"), content.path("deploys").asBoolean()))
                     .call(done -> settledOnTimeline(input, content, done.result()))
                     .map(done -> (JsonNode) mapper.valueToTree(new Restored(true, applied.id(), done.auditId(),
@@ -307,7 +354,7 @@ public class RailwayVariableFlow implements Undoable {
         String set = text(was, "after");
         String restore = text(was, "before");
         boolean deployed = was.path("deploys").asBoolean(false);
-        return audit.notUndone(applied.id()).flatMap(v -> railway.variable(declared, service, name)).map(now -> {
+        return audit.notUndone(applied.id()).flatMap(v -> railway.variable(declared, service, name)).flatMap(now -> {
             String current = now.orElse(null);
             if (!Objects.equals(current, set)) {
                 if (Objects.equals(current, restore)) {
@@ -319,8 +366,9 @@ public class RailwayVariableFlow implements Undoable {
                         + "since, so undo leaves it alone; set it with railway-variable", "auditId");
             }
             // A delete always deploys; an upsert deploys as the change it undoes did.
-            return proposal("audit:" + applied.id(), service.name(), name, false, current, restore,
-                    restore == null || deployed, applied.id(), now);
+            boolean deploys = restore == null || deployed;
+            return newest(declared, service, deploys).map(newest -> proposal("audit:" + applied.id(), service.name(),
+                    name, false, current, restore, deploys, applied.id(), now, newest));
         });
     }
 

@@ -55,6 +55,17 @@ public class RotateSecretFlow implements Undoable.Irreversible {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * The sign-out's bound, after the deployment's wait: batches (of firebreak.actions.batch-size)
+     * and time; what is left is reported, for contain-breach to finish.
+     */
+    static final int SIGN_OUT_BATCHES = 200;
+    static final java.time.Duration SIGN_OUT_WITHIN = java.time.Duration.ofSeconds(30);
+
+    /** Why no sign-out happened after a deployment that did not succeed. */
+    static final String NOT_LIVE = "the new secret is not live, so sessions were not signed out (they would only sign in "
+            + "again under the old one): sign out with contain-breach once a deployment with it succeeds";
+
     /** A checked call: the service and the declared secret. */
     public record Request(RailwayServices.Service service, RailwayServices.Secret secret) {
         String scope() {
@@ -64,12 +75,15 @@ public class RotateSecretFlow implements Undoable.Irreversible {
 
     /** The applied answer: what the plan said, the sessions signed out, the deployment Railway made with the new value. */
     @RegisterForReflection
-    public record Rotated(boolean applied, String planId, long auditId, String service, String name, String before,
-            String after, JsonNode signOut, RailwayActions.Settled deployment) {
+    public record Rotated(boolean applied, String outcome, String planId, long auditId, String service, String name,
+            String before, String after, JsonNode signOut, RailwayActions.Settled deployment) {
     }
 
-    /** What the audited change did: the sessions it signed out (null: none were to be) and the deployment. */
-    record Done(Long signedOut, RailwayActions.Settled deployment) {
+    /**
+     * What the audited change did: the deployment, the sessions it signed out (null: none were), those
+     * left at the sign-out's bound (null: none), and why it skipped the sign-out (null: it did not).
+     */
+    record Done(RailwayActions.Settled deployment, Long signedOut, Long left, String skipped) {
     }
 
     @Inject
@@ -136,7 +150,8 @@ public class RotateSecretFlow implements Undoable.Irreversible {
         RailwayServices declared = services.get();
         railway.requireConfigured(declared);
         RailwayServices.Secret secret = request.secret();
-        return railway.variable(declared, request.service(), secret.name()).flatMap(now -> signOutPlan(secret).map(signOut -> {
+        return railway.variable(declared, request.service(), secret.name()).flatMap(now -> newest(declared,
+                request.service()).flatMap(newest -> signOutPlan(secret).map(signOut -> {
             ObjectNode changes = mapper.createObjectNode();
             changes.put("service", request.service().name());
             changes.put("name", secret.name());
@@ -144,11 +159,32 @@ public class RotateSecretFlow implements Undoable.Irreversible {
             changes.put("after", "fresh random, " + secret.bytes() + " bytes, base64url, never shown");
             changes.set("signOut", signOut);
             changes.put("deploys", true);
+            changes.put("newestDeployment", newest);
             boolean signsOut = signOut.has("sessions");
             String digest = PlannedActions.sha256(mapper.createArrayNode().add(FUNCTION).add(request.scope())
-                    .add(railway.fingerprint(now)).add(signsOut).add(secret.bytes()).toString());
+                    .add(railway.fingerprint(now)).add(signsOut).add(secret.bytes()).add(newest).toString());
             return new PlannedActions.Proposal(request.scope(), digest, 1, changes);
-        }));
+        })));
+    }
+
+    /**
+     * The service's newest deployment id ("none": never deployed), after refusing 409
+     * deployment_in_progress while one newer than the live one has not settled: the rotation's
+     * deployment would race it, and the sign-out waits on the rotation's own.
+     */
+    private Uni<String> newest(RailwayServices declared, RailwayServices.Service service) {
+        return railway.history(declared, service).map(list -> {
+            List<RailwayActions.Deployment> building = RailwayActions.inProgress(list);
+            if (!building.isEmpty()) {
+                // Not replayable: the same call, tried again once the build settles, should run.
+                RailwayActions.Deployment d = building.get(0);
+                throw new FunctionError(409, "deployment_in_progress", "deployment " + d.id() + " of " + service.name()
+                        + " is still " + d.status() + " (made " + d.createdAt() + "): a rotation now would start another "
+                        + "deployment racing it; plan again once it settles", null,
+                        Map.of("deploymentId", d.id(), "status", String.valueOf(d.status())), false);
+            }
+            return list.isEmpty() ? "none" : list.get(0).id();
+        });
     }
 
     private Uni<ObjectNode> signOutPlan(RailwayServices.Secret secret) {
@@ -170,26 +206,37 @@ public class RotateSecretFlow implements Undoable.Irreversible {
             in.put("name", request.secret().name());
             in.put("planId", input.getPlanId());
             boolean signOut = content.path("signOut").has("sessions");
-            return actions.audited(FUNCTION, input, in, content, apply -> rotate(apply, declared, request, signOut))
+            List<String> claims = List.of("railway:" + request.service().id() + ":"
+                    + content.path("newestDeployment").asText("none"));
+            return actions.audited(FUNCTION, input, in, content, claims, apply -> rotate(apply, declared, request, signOut))
                     .call(done -> onTimeline(input, content, done.result()))
                     .map(done -> {
-                        ObjectNode outcome = mapper.createObjectNode();
-                        if (done.result().signedOut() == null) {
-                            outcome.set("skipped", content.path("signOut").path("skipped"));
-                        } else {
-                            outcome.put("signedOut", done.result().signedOut());
+                        Done d = done.result();
+                        ObjectNode so = mapper.createObjectNode();
+                        if (d.signedOut() != null) {
+                            so.put("signedOut", d.signedOut());
                         }
-                        return (JsonNode) mapper.valueToTree(new Rotated(true, plan.id().toString(), done.auditId(),
-                                request.service().name(), request.secret().name(), content.path("before").asText(),
-                                content.path("after").asText(), outcome, done.result().deployment()));
+                        if (d.left() != null) {
+                            so.put("left", d.left());
+                        }
+                        if (d.skipped() != null) {
+                            so.put("skipped", d.skipped());
+                        } else if (!signOut) {
+                            so.set("skipped", content.path("signOut").path("skipped"));
+                        }
+                        return (JsonNode) mapper.valueToTree(new Rotated(true, outcome(d), plan.id().toString(),
+                                done.auditId(), request.service().name(), request.secret().name(),
+                                content.path("before").asText(), content.path("after").asText(), so, d.deployment()));
                     });
         });
     }
 
     /**
      * The rotation: the deployments before it (to know the one it starts), the fresh value upserted
-     * (Railway deploys with it), every session signed out where declared, then the new deployment
-     * followed until it settles or the bound passes. The value lives only in this call and at Railway.
+     * (Railway deploys with it), the new deployment followed until it settles or the bound passes,
+     * and only once it runs (SUCCESS) every session signed out where declared, within its own bound:
+     * signing out before the new secret is live only lets sessions sign in again under the old one.
+     * The value lives only in this call and at Railway.
      */
     private Uni<PlannedActions.Done<Done>> rotate(Applying apply, RailwayServices declared, Request request,
             boolean signOut) {
@@ -199,19 +246,51 @@ public class RotateSecretFlow implements Undoable.Irreversible {
         return railway.history(declared, service).map(list -> list.stream().map(RailwayActions.Deployment::id)
                 .collect(Collectors.toSet())).flatMap(before -> railway.upsert(declared, service, name,
                         fresh(request.secret().bytes()), false)
-                .onFailure(RailwayActions.Failure.class).invoke(f -> {
-                    if (((RailwayActions.Failure) f).inDoubt()) {
+                .onFailure().invoke(e -> {
+                    // Only a refusal Railway answered changed nothing: any other end may have set it.
+                    if (!(e instanceof RailwayActions.Failure f) || f.inDoubt()) {
                         apply.inDoubt("secret", List.of(key));
+                        apply.external("railway:variable:" + service.id() + ":" + name);
                     }
                 })
                 .invoke(() -> {
                     apply.committed("secret", List.of(key));
                     apply.external("railway:variable:" + service.id() + ":" + name);
                 })
-                .flatMap(v -> signOut ? containment.signOut(apply, null) : Uni.createFrom().<Long>nullItem())
-                .flatMap(signedOut -> awaitNew(apply, declared, service, before)
-                        .map(settled -> new PlannedActions.Done<>(new Done(signedOut, settled),
-                                1 + (signedOut == null ? 0 : signedOut.intValue()), "applied"))));
+                .flatMap(v -> awaitNew(apply, declared, service, before))
+                .flatMap(settled -> {
+                    if (!signOut) {
+                        return Uni.createFrom().item(new Done(settled, null, null, null));
+                    }
+                    if (!settled.succeeded()) {
+                        return Uni.createFrom().item(new Done(settled, null, null, NOT_LIVE));
+                    }
+                    return containment.signOut(apply, null, SIGN_OUT_BATCHES, SIGN_OUT_WITHIN).flatMap(b -> b.cut()
+                            ? containment.sessionCount(null).map(left -> new Done(settled, b.signedOut(),
+                                    left == 0 ? null : left, null))
+                                    .onFailure().recoverWithItem(new Done(settled, b.signedOut(), -1L, null))
+                            : Uni.createFrom().item(new Done(settled, b.signedOut(), null, null)));
+                })
+                .map(done -> new PlannedActions.Done<>(done, 1 + (done.signedOut() == null ? 0 : done.signedOut().intValue()),
+                        outcome(done))));
+    }
+
+    /**
+     * The record's and the answer's outcome: "applied", or what the deployment did instead (the
+     * service still runs the old secret, no one signed out), or the sessions left at the bound.
+     */
+    static String outcome(Done done) {
+        RailwayActions.Settled s = done.deployment();
+        if (!s.succeeded()) {
+            return RailwayActions.outcome(s, "the service still runs the previous secret"
+                    + (done.skipped() == null ? "" : "; no session was signed out"));
+        }
+        if (done.left() != null) {
+            return "applied: " + done.signedOut() + " sessions signed out, "
+                    + (done.left() < 0 ? "some" : String.valueOf(done.left())) + " left at the sign-out's bound ("
+                    + SIGN_OUT_BATCHES + " batches, " + SIGN_OUT_WITHIN.toSeconds() + " s): sign them out with contain-breach";
+        }
+        return "applied";
     }
 
     private Uni<RailwayActions.Settled> awaitNew(Applying apply, RailwayServices declared, RailwayServices.Service service,
@@ -237,14 +316,18 @@ public class RotateSecretFlow implements Undoable.Irreversible {
         }
         RailwayActions.Settled s = done.deployment();
         String summary = content.path("service").asText() + ": " + content.path("name").asText() + " rotated"
-                + (done.signedOut() == null ? "" : ", " + done.signedOut() + " sessions signed out") + "; deployment "
+                + "; deployment "
                 + s.deploymentId() + " " + (s.settled() ? s.status() : "not settled after " + s.waitedMs() + " ms ("
-                        + s.status() + ")");
+                        + s.status() + ")")
+                + (done.signedOut() == null ? "" : "; " + done.signedOut() + " sessions signed out")
+                + (done.left() == null ? "" : ", some left at the bound")
+                + (done.skipped() == null ? "" : "; sessions not signed out: the new secret is not live");
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("function", FUNCTION);
         detail.put("service", content.path("service").asText());
         detail.put("name", content.path("name").asText());
         detail.put("signedOut", done.signedOut());
+        detail.put("left", done.left());
         detail.put("deployment", s);
         // The rotation is done and recorded: a timeline that cannot take the note does not undo it.
         return timeline.event(input.getIncidentId(), input.getActor(), "railway", summary, detail).onFailure()

@@ -259,7 +259,11 @@ public class RailwayActions {
      * same reading of the service.
      */
     public static String claim(RailwayServices.Service service, List<Deployment> history) {
-        return "railway:" + service.id() + ":" + newest(history);
+        return claim(service, newest(history));
+    }
+
+    public static String claim(RailwayServices.Service service, String newestId) {
+        return "railway:" + service.id() + ":" + newestId;
     }
 
     /** Sets a service variable; Railway deploys the service with it unless skipDeploys. */
@@ -394,6 +398,43 @@ public class RailwayActions {
                     return poll(() -> d == null ? read.get() : deployment(d.id()).map(Optional::of), start, error, bound,
                             observed, unobserved);
                 });
+    }
+
+    /**
+     * The outcome an audit record and an answer give an act that started a deployment: "applied"
+     * when it reached SUCCESS, else what it did (FAILED, still BUILDING after the bound, none seen).
+     */
+    public static String outcome(Settled s) {
+        return outcome(s, null);
+    }
+
+    /**
+     * As {@link #outcome(Settled)}, and when the deployment did not succeed, what that means for the
+     * caller (a variable change: "the service still runs the previous value"), after a dash.
+     */
+    public static String outcome(Settled s, String unlessSucceeded) {
+        long seconds = Math.round(s.waitedMs() / 1000.0);
+        if (s.succeeded()) {
+            return "applied";
+        }
+        String what;
+        if (s.deploymentId() == null) {
+            what = "applied: no new deployment seen after " + seconds + " s";
+        } else if (s.settled()) {
+            what = "applied: deployment " + s.deploymentId() + " " + s.status();
+        } else {
+            what = "applied: deployment " + s.deploymentId() + " still " + (s.status() == null ? "unread" : s.status())
+                    + " after " + seconds + " s";
+        }
+        return unlessSucceeded == null ? what : what + " — " + unlessSucceeded;
+    }
+
+    /**
+     * The deployments newer than the live one (the newest SUCCESS; with none, all of them) that have
+     * not settled, newest first: a build another act started that a new deployment would race.
+     */
+    public static List<Deployment> inProgress(List<Deployment> newestFirst) {
+        return inProgress(newestFirst, newestFirst.stream().filter(d -> "SUCCESS".equals(d.status())).findFirst().orElse(null));
     }
 
     private Uni<JsonNode> read(String query, ObjectNode variables, String field) {

@@ -41,7 +41,9 @@ import io.firebreak.testing.Tokens;
  * Seed 004's switches on the stateful Railway fake: a variable planned old to new, applied with the
  * deployment Railway makes followed to SUCCESS, and undone; an unset and its undo; a secret
  * variable masked everywhere and not undoable; the allow-list; nothing to change; a stale plan; a
- * race of applies making one upsert; a refusal and a lost answer; an undo someone's change superseded.
+ * race of applies making one upsert; a refusal and a lost answer; an undo someone's change superseded;
+ * a deployment that fails (the previous value still runs); a build in progress, and two plans' applies
+ * from one state, refused.
  */
 @QuarkusTest
 @WithTestResource(PostgresDatabases.class)
@@ -121,6 +123,7 @@ public class RailwayVariableFunctionTest {
         assertEquals(true, applied.path("applied"));
         assertEquals("SUCCESS", applied.path("deployment.status"));
         assertEquals(true, applied.path("deployment.settled"));
+        assertEquals("applied", applied.path("outcome"));
         assertEquals("true", FakeRailway.state().variable(FakeRailway.API, "MAINTENANCE_MODE"));
         assertEquals(1, mutations("variableUpsert").size());
         String deployment = applied.path("deployment.deploymentId");
@@ -294,6 +297,8 @@ public class RailwayVariableFunctionTest {
         assertEquals(1, (int) lost.path("error.details.inDoubt"));
         long auditId = ((Number) lost.path("error.details.auditId")).longValue();
         String result = record(auditId).get("result").toString();
+        String external = record(auditId).get("external").toString();
+        assertTrue(external.contains("railway:variable:" + FakeRailway.API + ":MAINTENANCE_MODE"), external);
         assertTrue(result.contains("\"inDoubt\": {\"variable\": [\"api:MAINTENANCE_MODE\"]}")
                 || result.replace(" ", "").contains("\"inDoubt\":{\"variable\":[\"api:MAINTENANCE_MODE\"]}"), result);
         assertEquals("true", FakeRailway.state().variable(FakeRailway.API, "MAINTENANCE_MODE"), "Railway did act");
@@ -310,4 +315,61 @@ public class RailwayVariableFunctionTest {
         assertEquals("superseded", undo.path("error.code"));
     }
 
+    @Test
+    void aDeploymentThatFailsIsAppliedSayingTheServiceStillRunsThePreviousValue() {
+        FakeRailway.state().newDeploymentStatuses("BUILDING", "FAILED");
+        Response applied = apply(SET, plan(SET).path("planId"));
+        assertEquals(200, applied.statusCode(), applied.asString());
+        assertEquals("FAILED", applied.path("deployment.status"));
+        String outcome = applied.path("outcome");
+        assertTrue(outcome.startsWith("applied: deployment " + applied.path("deployment.deploymentId") + " FAILED")
+                && outcome.endsWith("the service still runs the previous value"), outcome);
+        assertEquals(outcome, record(((Number) applied.path("auditId")).longValue()).get("outcome"));
+    }
+
+    @Test
+    void aBuildInProgressRefusesAChangeThatDeploysNotOneThatDoesNot() {
+        FakeRailway.state().deployed(FakeRailway.API, "d-building", Instant.now().minusSeconds(5), "BUILDING", "ccc333");
+        Response refused = call(SET);
+        assertEquals(409, refused.statusCode(), refused.asString());
+        assertEquals("deployment_in_progress", refused.path("error.code"));
+        assertEquals("d-building", refused.path("error.details.deploymentId"));
+        String skip = "{\"service\":\"api\",\"name\":\"MAINTENANCE_MODE\",\"value\":\"true\",\"skipDeploys\":true}";
+        assertEquals(200, call(skip).statusCode(), "skipDeploys starts no deployment");
+        assertEquals(List.of(), FakeRailway.state().mutations());
+    }
+
+    @Test
+    void twoPlansAppliedFromTheSameDeploymentSerialise() throws Exception {
+        String other = "{\"service\":\"api\",\"name\":\"USE_FALLBACK\",\"value\":\"true\"}";
+        Response first = plan(SET);
+        Response second = plan(other);
+        assertEquals("d-live", first.path("changes.newestDeployment"));
+        assertEquals("d-live", second.path("changes.newestDeployment"));
+        // The first apply holds its claim from its started record on; its reads of the deployments are slow, so
+        // the second apply's re-plan still sees d-live newest and passes: only the claim stops it.
+        FakeRailway.state().delay("deployments", 1000);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Response ra;
+        try {
+            Future<Response> a = pool.submit(() -> apply(SET, first.path("planId")));
+            Thread.sleep(400);
+            Future<Response> b = pool.submit(() -> apply(other, second.path("planId")));
+            ra = a.get();
+            Response rb = b.get();
+            assertEquals(200, ra.statusCode(), ra.asString());
+            assertEquals(409, rb.statusCode(), rb.asString());
+            assertEquals("change_in_progress", rb.path("error.code"));
+            assertTrue(rb.path("error.message").toString().contains("is under way"), rb.asString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, mutations("variableUpsert").size(), FakeRailway.state().mutations().toString());
+        assertNull(FakeRailway.state().variable(FakeRailway.API, "USE_FALLBACK"));
+        FakeRailway.state().delay("deployments", 0);
+        Response again = apply(other, second.path("planId"));
+        assertEquals(409, again.statusCode(), again.asString());
+        assertEquals("stale_plan", again.path("error.code"), "the first change's deployment is newest now: "
+                + ra.asString() + " " + again.asString());
+    }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +17,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
+import io.firebreak.functions.containbreach.Containment;
 import io.firebreak.functions.railwayvariable.RailwayVariableFunctionTest;
+import io.firebreak.platform.Actor;
+import io.firebreak.safety.PlannedActions;
 import io.firebreak.testing.ApprovedPlans;
 import io.firebreak.testing.FakeRailway;
 import io.firebreak.testing.OpsRecords;
@@ -29,7 +34,8 @@ import io.firebreak.testing.Tokens;
  * Seed 004's "rotate all secrets" on the stateful Railway fake and the real target: nothing without
  * the policy's approval; approved, the secret at Railway is fresh base64url of the declared bytes,
  * every session on the target is signed out, the deployment is followed; the new value and the
- * token are in no answer and no ops row; undo is refused.
+ * token are in no answer and no ops row; undo is refused. A deployment that fails signs no one out
+ * (the old secret still runs); a build in progress refuses the rotation; the sign-out is bounded.
  */
 @QuarkusTest
 @WithTestResource(PostgresDatabases.class)
@@ -42,6 +48,12 @@ class RotateSecretFunctionTest {
 
     @TestDatabases.Inject
     TestDatabases db;
+
+    @Inject
+    Containment containment;
+
+    @Inject
+    PlannedActions actions;
 
     TargetData target;
     OpsRecords ops;
@@ -94,6 +106,7 @@ class RotateSecretFunctionTest {
         assertEquals(6, (int) rotated.path("signOut.signedOut"));
         assertEquals(0, target.count("SELECT count(*) FROM auth.sessions"), "every session signed out");
         assertEquals("SUCCESS", rotated.path("deployment.status"));
+        assertEquals("applied", rotated.path("outcome"));
         assertEquals(1, FakeRailway.state().mutations().stream().filter(m -> m.startsWith("variableUpsert ")).count());
 
         String answer = rotated.asString() + plan.asString();
@@ -134,5 +147,65 @@ class RotateSecretFunctionTest {
         assertEquals(409, r.statusCode(), r.asString());
         assertEquals("stale_plan", r.path("error.code"));
         assertEquals(6, target.count("SELECT count(*) FROM auth.sessions"));
+    }
+
+    @Test
+    void aDeploymentThatFailsSignsNoOneOutAndSaysTheOldSecretStillRuns() {
+        FakeRailway.state().newDeploymentStatuses("BUILDING", "FAILED");
+        Response plan = call(BODY);
+        assertEquals(200, plan.statusCode(), plan.asString());
+        ApprovedPlans.approve(plan.path("planId"));
+        Response rotated = call(SampleCalls.applying(BODY, plan.path("planId"), "seed 004: rotate all secrets"));
+        assertEquals(200, rotated.statusCode(), rotated.asString());
+        assertEquals("FAILED", rotated.path("deployment.status"));
+        String outcome = rotated.path("outcome");
+        assertTrue(outcome.contains("FAILED") && outcome.contains("still runs the previous secret")
+                && outcome.contains("no session was signed out"), outcome);
+        assertTrue(rotated.path("signOut.skipped").toString().contains("not live"), rotated.asString());
+        assertFalse(rotated.jsonPath().getMap("signOut").containsKey("signedOut"), rotated.asString());
+        assertEquals(6, target.count("SELECT count(*) FROM auth.sessions"), "no one signed out before the secret is live");
+        assertEquals(outcome, ops.query("SELECT outcome FROM audit_records WHERE id = " + rotated.path("auditId"))
+                .get(0).get("outcome"));
+    }
+
+    @Test
+    void aBuildInProgressRefusesTheRotationAndAnotherPlansApplyFromTheSameStateIsRefused() {
+        FakeRailway.state().deployed(FakeRailway.API, "d-building", Instant.now().minusSeconds(5), "BUILDING", "ccc333");
+        Response refused = call(BODY);
+        assertEquals(409, refused.statusCode(), refused.asString());
+        assertEquals("deployment_in_progress", refused.path("error.code"));
+        assertTrue(refused.path("error.message").toString().contains("d-building"), refused.asString());
+        assertEquals(List.of(), FakeRailway.state().mutations());
+
+        FakeRailway.state().deploymentsOf(FakeRailway.API).get(0).status("FAILED");
+        Response plan = call(BODY);
+        assertEquals(200, plan.statusCode(), plan.asString());
+        assertEquals("d-building", plan.path("changes.newestDeployment"));
+        ApprovedPlans.approve(plan.path("planId"));
+        FakeRailway.state().deployed(FakeRailway.API, "d-other", Instant.now(), "DEPLOYING", "ddd444");
+        Response meanwhile = call(SampleCalls.applying(BODY, plan.path("planId"), "rotate"));
+        assertEquals(409, meanwhile.statusCode(), meanwhile.asString());
+        assertEquals("deployment_in_progress", meanwhile.path("error.code"));
+        assertEquals(OLD, FakeRailway.state().variable(FakeRailway.API, "SESSION_SECRET"));
+    }
+
+    @Test
+    void theSignOutStopsAtItsBoundAndSaysWhatIsLeft() {
+        target.authSessions(60); // 120 sessions; the tests' batch is 100
+        Containment.Bounded b = actions.<Containment.Bounded>audited(new PlannedActions.Change(
+                new Actor("t-bound-test", "responder", "ada"), "sign-out-bound-test", "apply", "bound test", java.util.Map.of(),
+                null, null, List.of()), apply -> containment.signOut(apply, null, 1, java.time.Duration.ofSeconds(10))
+                        .map(r -> new PlannedActions.Done<>(r, (int) r.signedOut(), "applied")))
+                .await().atMost(java.time.Duration.ofSeconds(20)).result();
+        assertEquals(100, b.signedOut());
+        assertTrue(b.cut());
+        assertEquals(20, target.count("SELECT count(*) FROM auth.sessions"));
+        Containment.Bounded rest = actions.<Containment.Bounded>audited(new PlannedActions.Change(
+                new Actor("t-bound-test", "responder", "ada"), "sign-out-bound-test", "apply", "bound test", java.util.Map.of(),
+                null, null, List.of()), apply -> containment.signOut(apply, null, 5, java.time.Duration.ofSeconds(10))
+                        .map(r -> new PlannedActions.Done<>(r, (int) r.signedOut(), "applied")))
+                .await().atMost(java.time.Duration.ofSeconds(20)).result();
+        assertEquals(20, rest.signedOut());
+        assertFalse(rest.cut());
     }
 }
