@@ -210,8 +210,9 @@ public class AuditTrail {
         }
         if (!claim.startsWith("plan:")) {
             // A claim on what a change acts on (railway:<serviceId>:<newest deployment>): another change of it is under way.
+            // Not replayed: once that change ends, the same call is judged afresh (its plan is then stale, or it runs).
             return new FunctionError(409, "change_in_progress", "another change of " + claim + " is under way (" + by
-                    + "): nothing was changed; run the dry run again once it has ended", null, details, true);
+                    + "): nothing was changed; run the dry run again once it has ended", null, details, false);
         }
         return new FunctionError(409, "plan_already_applied", "plan " + claim.substring(claim.indexOf(':') + 1)
                 + " was already applied by " + by + ": a plan applies once; run the dry run again", "planId", details, true);

@@ -206,8 +206,7 @@ public class RotateSecretFlow implements Undoable.Irreversible {
             in.put("name", request.secret().name());
             in.put("planId", input.getPlanId());
             boolean signOut = content.path("signOut").has("sessions");
-            List<String> claims = List.of("railway:" + request.service().id() + ":"
-                    + content.path("newestDeployment").asText("none"));
+            List<String> claims = List.of(RailwayActions.claim(request.service(), content.path("newestDeployment").asText("none")));
             return actions.audited(FUNCTION, input, in, content, claims, apply -> rotate(apply, declared, request, signOut))
                     .call(done -> onTimeline(input, content, done.result()))
                     .map(done -> {
