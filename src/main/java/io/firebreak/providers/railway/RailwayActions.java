@@ -289,13 +289,12 @@ public class RailwayActions {
     }
 
     /**
-     * Waits for the deployment an action started — the newest one not among {@code before} — and
-     * follows it until it settles or the bound passes.
+     * Waits for the deployment an action just started (a variable change's), as {@link #awaitOurs}
+     * judges it: not among {@code before} and made since the action was sent (Railway's wall clock, so
+     * this one's, less the skew), never someone else's taken for ours when two qualify.
      */
     public Uni<Settled> awaitNew(RailwayServices declared, RailwayServices.Service service, Set<String> before) {
-        long start = System.nanoTime();
-        return poll(() -> history(declared, service, null, HISTORY_PAGES, new ArrayList<>())
-                .map(list -> list.stream().filter(d -> !before.contains(d.id())).findFirst()), start, null);
+        return awaitOurs(declared, service, before, null, Instant.now(), deployWait);
     }
 
     /** As {@link #awaitDeployment(String)}, within the given bound (a function's own, clamped to its timeout). */

@@ -149,4 +149,14 @@ class RailwayActionsTest {
         assertTrue(graphql.error(missing, "deploymentRollback") != null);
         assertEquals(List.of(), FakeRailway.state().mutations());
     }
+
+    @Test
+    void aColleaguesDeploymentDuringTheWaitIsNeverTakenForOurs() {
+        railway.upsert(declared, api, "MAINTENANCE_MODE", "true", false).await().atMost(Duration.ofSeconds(5));
+        FakeRailway.state().deployed(FakeRailway.API, "d-hotfix", Instant.now(), "BUILDING", "ccc333");
+        RailwayActions.Settled s = railway.awaitNew(declared, api, Set.of("d-live", "d-old")).await().atMost(Duration.ofSeconds(10));
+        assertFalse(s.settled(), s.toString());
+        assertEquals(null, s.deploymentId());
+        assertTrue(s.error().startsWith("could not tell which deployment is ours"), s.error());
+    }
 }
