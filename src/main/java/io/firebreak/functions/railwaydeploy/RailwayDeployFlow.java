@@ -204,12 +204,7 @@ public class RailwayDeployFlow implements Undoable {
             };
             if (!r.action().equals("restart")) {
                 // A build or rollback already under way: a second one on top of it races it.
-                List<Deployment> busy = RailwayActions.inProgress(history, live);
-                if (!busy.isEmpty()) {
-                    throw new FunctionError(409, "deployment_in_progress", "deployment " + busy.get(0).id() + " of "
-                            + service.name() + " is still " + busy.get(0).status() + " (made " + busy.get(0).createdAt()
-                            + "): wait for it to settle, then run the dry run again", "service");
-                }
+                RailwayActions.requireNoneInProgress(RailwayActions.inProgress(history, live), service, "a " + r.action());
             }
             return new Situation(declared, service, history, live, target);
         }));

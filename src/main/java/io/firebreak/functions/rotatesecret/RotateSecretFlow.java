@@ -173,18 +173,7 @@ public class RotateSecretFlow implements Undoable.Irreversible {
      * deployment would race it, and the sign-out waits on the rotation's own.
      */
     private Uni<String> newest(RailwayServices declared, RailwayServices.Service service) {
-        return railway.history(declared, service).map(list -> {
-            List<RailwayActions.Deployment> building = RailwayActions.inProgress(list);
-            if (!building.isEmpty()) {
-                // Not replayable: the same call, tried again once the build settles, should run.
-                RailwayActions.Deployment d = building.get(0);
-                throw new FunctionError(409, "deployment_in_progress", "deployment " + d.id() + " of " + service.name()
-                        + " is still " + d.status() + " (made " + d.createdAt() + "): a rotation now would start another "
-                        + "deployment racing it; plan again once it settles", null,
-                        Map.of("deploymentId", d.id(), "status", String.valueOf(d.status())), false);
-            }
-            return list.isEmpty() ? "none" : list.get(0).id();
-        });
+        return railway.newestSettled(declared, service, "a rotation");
     }
 
     private Uni<ObjectNode> signOutPlan(RailwayServices.Secret secret) {

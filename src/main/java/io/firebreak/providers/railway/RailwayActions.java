@@ -248,6 +248,29 @@ public class RailwayActions {
         return out;
     }
 
+    /**
+     * Refuses, 409 deployment_in_progress naming it, an act that would start a deployment while one
+     * newer than the live one has not settled (it would race it). Not replayed: the same call, tried
+     * again once the build settles, runs.
+     */
+    public static void requireNoneInProgress(List<Deployment> inProgress, RailwayServices.Service service, String act) {
+        if (!inProgress.isEmpty()) {
+            Deployment d = inProgress.get(0);
+            throw new FunctionError(409, "deployment_in_progress", "deployment " + d.id() + " of " + service.name()
+                    + " is still " + d.status() + " (made " + d.createdAt() + "): " + act + " now would start another "
+                    + "deployment racing it; plan again once it settles", "service",
+                    Map.of("deploymentId", d.id(), "status", String.valueOf(d.status())), false);
+        }
+    }
+
+    /** The service's newest deployment id ("none" before its first), refused while a deployment is in progress. */
+    public Uni<String> newestSettled(RailwayServices declared, RailwayServices.Service service, String act) {
+        return history(declared, service).map(list -> {
+            requireNoneInProgress(inProgress(list), service, act);
+            return newest(list);
+        });
+    }
+
     /** The id of the newest deployment in a history (newest first), "none" for an empty one: what a digest pins. */
     public static String newest(List<Deployment> history) {
         return history.isEmpty() ? "none" : history.get(0).id();
