@@ -148,6 +148,27 @@ public class GuardedPool {
                 .map(GuardedPool::lastResult);
     }
 
+    /**
+     * Several read-only queries in one simple-protocol message: one round trip, one implicit
+     * transaction, one statement timeout over all of them; their results in order.
+     */
+    public Uni<java.util.List<RowSet<Row>>> readOnlyAll(Duration statementTimeout, java.util.List<String> queries) {
+        return query(READ_LIMITS.formatted(statementTimeout.toMillis()) + "; " + String.join("; ", queries)).execute()
+                .map(first -> {
+                    java.util.List<RowSet<Row>> results = new java.util.ArrayList<>(queries.size());
+                    // The two SETs answer a result each before the queries'.
+                    RowSet<Row> current = first.next().next();
+                    while (current != null) {
+                        results.add(current);
+                        current = current.next();
+                    }
+                    if (results.size() != queries.size()) {
+                        throw new IllegalStateException(results.size() + " results for " + queries.size() + " queries");
+                    }
+                    return results;
+                });
+    }
+
     /** Every row of one query, mapped (prepared when it has arguments, a simple query when not). */
     public static <T> Uni<java.util.List<T>> rows(SqlConnection tx, String sql, Tuple args, Function<Row, T> map) {
         var rows = args.size() == 0 ? tx.query(sql).execute() : tx.preparedQuery(sql).execute(args);

@@ -54,6 +54,13 @@ public interface IncidentConfig {
          */
         @WithDefault("2")
         int timeBasedLevels();
+
+        /**
+         * Level 1 of an incident a monitor or the schedule declared: background (visited right after
+         * the declaration commits: the HTTP service), schedule (by the watch's next run: Lambda), off.
+         */
+        @WithDefault("background")
+        String pageAtDeclaration();
     }
 
     /** One escalation level: who, after how long unresolved, and their Slack ids or #channels and emails. */

@@ -174,10 +174,20 @@ public class IncidentStore {
      * so it rolls back (unless its COMMIT was already sent: then it is reported in doubt).
      */
     public <T> Uni<T> transaction(Duration deadline, Function<Tx, Uni<T>> work) {
+        return transaction(deadline, true, work);
+    }
+
+    /**
+     * durable false: the commit does not wait for the WAL flush (synchronous_commit off, this
+     * transaction only). For evidence that changes nothing, a healthy confirmation: a crash of the
+     * ops server in the next few hundred milliseconds could lose it, never make it half-written.
+     */
+    public <T> Uni<T> transaction(Duration deadline, boolean durable, Function<Tx, Uni<T>> work) {
         long ms = statementTimeout.toMillis();
+        String limits = durable ? LIMITS.formatted(ms, ms) : LIMITS.formatted(ms, ms) + "; SET LOCAL synchronous_commit = off";
         List<String> declared = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicBoolean hooked = new java.util.concurrent.atomic.AtomicBoolean();
-        return ops.withTransaction(deadline, conn -> conn.query(LIMITS.formatted(ms, ms)).execute()
+        return ops.withTransaction(deadline, conn -> conn.query(limits).execute()
                 .flatMap(ignored -> {
                     Tx tx = new Tx(conn, declared, hooked);
                     return work.apply(tx).flatMap(result -> tx.beforeCommit().map(v -> result));

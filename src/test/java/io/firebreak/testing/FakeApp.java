@@ -30,6 +30,24 @@ public class FakeApp implements QuarkusTestResourceLifecycleManager {
                 .withFixedDelay(delayMs).withBody(status < 400 ? "ok" : "unavailable")));
     }
 
+    /** The health URL answers these statuses in turn, one per request, then keeps answering the last one. */
+    public static void answers(int... statuses) {
+        server.resetAll();
+        String state = com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+        for (int i = 0; i < statuses.length; i++) {
+            String next = i == statuses.length - 1 ? state : "answer-" + (i + 1);
+            server.stubFor(WireMock.get("/health").inScenario("answers").whenScenarioStateIs(state)
+                    .willReturn(WireMock.aResponse().withStatus(statuses[i]).withBody(statuses[i] < 400 ? "ok" : "unavailable"))
+                    .willSetStateTo(next));
+            state = next;
+        }
+    }
+
+    /** How many times the health URL was asked since the last answer(s) call. */
+    public static int requests() {
+        return server.findAll(WireMock.getRequestedFor(WireMock.urlEqualTo("/health"))).size();
+    }
+
     @Override
     public void stop() {
         if (server != null) {

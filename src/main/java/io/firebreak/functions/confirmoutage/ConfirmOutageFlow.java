@@ -89,8 +89,13 @@ public class ConfirmOutageFlow {
 
     /** Probe, then record: the whole of confirm-outage. */
     public Uni<Outcome> confirm(Trigger trigger, int windowMinutes, String source) {
+        return confirm(trigger, windowMinutes, source, null);
+    }
+
+    /** notBefore (may be null): provider readings begun before it are not reused (a confirming re-probe). */
+    public Uni<Outcome> confirm(Trigger trigger, int windowMinutes, String source, Instant notBefore) {
         long start = System.nanoTime();
-        return probe(trigger, windowMinutes).flatMap(c -> record(c, source, start, (tx, link) -> Uni.createFrom().item(link)));
+        return probe(trigger, windowMinutes, notBefore).flatMap(c -> record(c, source, start, (tx, link) -> Uni.createFrom().item(link)));
     }
 
     /**
@@ -101,7 +106,8 @@ public class ConfirmOutageFlow {
     public Uni<Outcome> record(Confirmation c, String source, long startNanos,
             BiFunction<IncidentStore.Tx, Optional<IncidentLink>, Uni<Optional<IncidentLink>>> alsoInTransaction) {
         // Past the record timeout the transaction is abandoned (it rolls back), so "not recorded" is true.
-        return store.transaction(config.recordTimeout(), tx -> link(tx, c, source)
+        // A confirmation without a cause can neither declare nor attach: evidence, committed without waiting for the flush.
+        return store.transaction(config.recordTimeout(), c.fingerprint() != null, tx -> link(tx, c, source)
                 .flatMap(link -> alsoInTransaction.apply(tx, link)))
                 .map(link -> new Outcome(c, link, true, List.of(), elapsedMs(startNanos)))
                 .onFailure().recoverWithItem(e -> {
@@ -118,14 +124,27 @@ public class ConfirmOutageFlow {
 
     /** Runs every check concurrently; none can take longer than the check timeout. */
     public Uni<Confirmation> probe(Trigger trigger, int windowMinutes) {
+        return probe(trigger, windowMinutes, null);
+    }
+
+    Uni<Confirmation> probe(Trigger trigger, int windowMinutes, Instant notBefore) {
         Instant at = clock.instant();
         long start = System.nanoTime();
         CheckRules r = rules;
-        Uni<CheckResult> database = timed(diagnostics.tenantCount(), r::database, r::databaseFailed);
-        Uni<CheckResult> connections = timed(diagnostics.connectionUsage(), r::connections,
+        // The three target readings in one round trip; should the target refuse one of the queries (a
+        // missing table, a revoked grant), each check asks on its own so each names its own cause.
+        Uni<TargetDiagnostics.Readings> together = diagnostics.together(windowMinutes).memoize().indefinitely();
+        Uni<Long> tenants = together.map(TargetDiagnostics.Readings::tenants)
+                .onFailure(ConfirmOutageFlow::refused).recoverWithUni(() -> diagnostics.tenantCount());
+        Uni<TargetDiagnostics.ConnectionUsage> usage = together.map(TargetDiagnostics.Readings::connections)
+                .onFailure(ConfirmOutageFlow::refused).recoverWithUni(() -> diagnostics.connectionUsage());
+        Uni<List<TargetDiagnostics.AuditCount>> window = together.map(TargetDiagnostics.Readings::audit)
+                .onFailure(ConfirmOutageFlow::refused).recoverWithUni(() -> diagnostics.auditWindow(windowMinutes));
+        Uni<CheckResult> database = timed(tenants, r::database, r::databaseFailed);
+        Uni<CheckResult> connections = timed(usage, r::connections,
                 (ms, e) -> r.queryFailed(CheckRules.CONNECTIONS, ms, e));
         Uni<CheckResult> audit = timed(
-                Uni.combine().all().unis(diagnostics.auditWindow(windowMinutes), baselines.totals(windowMinutes)).asTuple(),
+                Uni.combine().all().unis(window, baselines.totals(windowMinutes)).asTuple(),
                 (ms, t) -> r.auditSpike(ms, windowMinutes, t.getItem1(), t.getItem2()),
                 (ms, e) -> r.queryFailed(CheckRules.AUDIT_SPIKE, ms, e));
         Uni<CheckResult> app;
@@ -139,10 +158,10 @@ public class ConfirmOutageFlow {
         // The providers' checks judge the default window only: a caller's windowMinutes cannot spend their rate limits.
         int platformWindow = config.defaultWindowMinutes();
         Uni<CheckResult> edge = platformCheck(CheckRules.EDGE_FUNCTIONS, "Edge Function 5xx responses",
-                platform.edgeNotConfigured(), () -> platform.edge(platformWindow), platformConfig.edgeFunctions(),
+                platform.edgeNotConfigured(), () -> platform.edge(platformWindow, notBefore), platformConfig.edgeFunctions(),
                 platformWindow);
         Uni<CheckResult> sentry = platformCheck(CheckRules.SENTRY, "Sentry error events", platform.sentryNotConfigured(),
-                () -> platform.sentry(platformWindow), platformConfig.sentry(), platformWindow);
+                () -> platform.sentry(platformWindow, notBefore), platformConfig.sentry(), platformWindow);
         List<Uni<CheckResult>> checks = new java.util.ArrayList<>(List.of(database, app, connections, audit, edge, sentry));
         if (vendors.config().enabled()) {
             checks.add(dependencies(r));
@@ -238,6 +257,11 @@ public class ConfirmOutageFlow {
                     .map(value -> ok.apply(elapsedMs(start), value))
                     .onFailure().recoverWithItem(e -> failed.apply(elapsedMs(start), e));
         });
+    }
+
+    /** The target answered and refused a statement (not: out of reach, too slow). */
+    private static boolean refused(Throwable e) {
+        return e instanceof io.vertx.pgclient.PgException;
     }
 
     static double elapsedMs(long startNanos) {

@@ -76,9 +76,10 @@ public class PlatformSignals {
         return sentry.notConfigured();
     }
 
-    Uni<Reading> edge(int windowMinutes) {
+    /** notBefore (may be null): the window's reading must have begun at or after it (a confirming re-probe). */
+    Uni<Reading> edge(int windowMinutes, Instant notBefore) {
         SupabaseLogQueries q = supabase.queries();
-        return reading("edge", windowMinutes, (from, to) -> supabase.query(q.edgeServerErrors(), from, to, SUPABASE_WAIT)
+        return reading("edge", windowMinutes, notBefore, (from, to) -> supabase.query(q.edgeServerErrors(), from, to, SUPABASE_WAIT)
                 .map(r -> {
                     if (!r.ok()) {
                         return new Count(0, -1, clock.instant(), r.error());
@@ -88,17 +89,17 @@ public class PlatformSignals {
                 }));
     }
 
-    Uni<Reading> sentry(int windowMinutes) {
-        return reading("sentry", windowMinutes, (from, to) -> sentry.errorCount(from, to, timeout)
+    Uni<Reading> sentry(int windowMinutes, Instant notBefore) {
+        return reading("sentry", windowMinutes, notBefore, (from, to) -> sentry.errorCount(from, to, timeout)
                 .map(c -> new Count(c.count(), -1, clock.instant(), c.error())));
     }
 
-    private Uni<Reading> reading(String source, int windowMinutes,
+    private Uni<Reading> reading(String source, int windowMinutes, Instant notBefore,
             java.util.function.BiFunction<Instant, Instant, Uni<Count>> count) {
         double baselineMinutes = 1440 - windowMinutes;
         // A failed reading is asked again soon (a 429 or a slow answer passes); a good one lives the TTL.
         Uni<Count> window = cache.get(source + ":" + windowMinutes, c -> c.error() == null ? config.cacheTtl()
-                : min(config.cacheTtl(), FAILED_TTL), false, () -> {
+                : min(config.cacheTtl(), FAILED_TTL), false, notBefore, () -> {
             Instant now = clock.instant();
             return count.apply(now.minus(Duration.ofMinutes(windowMinutes)), now);
         });

@@ -17,7 +17,8 @@ import io.smallrye.mutiny.Uni;
  */
 final class ReadingCache<T> {
 
-    private record Entry<T>(T last, Instant expires, Uni<T> running) {
+    /** loaded: when the last reading's load began; since: when the running load began. */
+    private record Entry<T>(T last, Instant loaded, Instant expires, Uni<T> running, Instant since) {
     }
 
     private final Clock clock;
@@ -31,42 +32,59 @@ final class ReadingCache<T> {
     }
 
     Uni<T> get(String key, Function<T, Duration> ttl, boolean serveStale, Supplier<Uni<T>> load) {
+        return get(key, ttl, serveStale, null, load);
+    }
+
+    /**
+     * notBefore (may be null): only a reading whose load began at or after it will do, so a
+     * confirming re-probe judges a second reading, never the first one again.
+     */
+    Uni<T> get(String key, Function<T, Duration> ttl, boolean serveStale, Instant notBefore, Supplier<Uni<T>> load) {
         return Uni.createFrom().deferred(() -> {
             Instant now = clock.instant();
             boolean[] started = { false };
             Entry<T> e = entries.compute(key, (k, cur) -> {
-                if (cur != null && (cur.running() != null || cur.last() != null && cur.expires().isAfter(now))) {
+                if (cur != null && (cur.running() != null && fresh(cur.since(), notBefore)
+                        || cur.last() != null && cur.expires().isAfter(now) && fresh(cur.loaded(), notBefore))) {
                     return cur;
                 }
                 started[0] = true;
-                return new Entry<>(cur == null ? null : cur.last(), cur == null ? now : cur.expires(), start(k, ttl, load));
+                return new Entry<>(cur == null ? null : cur.last(), cur == null ? now : cur.loaded(),
+                        cur == null ? now : cur.expires(), start(k, ttl, load), now);
             });
             if (started[0]) {
                 e.running().subscribe().with(v -> {
                 }, x -> {
                 });
             }
-            if (e.last() != null && (e.expires().isAfter(now) || serveStale)) {
+            if (e.last() != null && fresh(e.loaded(), notBefore) && (e.expires().isAfter(now) || serveStale)) {
                 return Uni.createFrom().item(e.last());
             }
             return e.running();
         });
     }
 
+    private static boolean fresh(Instant at, Instant notBefore) {
+        return notBefore == null || at != null && !at.isBefore(notBefore);
+    }
+
     private Uni<T> start(String key, Function<T, Duration> ttl, Supplier<Uni<T>> load) {
         long[] began = new long[1];
+        Instant[] at = new Instant[1];
         return Uni.createFrom().deferred(() -> {
             began[0] = System.nanoTime();
+            at[0] = clock.instant();
             return load.get();
         })
                 .invoke(v -> {
                     if (Duration.ofNanos(System.nanoTime() - began[0]).compareTo(maxLoad) > 0) {
-                        entries.computeIfPresent(key, (k, c) -> new Entry<>(c.last(), c.expires(), null));
+                        entries.computeIfPresent(key, (k, c) -> new Entry<>(c.last(), c.loaded(), c.expires(), null, null));
                     } else {
-                        entries.put(key, new Entry<>(v, clock.instant().plus(ttl.apply(v)), null));
+                        entries.put(key, new Entry<>(v, at[0], clock.instant().plus(ttl.apply(v)), null, null));
                     }
                 })
-                .onFailure().invoke(x -> entries.computeIfPresent(key, (k, c) -> new Entry<>(c.last(), c.expires(), null)))
+                .onFailure().invoke(x -> entries.computeIfPresent(key,
+                        (k, c) -> new Entry<>(c.last(), c.loaded(), c.expires(), null, null)))
                 .memoize().indefinitely();
     }
 

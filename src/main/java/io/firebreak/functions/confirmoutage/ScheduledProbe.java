@@ -10,7 +10,10 @@ import io.smallrye.mutiny.Uni;
 
 import io.firebreak.platform.ScheduledJob;
 
-/** Runs confirm-outage every minute (firebreak.probe.cron), with flap protection before it declares. */
+/**
+ * Runs confirm-outage every 10 s (firebreak.probe.cron), with flap protection before it declares: a
+ * first P0/P1 result is confirmed by re-probing seconds later in the same run, not a schedule period later.
+ */
 @ApplicationScoped
 public class ScheduledProbe implements ScheduledJob {
 
@@ -24,6 +27,12 @@ public class ScheduledProbe implements ScheduledJob {
 
     @Inject
     ConfirmOutageConfig config;
+
+    @Inject
+    ProbeScheduleConfig schedule;
+
+    @Inject
+    java.time.Clock clock;
 
     @Scheduled(identity = IDENTITY, cron = "{firebreak.probe.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> scheduled() {
@@ -40,10 +49,35 @@ public class ScheduledProbe implements ScheduledJob {
         return IDENTITY;
     }
 
-    /** One scheduled probe: the in-process schedule and the Lambda schedule event both run this. */
+    /**
+     * One scheduled run: the in-process schedule and the Lambda schedule event both run this. It
+     * answers the last probe's result: the confirming re-probe's when there was one.
+     */
     @Override
     public Uni<ConfirmOutageResult> run() {
-        return flow.confirm(Trigger.SCHEDULE, config.defaultWindowMinutes(), "schedule:confirm-outage")
-                .map(ConfirmOutageResult::from);
+        return probe(null, schedule.consecutiveFailures() - 1);
+    }
+
+    private Uni<ConfirmOutageResult> probe(java.time.Instant notBefore, int reprobesLeft) {
+        java.time.Instant started = clock.instant();
+        return flow.confirm(Trigger.SCHEDULE, config.defaultWindowMinutes(), "schedule:confirm-outage", notBefore)
+                .map(ConfirmOutageResult::from)
+                .flatMap(result -> {
+                    java.time.Duration after = schedule.confirmAfter();
+                    if (reprobesLeft <= 0 || after.isZero() || after.isNegative() || !awaitingConfirmation(result)) {
+                        return Uni.createFrom().item(result);
+                    }
+                    LOG.infof("scheduled probe: %s %s, not yet %d in a row: probing again in %d ms", result.verdict().json(),
+                            result.severity(), schedule.consecutiveFailures(), after.toMillis());
+                    // The re-probe must read providers afresh: the same cached reading twice is not two in a row.
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(after)
+                            .flatMap(v -> probe(started, reprobesLeft - 1));
+                });
+    }
+
+    /** Declare-worthy but not yet declared (the streak is short), and recorded, so the streak counted it. */
+    static boolean awaitingConfirmation(ConfirmOutageResult result) {
+        return result.recorded() && result.incidentId() == null && result.severity() != null
+                && result.severity().atLeast(io.firebreak.incident.Severity.P1);
     }
 }

@@ -20,7 +20,7 @@ import io.firebreak.db.ProbeDb;
 /**
  * Seed 000's Step 1 queries against the application (target) database. Every query runs read-only
  * with a statement timeout, sent as one simple-protocol message so it costs one round trip and
- * works behind a transaction-mode pooler.
+ * works behind a transaction-mode pooler; a probe sends all three in one such message.
  */
 @ApplicationScoped
 public class TargetDiagnostics {
@@ -71,18 +71,43 @@ public class TargetDiagnostics {
         }
     }
 
+    /** The three per-probe readings of the target, taken together. */
+    public record Readings(long tenants, ConnectionUsage connections, List<AuditCount> audit) {
+    }
+
+    /**
+     * Tenants, connections and the audit window in one round trip (one message, one implicit
+     * read-only transaction): a probe costs the target one transaction, not three.
+     */
+    public Uni<Readings> together(int windowMinutes) {
+        return probe.readOnlyAll(statementTimeout, List.of(TENANT_COUNT, CONNECTIONS, AUDIT_WINDOW.formatted(windowMinutes)))
+                .map(sets -> new Readings(tenants(sets.get(0)), connections(sets.get(1)), audit(sets.get(2))));
+    }
+
     public Uni<Long> tenantCount() {
-        return read(TENANT_COUNT).map(rows -> rows.iterator().next().getLong("tenants"));
+        return read(TENANT_COUNT).map(TargetDiagnostics::tenants);
     }
 
     public Uni<List<AuditCount>> auditWindow(int windowMinutes) {
-        return read(AUDIT_WINDOW.formatted(windowMinutes)).map(rows -> {
-            List<AuditCount> counts = new ArrayList<>();
-            for (Row row : rows) {
-                counts.add(new AuditCount(row.getString("action_type"), row.getLong("events"), row.getLong("tenants")));
-            }
-            return counts;
-        });
+        return read(AUDIT_WINDOW.formatted(windowMinutes)).map(TargetDiagnostics::audit);
+    }
+
+    private static long tenants(RowSet<Row> rows) {
+        return rows.iterator().next().getLong("tenants");
+    }
+
+    private static List<AuditCount> audit(RowSet<Row> rows) {
+        List<AuditCount> counts = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            counts.add(new AuditCount(row.getString("action_type"), row.getLong("events"), row.getLong("tenants")));
+        }
+        return counts;
+    }
+
+    private static ConnectionUsage connections(RowSet<Row> rows) {
+        Row row = rows.iterator().next();
+        return new ConnectionUsage(row.getLong("total"), row.getLong("active"), row.getLong("idle_in_transaction"),
+                row.getInteger("max_connections"), row.getInteger("reserved"));
     }
 
     /** Events per action type over the 24 h before the window. */
@@ -97,11 +122,7 @@ public class TargetDiagnostics {
     }
 
     public Uni<ConnectionUsage> connectionUsage() {
-        return read(CONNECTIONS).map(rows -> {
-            Row row = rows.iterator().next();
-            return new ConnectionUsage(row.getLong("total"), row.getLong("active"), row.getLong("idle_in_transaction"),
-                    row.getInteger("max_connections"), row.getInteger("reserved"));
-        });
+        return read(CONNECTIONS).map(TargetDiagnostics::connections);
     }
 
     /** Read-only under the target's statement timeout, one round trip on the probe pool. */

@@ -36,10 +36,11 @@ import io.firebreak.safety.AuditTrail;
  * the rules, reminds the commander when an update is due and when it is overdue, reminds about
  * post-mortems not written 48 h after resolution, opens missing incident channels and delivers the
  * team outbox. Each incident is handled in its own transaction under its row lock, so two watchers
- * never escalate or remind twice.
+ * never escalate or remind twice. In the HTTP service an incident a monitor or the schedule declared
+ * is visited right after its declaration commits, so level 1 is paged in milliseconds, not at the next run.
  */
 @ApplicationScoped
-public class IncidentWatch implements ScheduledJob {
+public class IncidentWatch implements ScheduledJob, io.firebreak.incident.DeclarationFollowUp {
 
     public static final String NAME = "incident-watch";
     static final String SOURCE = "schedule:" + NAME;
@@ -83,6 +84,7 @@ public class IncidentWatch implements ScheduledJob {
     @Inject
     Clock clock;
 
+
     /** One thing the watch did (or, in a dry run, would do) to one incident. */
     @RegisterForReflection
     public record Finding(String incidentId, String kind, String summary) {
@@ -112,6 +114,22 @@ public class IncidentWatch implements ScheduledJob {
     @Override
     public Uni<Report> run() {
         return run(false);
+    }
+
+    /** A declaration committed: its level-1 page (if its declarer did not page) is queued and sent now. */
+    @Override
+    public void declared(String incidentId) {
+        if (!"background".equals(config.escalation().pageAtDeclaration())) {
+            return;
+        }
+        pageNow(incidentId).subscribe().with(found -> LOG.debugf("incident watch at declaration: %s %s", incidentId, found),
+                e -> LOG.warnf("incident watch: %s not visited at declaration, the next run will (%s)", incidentId, e.toString()));
+    }
+
+    /** One incident visited as a run would (escalation due now: level 1 for a new one), then the team outbox sent. */
+    Uni<List<Finding>> pageNow(String incidentId) {
+        return visit(incidentId, clock.instant(), false)
+                .flatMap(found -> found.isEmpty() ? Uni.createFrom().item(found) : messages.deliver().replaceWith(found));
     }
 
     public Uni<Report> run(boolean dry) {

@@ -77,6 +77,26 @@ class WatchIncidentsFunctionTest {
         return id;
     }
 
+    @jakarta.inject.Inject
+    IncidentWatch watcher;
+
+    @Test
+    void anAutoDeclaredIncidentIsPagedRightAfterItsDeclarationNotAtTheNextRun() {
+        // What FIREBREAK_PAGE_AT_DECLARATION=background does once the declaration commits (off in the tests).
+        String id = autoDeclaredP0();
+        assertEquals(0, count(id, "escalated"));
+        var found = watcher.pageNow(id).await().atMost(Duration.ofSeconds(10));
+        assertEquals(List.of("escalated"), found.stream().map(IncidentWatch.Finding::kind).filter("escalated"::equals).toList());
+        assertEquals(1, count(id, "escalated"), "level 1 paged");
+        assertEquals(1, FakeSlack.posts().stream().filter(p -> p.path("channel").asText().equals("#oncall")).count(),
+                "and sent, not left for the outbox schedule");
+        // The next run finds nothing left to page, and a second follow-up pages nobody twice.
+        watch();
+        watcher.pageNow(id).await().atMost(Duration.ofSeconds(10));
+        assertEquals(1, count(id, "escalated"));
+        assertEquals(1, FakeSlack.posts().stream().filter(p -> p.path("channel").asText().equals("#oncall")).count());
+    }
+
     @Test
     void anUnacknowledgedP0ClimbsTheChainAndTheCommanderIsRemindedOfUpdates() {
         String id = autoDeclaredP0();
