@@ -107,7 +107,7 @@ fi
   echo "of the probe schedule; seconds from the cut to the incident's opened_at and to its level-1 page queued"
   echo "(team_messages, PagerDuty). min / median / max."
   echo
-  echo "| configuration | cuts | declared s | level-1 page queued s | every cut: page queued s |"
+  echo "| configuration | cuts | declared (opened_at: the confirming probe's start) s | level-1 page queued s | every cut: page queued s |"
   echo "|---|---|---|---|---|"
   cat "$WORK/table"
 } >"$OUT"

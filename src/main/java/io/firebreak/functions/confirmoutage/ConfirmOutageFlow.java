@@ -259,9 +259,9 @@ public class ConfirmOutageFlow {
         });
     }
 
-    /** The target answered and refused a statement (not: out of reach, too slow). */
+    /** The target answered and refused a statement (not: out of reach, too slow): a contract mismatch, a grant. */
     private static boolean refused(Throwable e) {
-        return e instanceof io.vertx.pgclient.PgException;
+        return e instanceof io.vertx.pgclient.PgException || e instanceof io.firebreak.platform.FunctionError;
     }
 
     static double elapsedMs(long startNanos) {

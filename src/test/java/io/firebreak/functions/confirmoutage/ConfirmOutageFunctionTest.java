@@ -55,7 +55,7 @@ class ConfirmOutageFunctionTest {
 
     static ValidatableResponse confirm(String body) {
         return given().header("Authorization", Tokens.bearer(Tokens.MONITOR)).contentType(ContentType.JSON).body(body)
-                .post("/confirm-outage").then();
+                .post("/confirm-outage").then().log().ifValidationFails();
     }
 
     @Test
@@ -153,6 +153,23 @@ class ConfirmOutageFunctionTest {
                 .body("checks.find { it.name == 'app-health' }.detail.httpStatus", is(503))
                 .body("checks.find { it.name == 'database' }.status", is("ok"));
         assertEquals("target/app-health", ops.openIncidents().get(0).get("fingerprint"));
+    }
+
+    @Test
+    void aQueryTheTargetRefusesFailsOnlyItsOwnCheck() {
+        // The three target reads go in one message; when the target refuses one of them (here its table is
+        // gone), each check asks on its own, so the others still answer and the failure names its cause.
+        io.firebreak.testing.Sql.exec(db.target(), "ALTER TABLE public.audit_logs RENAME TO audit_logs_away");
+        try {
+            confirm("{\"windowMinutes\":7}").statusCode(200)
+                    .body("checks.find { it.name == 'database' }.status", is("ok"))
+                    .body("checks.find { it.name == 'connections' }.status", is("ok"))
+                    .body("checks.find { it.name == 'audit-spike' }.status", is("fail"))
+                    .body("checks.find { it.name == 'audit-spike' }.summary",
+                            org.hamcrest.Matchers.containsString("audit_logs"));
+        } finally {
+            io.firebreak.testing.Sql.exec(db.target(), "ALTER TABLE public.audit_logs_away RENAME TO audit_logs");
+        }
     }
 
     @Test
