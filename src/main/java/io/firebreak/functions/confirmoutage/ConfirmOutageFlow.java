@@ -95,20 +95,28 @@ public class ConfirmOutageFlow {
     /** notBefore (may be null): provider readings begun before it are not reused (a confirming re-probe). */
     public Uni<Outcome> confirm(Trigger trigger, int windowMinutes, String source, Instant notBefore) {
         long start = System.nanoTime();
-        return probe(trigger, windowMinutes, notBefore).flatMap(c -> record(c, source, start, (tx, link) -> Uni.createFrom().item(link)));
+        return probe(trigger, windowMinutes, notBefore).flatMap(c -> record(c, source, start, null));
     }
 
     /**
      * Records a confirmation and lets the caller add its own writes to the same transaction (and
-     * name the incident they joined). If the
+     * name the incident they joined; null: nothing more). If the
      * ops database cannot take it in time the verdict still goes out, flagged as not recorded.
      */
     public Uni<Outcome> record(Confirmation c, String source, long startNanos,
             BiFunction<IncidentStore.Tx, Optional<IncidentLink>, Uni<Optional<IncidentLink>>> alsoInTransaction) {
-        // Past the record timeout the transaction is abandoned (it rolls back), so "not recorded" is true.
-        // A confirmation without a cause can neither declare nor attach: evidence, committed without waiting for the flush.
-        return store.transaction(config.recordTimeout(), c.fingerprint() != null, tx -> link(tx, c, source)
-                .flatMap(link -> alsoInTransaction.apply(tx, link)))
+        Uni<Optional<IncidentLink>> written;
+        if (c.fingerprint() == null && c.trigger() != Trigger.SCHEDULE && alsoInTransaction == null) {
+            // Nothing to declare, attach or count in a streak: evidence, one statement, committed without
+            // waiting for the WAL flush. This is what a probe per call costs the ops database.
+            written = confirmations.saveEvidence(c, config.recordTimeout()).replaceWith(Optional.<IncidentLink>empty());
+        } else {
+            // Past the record timeout the transaction is abandoned (it rolls back), so "not recorded" is true.
+            // A confirmation without a cause can neither declare nor attach: it too is committed without the flush.
+            written = store.transaction(config.recordTimeout(), c.fingerprint() != null, tx -> link(tx, c, source)
+                    .flatMap(link -> alsoInTransaction == null ? Uni.createFrom().item(link) : alsoInTransaction.apply(tx, link)));
+        }
+        return written
                 .map(link -> new Outcome(c, link, true, List.of(), elapsedMs(startNanos)))
                 .onFailure().recoverWithItem(e -> {
                     // An unexpected failure (not the database being out of reach) keeps its stack in the log.
