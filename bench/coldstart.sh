@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Shared by the cold-start measurements (bench/startup.sh, bench/native-summary.sh): the small
 # databases a first confirm-outage reads, and one timed start of a process (start to the first 200
-# of a URL, RSS then). Sourced, never run. Needs PORT, WORK and RUN_ENV's callers to set nothing else.
+# of a URL, RSS and CPU time then). Sourced, never run; the caller may set WORK and RUNS first.
 PG=${BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}
 PORT=${BENCH_PORT:-8097}
 OPS_DB=${BENCH_STARTUP_OPS_DB:-firebreak_bench_ops}
