@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # The whole benchmark in one run: confirm-outage under load (bench/confirm.sh), the sweeps at scale
-# (bench/sweeps.sh), time to detect (bench/detect.sh) and cold starts (bench/startup.sh, which rebuilds the jar several ways: run it
-# last). Assembles bench/results/<date>.md from their results. Takes about 45 minutes on 2 cores.
+# (bench/sweeps.sh), time to detect (bench/detect.sh), confirm-outage in a Lambda-sized JVM (bench/lambda-jvm.sh) and cold
+# starts (bench/startup.sh, which rebuilds the jar several ways: run it last). Assembles
+# bench/results/<date>.md from their results. Takes about an hour on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DAY=$(date -u +%F)
 bash bench/confirm.sh
 bash bench/sweeps.sh
 bash bench/detect.sh
+bash bench/lambda-jvm.sh
 [ -n "${BENCH_SKIP_STARTUP:-}" ] || bash bench/startup.sh
 {
   echo "# Benchmarks — $DAY"
   echo
-  for part in confirm detect sweeps startup; do
+  for part in confirm detect sweeps lambda-jvm startup; do
     f=bench/results/$DAY-$part.md
     [ -f "$f" ] && { sed -e 's/^## /### /' -e 's/^# /## /' "$f"; echo; }
   done
