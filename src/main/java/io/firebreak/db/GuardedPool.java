@@ -150,7 +150,7 @@ public class GuardedPool {
 
     /**
      * Several read-only queries in one simple-protocol message: one round trip, one implicit
-     * transaction, one statement timeout over all of them; their results in order.
+     * transaction, the statement timeout on each (they run one after another); their results in order.
      */
     public Uni<java.util.List<RowSet<Row>>> readOnlyAll(Duration statementTimeout, java.util.List<String> queries) {
         return query(READ_LIMITS.formatted(statementTimeout.toMillis()) + "; " + String.join("; ", queries)).execute()

@@ -60,7 +60,12 @@ public interface IncidentConfig {
          * the declaration commits: the HTTP service), schedule (by the watch's next run: Lambda), off.
          */
         @WithDefault("background")
-        String pageAtDeclaration();
+        AfterDeclaration pageAtDeclaration();
+    }
+
+    /** When the work that follows a declaration runs. */
+    enum AfterDeclaration {
+        BACKGROUND, SCHEDULE, OFF
     }
 
     /** One escalation level: who, after how long unresolved, and their Slack ids or #channels and emails. */

@@ -179,8 +179,10 @@ public class IncidentStore {
 
     /**
      * durable false: the commit does not wait for the WAL flush (synchronous_commit off, this
-     * transaction only). For evidence that changes nothing, a healthy confirmation: a crash of the
-     * ops server in the next few hundred milliseconds could lose it, never make it half-written.
+     * transaction only). For a confirmation that can declare nothing (a healthy one, and the
+     * schedule's streak reset with it): a crash of the ops server in the next few hundred
+     * milliseconds could lose it, never half-write it; a lost reset only lets the next single
+     * P0/P1 count as the second in a row.
      */
     public <T> Uni<T> transaction(Duration deadline, boolean durable, Function<Tx, Uni<T>> work) {
         long ms = statementTimeout.toMillis();

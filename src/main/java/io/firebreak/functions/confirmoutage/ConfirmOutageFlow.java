@@ -139,15 +139,14 @@ public class ConfirmOutageFlow {
         Instant at = clock.instant();
         long start = System.nanoTime();
         CheckRules r = rules;
-        // The three target readings in one round trip; should the target refuse one of the queries (a
+        // Tenants and connections in one round trip; should the target refuse one of the queries (a
         // missing table, a revoked grant), each check asks on its own so each names its own cause.
-        Uni<TargetDiagnostics.Readings> together = diagnostics.together(windowMinutes).memoize().indefinitely();
+        Uni<TargetDiagnostics.Readings> together = diagnostics.together().memoize().indefinitely();
         Uni<Long> tenants = together.map(TargetDiagnostics.Readings::tenants)
                 .onFailure(ConfirmOutageFlow::refused).recoverWithUni(() -> diagnostics.tenantCount());
         Uni<TargetDiagnostics.ConnectionUsage> usage = together.map(TargetDiagnostics.Readings::connections)
                 .onFailure(ConfirmOutageFlow::refused).recoverWithUni(() -> diagnostics.connectionUsage());
-        Uni<List<TargetDiagnostics.AuditCount>> window = together.map(TargetDiagnostics.Readings::audit)
-                .onFailure(ConfirmOutageFlow::refused).recoverWithUni(() -> diagnostics.auditWindow(windowMinutes));
+        Uni<List<TargetDiagnostics.AuditCount>> window = diagnostics.auditWindow(windowMinutes);
         Uni<CheckResult> database = timed(tenants, r::database, r::databaseFailed);
         Uni<CheckResult> connections = timed(usage, r::connections,
                 (ms, e) -> r.queryFailed(CheckRules.CONNECTIONS, ms, e));
@@ -267,9 +266,19 @@ public class ConfirmOutageFlow {
         });
     }
 
-    /** The target answered and refused a statement (not: out of reach, too slow): a contract mismatch, a grant. */
+    /**
+     * The target answered and refused a statement: a contract mismatch, a grant. Not: out of reach,
+     * too slow, out of connections (asking again, three times over, would only add to that).
+     */
     private static boolean refused(Throwable e) {
-        return e instanceof io.vertx.pgclient.PgException || e instanceof io.firebreak.platform.FunctionError;
+        if (e instanceof io.firebreak.db.DatabaseUnavailable) {
+            return false;
+        }
+        if (e instanceof io.vertx.pgclient.PgException pg) {
+            String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+            return !state.equals("57014") && !state.startsWith("53") && !state.startsWith("08");
+        }
+        return e instanceof io.firebreak.platform.FunctionError;
     }
 
     static double elapsedMs(long startNanos) {

@@ -3,6 +3,8 @@ package io.firebreak.functions.confirmoutage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -71,21 +73,23 @@ final class ReadingCache<T> {
     private Uni<T> start(String key, Function<T, Duration> ttl, Supplier<Uni<T>> load) {
         long[] began = new long[1];
         Instant[] at = new Instant[1];
-        return Uni.createFrom().deferred(() -> {
+        List<Uni<T>> self = new ArrayList<>(1);
+        Uni<T> running = Uni.createFrom().deferred(() -> {
             began[0] = System.nanoTime();
             at[0] = clock.instant();
             return load.get();
         })
-                .invoke(v -> {
-                    if (Duration.ofNanos(System.nanoTime() - began[0]).compareTo(maxLoad) > 0) {
-                        entries.computeIfPresent(key, (k, c) -> new Entry<>(c.last(), c.loaded(), c.expires(), null, null));
-                    } else {
-                        entries.put(key, new Entry<>(v, at[0], clock.instant().plus(ttl.apply(v)), null, null));
-                    }
-                })
-                .onFailure().invoke(x -> entries.computeIfPresent(key,
-                        (k, c) -> new Entry<>(c.last(), c.loaded(), c.expires(), null, null)))
+                // Only the entry's current load may settle it: an older one that ends after a newer one
+                // began (a re-probe's fresh read) must neither drop that load nor put back an older reading.
+                .invoke(v -> entries.computeIfPresent(key, (k, c) -> c.running() != self.get(0) ? c
+                        : Duration.ofNanos(System.nanoTime() - began[0]).compareTo(maxLoad) > 0
+                                ? new Entry<>(c.last(), c.loaded(), c.expires(), null, null)
+                                : new Entry<>(v, at[0], clock.instant().plus(ttl.apply(v)), null, null)))
+                .onFailure().invoke(x -> entries.computeIfPresent(key, (k, c) -> c.running() != self.get(0) ? c
+                        : new Entry<>(c.last(), c.loaded(), c.expires(), null, null)))
                 .memoize().indefinitely();
+        self.add(running);
+        return running;
     }
 
     void clear() {

@@ -32,6 +32,9 @@ public class ScheduledProbe implements ScheduledJob {
     ProbeScheduleConfig schedule;
 
     @Inject
+    io.firebreak.platform.FunctionAdmission admission;
+
+    @Inject
     java.time.Clock clock;
 
     @Scheduled(identity = IDENTITY, cron = "{firebreak.probe.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -55,23 +58,32 @@ public class ScheduledProbe implements ScheduledJob {
      */
     @Override
     public Uni<ConfirmOutageResult> run() {
-        return probe(null, schedule.consecutiveFailures() - 1);
+        // The run must end inside its Lambda's timeout: a re-probe that could not finish in it is not started.
+        long budgetMs = admission.manifest().find(IDENTITY).map(f -> f.timeoutSeconds() * 1000L - 1000).orElse(10_000L);
+        return probe(null, schedule.consecutiveFailures() - 1, System.nanoTime() + budgetMs * 1_000_000);
     }
 
-    private Uni<ConfirmOutageResult> probe(java.time.Instant notBefore, int reprobesLeft) {
-        java.time.Instant started = clock.instant();
+    private Uni<ConfirmOutageResult> probe(java.time.Instant notBefore, int reprobesLeft, long deadlineNanos) {
         return flow.confirm(Trigger.SCHEDULE, config.defaultWindowMinutes(), "schedule:confirm-outage", notBefore)
                 .map(ConfirmOutageResult::from)
                 .flatMap(result -> {
                     java.time.Duration after = schedule.confirmAfter();
+                    long worstNanos = after.plus(config.checkTimeout()).plus(config.recordTimeout()).toNanos();
                     if (reprobesLeft <= 0 || after.isZero() || after.isNegative() || !awaitingConfirmation(result)) {
+                        return Uni.createFrom().item(result);
+                    }
+                    if (System.nanoTime() + worstNanos > deadlineNanos) {
+                        LOG.warnf("scheduled probe: %s %s, not yet %d in a row; no time left in this run to re-probe: the"
+                                + " next run continues the streak", result.verdict().json(), result.severity(),
+                                schedule.consecutiveFailures());
                         return Uni.createFrom().item(result);
                     }
                     LOG.infof("scheduled probe: %s %s, not yet %d in a row: probing again in %d ms", result.verdict().json(),
                             result.severity(), schedule.consecutiveFailures(), after.toMillis());
-                    // The re-probe must read providers afresh: the same cached reading twice is not two in a row.
+                    // The re-probe must read providers afresh: only a reading begun after the wait will do, since
+                    // the same cached reading twice is not two in a row.
                     return Uni.createFrom().voidItem().onItem().delayIt().by(after)
-                            .flatMap(v -> probe(started, reprobesLeft - 1));
+                            .flatMap(v -> probe(clock.instant(), reprobesLeft - 1, deadlineNanos));
                 });
     }
 

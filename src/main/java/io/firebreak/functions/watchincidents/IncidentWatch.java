@@ -119,7 +119,7 @@ public class IncidentWatch implements ScheduledJob, io.firebreak.incident.Declar
     /** A declaration committed: its level-1 page (if its declarer did not page) is queued and sent now. */
     @Override
     public void declared(String incidentId) {
-        if (!"background".equals(config.escalation().pageAtDeclaration())) {
+        if (config.escalation().pageAtDeclaration() != IncidentConfig.AfterDeclaration.BACKGROUND) {
             return;
         }
         pageNow(incidentId).subscribe().with(found -> LOG.debugf("incident watch at declaration: %s %s", incidentId, found),
