@@ -14,7 +14,9 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -71,6 +73,7 @@ public class OutboxMeters {
     /** The last reading by outbox/channel: null until the first read answered (the gauges show NaN until then). */
     private CachedOpsRead<Map<String, Backlog>> backlog;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private final List<Meter> gauges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     void start(@Observes StartupEvent started) {
         backlog = new CachedOpsRead<>("the outbox backlog", cache, null, () -> ops.preparedQuery(BACKLOG).execute()
@@ -91,12 +94,19 @@ public class OutboxMeters {
         if (!registered.add(key)) {
             return;
         }
-        Gauge.builder("firebreak.outbox.depth", this, m -> m.depth(key))
-                .description("Messages pending in an ops outbox (sent, dead and retried-later ones excluded)")
-                .tags("outbox", outbox, "channel", channel).register(registry);
-        Gauge.builder("firebreak.outbox.oldest.age", this, m -> m.oldestAgeSeconds(key))
+        gauges.add(Gauge.builder("firebreak.outbox.depth", this, m -> m.depth(key))
+                .description("Messages pending in an ops outbox (waiting or retrying; sent and dead ones excluded)")
+                .tags("outbox", outbox, "channel", channel).strongReference(true).register(registry));
+        gauges.add(Gauge.builder("firebreak.outbox.oldest.age", this, m -> m.oldestAgeSeconds(key))
                 .description("How long the oldest pending message of an ops outbox has waited, 0 when none is pending")
-                .baseUnit("seconds").tags("outbox", outbox, "channel", channel).register(registry);
+                .baseUnit("seconds").tags("outbox", outbox, "channel", channel).strongReference(true).register(registry));
+    }
+
+    /** The registry outlives this application (it is Micrometer's global one): its gauges must not read a stopped one. */
+    void stop(@Observes ShutdownEvent stopped) {
+        gauges.forEach(registry::remove);
+        gauges.clear();
+        registered.clear();
     }
 
     double depth(String key) {

@@ -24,6 +24,9 @@ import io.micrometer.core.instrument.Timer;
  * is the client's config key (paystack, slack, ...), never the URL's host; the path never goes in.
  */
 @Provider
+@jakarta.inject.Singleton
+// The REST clients look it up by type; nothing injects it, so it must not be removed as unused.
+@io.quarkus.arc.Unremovable
 public class ProviderCallMeters implements ResteasyReactiveClientRequestFilter {
 
     @Inject
@@ -40,11 +43,12 @@ public class ProviderCallMeters implements ResteasyReactiveClientRequestFilter {
         String provider = provider(call.getInvokedMethod());
         long start = System.nanoTime();
         // The call's own result: it completes with the response, or with the failure when none came.
+        MeterRegistry meters = registry;
         call.getResult().whenComplete((response, failure) -> {
             int status = response != null ? response.getStatus()
                     : failure instanceof WebApplicationException w && w.getResponse() != null ? w.getResponse().getStatus() : 0;
             Timer.builder("firebreak.provider.calls").description("Provider REST calls by outcome")
-                    .tags("provider", provider, "outcome", outcome(status)).register(registry)
+                    .tags("provider", provider, "outcome", outcome(status)).register(meters)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         });
     }

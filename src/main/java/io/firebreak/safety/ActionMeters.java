@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import io.firebreak.db.CachedOpsRead;
@@ -45,13 +46,21 @@ public class ActionMeters {
     Duration cache;
 
     private CachedOpsRead<Double> pending;
+    private Gauge gauge;
 
     void start(@Observes StartupEvent started) {
         pending = new CachedOpsRead<>("the pending approvals", cache, Double.NaN, () -> ops.preparedQuery(PENDING).execute()
                 .map(rows -> (double) rows.iterator().next().getLong("pending")));
-        Gauge.builder("firebreak.approvals.pending", this, m -> m.pending.current())
+        gauge = Gauge.builder("firebreak.approvals.pending", this, m -> m.pending.current())
                 .description("Approval requests waiting for a decision (plan live, not denied, not yet approved enough)")
-                .register(registry);
+                .strongReference(true).register(registry);
+    }
+
+    /** The registry outlives this application (it is Micrometer's global one): its gauge must not read a stopped one. */
+    void stop(@Observes ShutdownEvent stopped) {
+        if (gauge != null) {
+            registry.remove(gauge);
+        }
     }
 
     /** A dry run stored its plan. */
