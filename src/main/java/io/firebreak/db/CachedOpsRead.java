@@ -39,23 +39,23 @@ public final class CachedOpsRead<T> {
     public T current() {
         long now = System.nanoTime();
         if ((!everRead || now - readAt >= ttlNanos) && reading.compareAndSet(false, true)) {
-            refresh(now);
+            refresh();
         }
         return value;
     }
 
-    private void refresh(long startedAt) {
+    private void refresh() {
         Uni<T> uni;
         try {
             uni = read.get();
         } catch (RuntimeException e) {
-            done(startedAt, null, e);
+            done(null, e);
             return;
         }
-        uni.subscribe().with(v -> done(startedAt, v, null), e -> done(startedAt, null, e));
+        uni.subscribe().with(v -> done(v, null), e -> done(null, e));
     }
 
-    private void done(long startedAt, T read, Throwable failure) {
+    private void done(T read, Throwable failure) {
         if (failure == null) {
             value = read;
             failing = false;
@@ -65,7 +65,8 @@ public final class CachedOpsRead<T> {
             LOG.warnf("%s not read for the metrics (the last value stays until it is): %s", what,
                     String.valueOf(failure.getMessage()).split("\n", 2)[0]);
         }
-        readAt = startedAt;
+        // The interval runs from the answer: a slow read is not stale the moment it lands.
+        readAt = System.nanoTime();
         everRead = true;
         reading.set(false);
     }

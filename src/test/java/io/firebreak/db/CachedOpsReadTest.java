@@ -18,7 +18,7 @@ class CachedOpsReadTest {
     void aScrapeTakesTheLastValueAndStartsAtMostOneReadPerInterval() throws InterruptedException {
         AtomicInteger reads = new AtomicInteger();
         java.util.concurrent.atomic.AtomicReference<UniEmitter<? super Double>> pending = new java.util.concurrent.atomic.AtomicReference<>();
-        CachedOpsRead<Double> read = new CachedOpsRead<>("test", Duration.ofMillis(200), Double.NaN, () -> {
+        CachedOpsRead<Double> read = new CachedOpsRead<>("test", Duration.ofMillis(1000), Double.NaN, () -> {
             reads.incrementAndGet();
             return Uni.createFrom().<Double>emitter(e -> pending.set(e));
         });
@@ -29,14 +29,14 @@ class CachedOpsReadTest {
         pending.get().complete(3.0);
         assertEquals(3.0, read.current());
         assertEquals(1, reads.get(), "fresh: no new read");
-        Thread.sleep(250);
+        Thread.sleep(1100);
         assertEquals(3.0, read.current(), "stale: the last value, and a read in the background");
         assertEquals(2, reads.get());
         // The ops database fails: the last value stays, and it is not asked again before the interval passes.
         pending.get().fail(new IllegalStateException("ops down"));
         assertEquals(3.0, read.current());
         assertEquals(2, reads.get());
-        Thread.sleep(250);
+        Thread.sleep(1100);
         read.current();
         assertEquals(3, reads.get());
     }
