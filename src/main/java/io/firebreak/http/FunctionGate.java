@@ -19,6 +19,7 @@ import io.firebreak.platform.FunctionAdmission;
 import io.firebreak.platform.FunctionCall;
 import io.firebreak.platform.FunctionError;
 import io.firebreak.platform.FunctionManifest;
+import io.firebreak.platform.LogFields;
 import io.firebreak.platform.LogText;
 
 /**
@@ -33,6 +34,8 @@ public class FunctionGate {
     /** After Quarkus reads the body, before Funqy dispatches. */
     static final int ORDER = -100;
 
+    static final String REQUEST_ID = "X-Request-Id";
+
     @Inject
     FunctionAdmission admission;
 
@@ -44,9 +47,13 @@ public class FunctionGate {
         String path = ctx.request().path();
         Optional<FunctionManifest.Function> function = admission.find(path.substring(1));
         if (function.isEmpty() && path.startsWith("/q/")) {
-            ctx.next(); // Quarkus' own endpoints: health
+            ctx.next(); // Quarkus' own endpoints: health, metrics (public: they carry no secret and no tenant)
             return;
         }
+        // Every log line of this call names it; the caller's X-Request-Id (when plain) ties them to its own logs.
+        String requestId = LogFields.enter(function.map(FunctionManifest.Function::id).orElse(null),
+                ctx.request().getHeader(REQUEST_ID));
+        ctx.response().putHeader(REQUEST_ID, requestId);
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         Map<String, String> query = new LinkedHashMap<>();
         ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));

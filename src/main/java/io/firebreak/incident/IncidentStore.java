@@ -24,6 +24,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import io.firebreak.db.OpsJson;
+import io.firebreak.platform.LogFields;
 
 /**
  * Incidents, their timelines, confirmations and monitor alerts in the ops database. Callers group
@@ -31,6 +32,8 @@ import io.firebreak.db.OpsJson;
  */
 @ApplicationScoped
 public class IncidentStore {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(IncidentStore.class);
 
     static final String LIMITS = "SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d";
 
@@ -159,6 +162,9 @@ public class IncidentStore {
     EventWebhooks webhooks;
 
     @Inject
+    IncidentMeters meters;
+
+    @Inject
     IncidentTicket ticket;
 
     @ConfigProperty(name = "firebreak.ops.statement-timeout", defaultValue = "1000ms")
@@ -189,12 +195,15 @@ public class IncidentStore {
         String limits = durable ? LIMITS.formatted(ms, ms) : LIMITS.formatted(ms, ms) + "; SET LOCAL synchronous_commit = off";
         List<String> declared = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicBoolean hooked = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Runnable> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
         return ops.withTransaction(deadline, conn -> conn.query(limits).execute()
                 .flatMap(ignored -> {
-                    Tx tx = new Tx(conn, declared, hooked);
+                    Tx tx = new Tx(conn, declared, hooked, counted);
                     return work.apply(tx).flatMap(result -> tx.beforeCommit().map(v -> result));
                 }))
                 .invoke(committed -> {
+                    counted.forEach(Runnable::run);
+                    declared.forEach(id -> LOG.infof("incident %s declared", id));
                     followUp(declared);
                     if (hooked.get()) {
                         webhooks.kick();
@@ -210,7 +219,7 @@ public class IncidentStore {
                     f.declared(id);
                 } catch (Throwable e) {
                     // The declaration committed: nothing a follow-up throws may make the caller think it did not.
-                    org.jboss.logging.Logger.getLogger(IncidentStore.class).warnf("follow-up of %s's declaration failed: %s", id,
+                    LOG.warnf("follow-up of %s's declaration failed: %s", id,
                             e.toString());
                 }
             });
@@ -222,13 +231,17 @@ public class IncidentStore {
         private final SqlConnection conn;
         private final List<String> declared;
         private final java.util.concurrent.atomic.AtomicBoolean hooked;
+        /** The meters this transaction moves, counted only once it committed. */
+        private final List<Runnable> counted;
         /** Run once the work is done, before the commit: the declared events' webhook bodies, final. */
         private final List<java.util.function.Supplier<Uni<Void>>> last = new ArrayList<>();
 
-        Tx(SqlConnection conn, List<String> declared, java.util.concurrent.atomic.AtomicBoolean hooked) {
+        Tx(SqlConnection conn, List<String> declared, java.util.concurrent.atomic.AtomicBoolean hooked,
+                List<Runnable> counted) {
             this.conn = conn;
             this.declared = declared;
             this.hooked = hooked;
+            this.counted = counted;
         }
 
         Uni<Void> beforeCommit() {
@@ -263,6 +276,8 @@ public class IncidentStore {
                     .flatMap(locked -> openIncident(fingerprint))
                     .flatMap(open -> {
                         if (open.isPresent()) {
+                            LogFields.incident(open.get());
+                            counted.add(meters::attached);
                             return Uni.createFrom().item(new IncidentLink(open.get(), false));
                         }
                         LocalDate day = at.atOffset(ZoneOffset.UTC).toLocalDate();
@@ -275,6 +290,8 @@ public class IncidentStore {
                                                 "Declared " + scale.label(severity) + ": " + title,
                                                 Map.of("severity", severity.name(), "fingerprint", fingerprint)))
                                         .map(ignored -> {
+                                            LogFields.incident(id);
+                                            counted.add(() -> meters.declared(severity));
                                             declared.add(id);
                                             return new IncidentLink(id, true);
                                         }));
@@ -358,7 +375,11 @@ public class IncidentStore {
         }
 
         public Uni<Boolean> resolve(String id, Instant at, String resolution, boolean forced) {
-            return changed(RESOLVE, id, utc(at), resolution, forced);
+            return changed(RESOLVE, id, utc(at), resolution, forced).invoke(done -> {
+                if (done) {
+                    counted.add(() -> meters.resolved(forced));
+                }
+            });
         }
 
         public Uni<Void> postmortemWritten(String id, Instant at, String link) {

@@ -22,6 +22,7 @@ import io.firebreak.platform.ErrorJson;
 import io.firebreak.platform.FunctionAdmission;
 import io.firebreak.platform.FunctionError;
 import io.firebreak.platform.FunctionManifest;
+import io.firebreak.platform.LogFields;
 import io.firebreak.platform.PublicSite;
 import io.firebreak.platform.ScheduledJob;
 import io.firebreak.platform.ScheduledJobs;
@@ -62,16 +63,38 @@ public class LambdaDispatcher implements RequestStreamHandler {
         } catch (JsonProcessingException e) {
             event = null;
         }
-        JsonNode answer;
-        if (event != null && HttpEvent.is(event)) {
-            answer = http(HttpEvent.of(event));
-        } else if (event != null && ScheduleEvent.is(event)) {
-            answer = schedule(ScheduleEvent.jobName(event, export.orElse(null), admission.manifest()));
-        } else {
-            answer = readTree(ErrorJson.of(400, "unknown_event",
-                    "expected an API Gateway HTTP (payload 2.0) or EventBridge Scheduler event", null));
+        // Every log line of this invocation names the function and Lambda's request id (CloudWatch's too).
+        String exported = export.filter(e -> !e.isBlank()).orElse(null);
+        LogFields.enter(exported, context == null ? null : context.getAwsRequestId());
+        try {
+            JsonNode answer;
+            if (event != null && HttpEvent.is(event)) {
+                HttpEvent http = HttpEvent.of(event);
+                if (exported == null) {
+                    LogFields.enter(functionOf(http.rawPath()), context == null ? null : context.getAwsRequestId());
+                }
+                answer = http(http);
+            } else if (event != null && ScheduleEvent.is(event)) {
+                String job = ScheduleEvent.jobName(event, export.orElse(null), admission.manifest());
+                if (exported == null) {
+                    LogFields.enter(job, context == null ? null : context.getAwsRequestId());
+                }
+                answer = schedule(job);
+            } else {
+                answer = readTree(ErrorJson.of(400, "unknown_event",
+                        "expected an API Gateway HTTP (payload 2.0) or EventBridge Scheduler event", null));
+            }
+            mapper.writeValue(output, answer);
+        } finally {
+            // The runtime's thread serves the next invocation: it must not inherit this one's fields.
+            LogFields.clear();
         }
-        mapper.writeValue(output, answer);
+    }
+
+    /** The function a path names (its first segment), when the manifest has it; null otherwise. */
+    private String functionOf(String rawPath) {
+        String first = rawPath.replaceFirst("^/+", "").split("/", 2)[0];
+        return admission.manifest().all().containsKey(first) ? first : null;
     }
 
     /** An HTTP event: admission, invocation, and an API Gateway response with the status and JSON body. */

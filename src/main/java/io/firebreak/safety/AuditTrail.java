@@ -24,6 +24,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.firebreak.db.OpsJson;
 import io.firebreak.platform.Actor;
 import io.firebreak.platform.FunctionError;
+import io.firebreak.platform.LogFields;
 
 /**
  * The append-only, hash-chained audit trail in the ops database (V2__safety.sql, V7__integrity.sql):
@@ -154,7 +155,9 @@ public class AuditTrail {
                 json.jsonb(e.plan()), e.rowsAffected(),
                 json.jsonb(e.externalIds() == null ? List.of() : e.externalIds()), e.outcome(), e.undoOf(),
                 e.result() == null ? null : json.jsonb(e.result()))))
-                .map(rows -> rows.iterator().next().getLong("id"));
+                .map(rows -> rows.iterator().next().getLong("id"))
+                // The call's later log lines name the record that says what it did.
+                .invoke(LogFields::audit);
     }
 
     /**

@@ -61,6 +61,9 @@ public class PlannedActions {
     @Inject
     AuditTrail audit;
 
+    @Inject
+    ActionMeters meters;
+
     /** What a dry run found: the scope it covers, the digest of the change set, and the change set itself. */
     public record Proposal(String scope, String digest, int rows, JsonNode changes) {
     }
@@ -84,6 +87,7 @@ public class PlannedActions {
         bounded(proposal.rows());
         return plans.save(function, proposal.scope(), proposal.digest(), proposal.changes(), proposal.rows(), actor,
                 config.planTtl())
+                .invoke(plan -> meters.planned(function))
                 .map(plan -> (JsonNode) mapper.valueToTree(new DryRun(true, plan.id().toString(),
                         plan.expiresAt().toString(), proposal.rows(), config.maxRows(), plan.digest(),
                         approvals.view(function, proposal.scope(), proposal.rows()), proposal.changes())));
@@ -109,6 +113,8 @@ public class PlannedActions {
                 : input.getIdempotencyKey();
         String requestHash = sha256(function + "\u001f" + planId + "\u001f" + input.getReason());
         String incidentId = input.recordsOwnTimeline() ? null : input.getIncidentId();
+        // A refusal before the change begins is counted here; once it began, audited() counts its outcome.
+        java.util.concurrent.atomic.AtomicBoolean began = new java.util.concurrent.atomic.AtomicBoolean();
         Uni<Void> incidentKnown = incidentId == null ? Uni.createFrom().voidItem() : timeline.requireKnown(incidentId);
         return incidentKnown.flatMap(known -> plans.find(planId)).flatMap(found -> {
             Plans.Plan plan = found.orElseThrow(() -> new FunctionError(404, "unknown_plan",
@@ -137,10 +143,15 @@ public class PlannedActions {
                     // The second pair of eyes, after the re-plan: approvals are bound to this very digest.
                     return approvals.gate(function, plan, now.rows(), input, incidentId).flatMap(passed -> {
                         input.passedGate(passed);
+                        began.set(true);
                         return apply.apply(plan);
                     }).call(answer -> link(function, input, incidentId, answer));
                 });
             });
+        }).onFailure(FunctionError.class).invoke(e -> {
+            if (!began.get() && ((FunctionError) e).status() == 409) {
+                meters.changed(function, function.equals("undo") ? "undo" : "apply", "refused");
+            }
         });
     }
 
@@ -232,6 +243,7 @@ public class PlannedActions {
     public <T> Uni<Audited<T>> audited(Change given, Function<Applying, Uni<Done<T>>> change) {
         if (given.approval() == null && approvals.policy(given.function(), null, 0).isPresent()) {
             // One gate for every entry point: a function with a policy changes nothing outside a planned, approved apply.
+            meters.changed(given.function(), given.action(), "refused");
             throw new FunctionError(409, "not_approved", given.function() + " needs approval: only a planned apply "
                     + "with its approvals can change anything", null);
         }
@@ -262,6 +274,11 @@ public class PlannedActions {
         List<String> release = new java.util.ArrayList<>(done.resumable() ? planClaims(c) : List.of());
         release.addAll(held(c));
         return audit.finish(outcome, applying.startedAuditId(), release)
+                .invoke(auditId -> {
+                    meters.changed(c.function(), c.action(), done.outcome());
+                    LOG.infof("%s %s: %s, %d rows (audit record %d)", c.function(), c.action(),
+                            LogText.loggable(done.outcome()), done.rows(), auditId);
+                })
                 .map(auditId -> new Audited<>(auditId, done.result(), done.rows()))
                 .onFailure().transform(e -> unrecorded(c, applying, done.outcome(), e));
     }
@@ -278,6 +295,7 @@ public class PlannedActions {
                 applying.committedCount(), applying.externalIds(), "failed: " + why, c.undoOf(), applying.result());
         return audit.finish(outcome, applying.startedAuditId(), release)
                 .onFailure().transform(e -> unrecorded(c, applying, "failed: " + why, e))
+                .invoke(auditId -> meters.changed(c.function(), c.action(), "failed"))
                 .map(auditId -> {
                     if (changed) {
                         throw new FunctionError(503, "apply_failed", "the " + c.action() + " stopped part-way (" + why + "): "

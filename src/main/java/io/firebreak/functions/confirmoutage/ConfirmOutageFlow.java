@@ -72,6 +72,9 @@ public class ConfirmOutageFlow {
     @Inject
     FunctionAdmission admission;
 
+    @Inject
+    ProbeMeters meters;
+
     private final Declared<List<Dependency>> dependencies = new Declared<>(
             () -> Dependency.parseAll(admission.manifest().settings("dependencies")));
 
@@ -174,7 +177,8 @@ public class ConfirmOutageFlow {
             checks.add(dependencies(r));
         }
         return Uni.combine().all().unis(checks)
-                .with(CheckResult.class, results -> CheckRules.conclude(at, trigger, results, elapsedMs(start)));
+                .with(CheckResult.class, results -> CheckRules.conclude(at, trigger, results, elapsedMs(start)))
+                .invoke(meters::probed);
     }
 
     /**
