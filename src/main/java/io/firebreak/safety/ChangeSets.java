@@ -40,7 +40,7 @@ public class ChangeSets {
     /** The chunks holding keys [offset, offset + size) of a set. */
     static final String RANGE = """
             SELECT seq, first_key, keys FROM plan_items
-            WHERE plan_id = $1 AND kind = $2 AND first_key < $3 + $4 AND first_key + key_count > $3
+            WHERE plan_id = $1 AND kind = $2 AND first_key < $3::bigint + $4::bigint AND first_key + key_count > $3::bigint
             ORDER BY seq""";
 
     static final String CHUNK = """
