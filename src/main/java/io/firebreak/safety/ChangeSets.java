@@ -188,11 +188,88 @@ public class ChangeSets {
         return Optional.empty();
     }
 
+    /** Cursors of a list kept whole in the plan's content (not a stored set) name it by JSON pointer. */
+    static final String IN_CONTENT = "json:";
+
+    /**
+     * A plan's changes as its dry run answers them: any list longer than a page (requeue's or
+     * run-fix's rows, up to FIREBREAK_MAX_ROWS) answers its first page, with {@code <name>Count}
+     * and {@code <name>NextCursor} beside it; the plan keeps the whole list, paged by that cursor.
+     */
+    public JsonNode answered(JsonNode changes) {
+        if (!longList(changes)) {
+            return changes;
+        }
+        JsonNode copy = changes.deepCopy();
+        bound(copy, "");
+        return copy;
+    }
+
+    private boolean longList(JsonNode node) {
+        if (node.isArray() && node.size() > config.planPageSize()) {
+            return true;
+        }
+        for (JsonNode child : node) {
+            if (longList(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void bound(JsonNode node, String pointer) {
+        if (!(node instanceof ObjectNode object)) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode child = object.get(name);
+            String at = pointer + "/" + name.replace("~", "~0").replace("/", "~1");
+            if (child.isArray() && child.size() > config.planPageSize()) {
+                ArrayNode first = mapper.createArrayNode();
+                for (int i = 0; i < config.planPageSize(); i++) {
+                    first.add(child.get(i));
+                }
+                object.put(name + "Count", child.size());
+                object.put(name + "NextCursor", cursor(IN_CONTENT + at, config.planPageSize()));
+                object.set(name, first);
+            } else {
+                bound(child, at);
+            }
+        }
+    }
+
+    /** A page of a list the plan's content keeps whole. */
+    private JsonNode contentPage(Plans.Plan plan, String kind, long offset) {
+        JsonNode list = plan.content().at(kind.substring(IN_CONTENT.length()));
+        if (!list.isArray() || offset > list.size()) {
+            throw FunctionError.badInput("invalid_value", "cursor", "cursor is not one plan " + plan.id() + "'s dry run or a page answered");
+        }
+        ObjectNode answer = mapper.createObjectNode();
+        answer.put("dryRun", true);
+        answer.put("planId", plan.id().toString());
+        answer.put("expiresAt", plan.expiresAt().toString());
+        answer.put("list", kind.substring(IN_CONTENT.length()));
+        answer.put("count", list.size());
+        answer.put("offset", offset);
+        ArrayNode items = answer.putArray("items");
+        for (long i = offset; i < list.size() && items.size() < config.planPageSize(); i++) {
+            items.add(list.get((int) i));
+        }
+        long next = offset + items.size();
+        answer.put("nextCursor", next < list.size() ? cursor(kind, next) : null);
+        return answer;
+    }
+
     /** A page of a stored plan's set, read-only: the keys from the cursor's offset, and the next cursor. */
     public Uni<JsonNode> page(Plans.Plan plan, String cursor) {
         String[] at = decode(cursor);
         String kind = at[0];
         long offset = Long.parseLong(at[1]);
+        if (kind.startsWith(IN_CONTENT)) {
+            return Uni.createFrom().item(() -> contentPage(plan, kind, offset));
+        }
         JsonNode set = descriptor(plan.content(), kind).orElseThrow(() -> FunctionError.badInput("invalid_value", "cursor",
                 "plan " + plan.id() + " keeps no set " + kind + ": use a cursor its dry run or a page answered"));
         long count = set.path("count").asLong();

@@ -94,7 +94,7 @@ public class PlannedActions {
     public Uni<JsonNode> plan(String function, Actor actor, Proposal proposal) {
         bounded(proposal.rows());
         UUID id = proposal.planId() == null ? UUID.randomUUID() : proposal.planId();
-        JsonNode shown = proposal.shown() == null ? proposal.changes() : proposal.shown();
+        JsonNode shown = proposal.shown() == null ? sets.answered(proposal.changes()) : proposal.shown();
         return plans.save(id, function, proposal.scope(), proposal.digest(), proposal.changes(), proposal.rows(), actor,
                 config.planTtl())
                 .map(plan -> (JsonNode) mapper.valueToTree(new DryRun(true, plan.id().toString(),

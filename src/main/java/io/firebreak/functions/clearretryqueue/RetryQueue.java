@@ -57,14 +57,9 @@ public class RetryQueue {
     static final String INTEGRATION = """
             SELECT id::text AS id, name, erp_system, is_active FROM public.erp_integrations WHERE id = '%s'""";
 
-    /** One more than the bound, so the caller can tell "at the bound" from "over it". */
-    static final String RETRYING = """
-            SELECT id FROM public.erp_sync_logs
-            WHERE integration_id = '%s' AND sync_status = 'retrying'
-            ORDER BY id LIMIT %d""";
-
     /**
-     * The same rows, in chunks of the batch size in id order, each as PostgreSQL's array text: a
+     * The integration's retrying rows, at most the bound plus one (so the caller can tell "at the
+     * bound" from "over it"), in chunks of the batch size in id order, each as PostgreSQL's array text: a
      * million ids come back as a thousand rows, streamed by a cursor into the plan's stored set.
      */
     static final String RETRYING_CHUNKS = """
@@ -90,20 +85,10 @@ public class RetryQueue {
     /** Chunks the cursor fetches per round trip (each up to a batch of ids). */
     static final int CHUNKS_PER_FETCH = 50;
 
-    /** Which of the given rows are in a status now (the ids are firebreak's own, from an audit record). */
-    static final String IN_STATUS = """
-            SELECT id FROM public.erp_sync_logs WHERE id = ANY('{%s}'::bigint[]) AND sync_status = '%s' ORDER BY id""";
-
     /** %s: ", updated_at = now()" where the application has that column (it is not in the contract). */
     static final String SET_ACTIVE = """
             UPDATE public.erp_integrations SET is_active = $2%s
             WHERE id = $1 AND is_active = $3
-            RETURNING id::text""";
-
-    /** The seed's UPDATE, limited to the planned rows that are still in the state the plan saw. */
-    static final String MOVE = """
-            UPDATE public.erp_sync_logs SET sync_status = $3%s
-            WHERE id = ANY($1) AND sync_status = $2
             RETURNING id::text""";
 
     public record DeadLetters(String integrationId, String name, String erpSystem, boolean active, long deadLetters,
@@ -166,17 +151,6 @@ public class RetryQueue {
         });
     }
 
-    /** The ids of the integration's retrying rows, at most {@code limit}. */
-    public Uni<List<Long>> retrying(UUID integrationId, int limit) {
-        return reads.readOnly(RETRYING.formatted(integrationId, limit)).map(rows -> {
-            List<Long> ids = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-                ids.add(r.getLong("id"));
-            }
-            return ids;
-        });
-    }
-
     /**
      * Streams the ids of the integration's retrying rows, at most {@code limit}, into {@code into}
      * in chunks of the batch size; answers how many were read.
@@ -204,20 +178,6 @@ public class RetryQueue {
                 .map(rows -> rows.iterator().next());
     }
 
-    public Uni<List<Long>> inStatus(List<Long> ids, String status) {
-        if (!status.matches("[a-z_]+")) {
-            throw new IllegalArgumentException("status " + status);
-        }
-        String list = ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
-        return reads.readOnly(IN_STATUS.formatted(list, status)).map(rows -> {
-            List<Long> out = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-                out.add(r.getLong("id"));
-            }
-            return out;
-        });
-    }
-
     /** Sets is_active where it is still {@code from}, inside an audited apply; 1 if it changed, 0 if not. */
     public Uni<Integer> setActive(io.firebreak.safety.Applying apply, UUID integrationId, boolean from, boolean to) {
         return catalog.touchUpdatedAt("public.erp_integrations").flatMap(touch -> writes.write(apply, INTEGRATIONS,
@@ -228,13 +188,6 @@ public class RetryQueue {
     /** The kinds of keys an apply records: integration ids, sync log ids. */
     public static final String INTEGRATIONS = "erp_integrations";
     public static final String SYNC_LOGS = "erp_sync_logs";
-
-    /**
-     * Moves the given rows from one status to another in batches, each its own short transaction
-     * with statement and lock timeouts, inside an audited apply that records each batch's ids. Rows
-     * no longer in {@code from} are left alone. Returns the rows moved; a failing batch fails the call
-     * after the batches before it committed, and no later batch starts.
-     */
 
     /**
      * Moves the rows of a plan's stored set from one status to another, one stored chunk per short
@@ -266,23 +219,4 @@ public class RetryQueue {
                             new Moved(sofar.moved() + changed.size(), sofar.skipped() + attempted.size() - changed.size())));
         });
     }
-
-    public Uni<Integer> move(io.firebreak.safety.Applying apply, List<Long> ids, String from, String to) {
-        List<List<Long>> batches = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i += config.batchSize()) {
-            batches.add(ids.subList(i, Math.min(ids.size(), i + config.batchSize())));
-        }
-        return catalog.touchUpdatedAt("public.erp_sync_logs").flatMap(touch -> {
-            String sql = MOVE.formatted(touch);
-            Uni<Integer> moved = Uni.createFrom().item(0);
-            for (List<Long> batch : batches) {
-                List<String> attempted = batch.stream().map(String::valueOf).toList();
-                moved = moved.flatMap(total -> writes.write(apply, SYNC_LOGS, attempted,
-                        tx -> GuardedPool.keys(tx, sql, Tuple.of(batch.toArray(new Long[0]), from, to)))
-                        .map(changed -> total + changed.size()));
-            }
-            return moved;
-        });
-    }
-
 }
