@@ -38,7 +38,7 @@ sampled_max() { kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 erp() {
-  local db=firebreak_bench_sweep ops=firebreak_bench_sweep_ops url
+  local db=${BENCH_SWEEP_DB:-firebreak_bench_sweep} ops=${BENCH_SWEEP_DB:-firebreak_bench_sweep}_ops url
   echo "fixture: $ROWS retrying rows of one integration..."
   target_fixture_small "$db"
   ops_database "$ops"

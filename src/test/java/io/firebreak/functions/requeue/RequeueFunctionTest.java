@@ -143,7 +143,7 @@ class RequeueFunctionTest {
                     + plan.getString("changes.rowsNextCursor") + "\"}").statusCode(200).extract().jsonPath();
             assertEquals(100, page.getInt("offset"));
             assertEquals(62, page.getList("items").size());
-            assertEquals(null, page.get("nextCursor"));
+            assertEquals(null, page.getString("nextCursor"));
             List<String> planned = Sql.rows(db.target(), "SELECT id::text FROM email_log WHERE status = 'failed' ORDER BY id")
                     .stream().map(r -> r.get("id").toString()).toList();
             assertEquals(planned.subList(100, 162), page.getList("items.id"));
