@@ -3,7 +3,10 @@
 #  1. Dismissing 1,000,000 `retrying` erp_sync_logs rows of one integration: firebreak's
 #     clear-retry-queue (plan, then apply in batches of FIREBREAK_BATCH_SIZE, each its own
 #     transaction) against seed 000's single UPDATE; total time, rows/s and the longest time any
-#     transaction held row locks on erp_sync_logs (sampled every 50 ms from pg_locks).
+#     transaction held row locks on erp_sync_logs (sampled every 50 ms from pg_locks); the plan's
+#     answer size and time, the time to page through its stored set (planId + cursor), and the
+#     service's heap over plan, paging and apply (-Xmx${BENCH_ERP_XMX:-256m}, GC log: the most live
+#     after a collection, the most in use before one).
 #  2. The stuck-payment sweep over 10,000 pending Paystack payments against a fake Paystack that
 #     answers in 100 ms and allows 50 requests/s: total time against the sequential time (10,000 x
 #     100 ms) and the rate-limit bound (10,000 / 50 per s), and how many calls were refused (429).
@@ -35,19 +38,41 @@ sampled_max() { kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 erp() {
-  local db=firebreak_bench_sweep ops=firebreak_bench_sweep_ops url
+  local db=${BENCH_SWEEP_DB:-firebreak_bench_sweep} ops=${BENCH_SWEEP_DB:-firebreak_bench_sweep}_ops url
   echo "fixture: $ROWS retrying rows of one integration..."
   target_fixture_small "$db"
   ops_database "$ops"
   url="$PG/$db"
   integration=$(psql -tA -d "$url" -c "SELECT id FROM erp_integrations WHERE name = 'Xero (storm)'")
-  start_firebreak "$PG/$ops" "$url" FIREBREAK_MIGRATE_AT_START=true FIREBREAK_MAX_ROWS=$((ROWS + 10))
-  local t plan_ms apply_ms plan_bytes plan_id lock_ms rows
+  local xmx=${BENCH_ERP_XMX:-256m}
+  start_firebreak "$PG/$ops" "$url" FIREBREAK_MIGRATE_AT_START=true FIREBREAK_MAX_ROWS=$((ROWS + 10)) \
+    FIREBREAK_APPROVAL_ABOVE_ROWS=$((ROWS + 10)) JAVA_TOOL_OPTIONS="-Xmx$xmx -Xlog:gc:file=$WORK/gc.log"
+  local t plan_ms plan2_ms apply_ms plan_bytes plan_id lock_ms rows page_out pages page_ms page_ids gc_start heap
   t=$(date +%s%N)
   curl -sf -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     -d "{\"integrationId\":\"$integration\"}" "http://127.0.0.1:$FB_PORT/clear-retry-queue" >"$WORK/plan.json"
   plan_ms=$(ms_since "$t"); plan_bytes=$(stat -c %s "$WORK/plan.json")
+  # The same dry run again: the first paid for a cold JVM and the fixture's dirty buffers.
+  t=$(date +%s%N)
+  curl -sf -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"integrationId\":\"$integration\"}" "http://127.0.0.1:$FB_PORT/clear-retry-queue" >"$WORK/plan.json"
+  plan2_ms=$(ms_since "$t")
   plan_id=$(python3 -c "import json;print(json.load(open('$WORK/plan.json'))['planId'])")
+  # Every page of the stored set, cursor after cursor, as a client would read the whole plan.
+  page_out=$(python3 - "$WORK/plan.json" "http://127.0.0.1:$FB_PORT/clear-retry-queue" "$TOKEN" <<'PY'
+import json, sys, time, urllib.request
+plan = json.load(open(sys.argv[1])); url, token = sys.argv[2], sys.argv[3]
+ids, cursor, pages = len(plan['changes']['syncLogs']['ids']), plan['changes']['syncLogs']['nextCursor'], 1
+t = time.time()
+while cursor:
+    req = urllib.request.Request(url, data=json.dumps({'planId': plan['planId'], 'cursor': cursor}).encode(),
+                                 headers={'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'})
+    page = json.load(urllib.request.urlopen(req))
+    ids += len(page['ids']); cursor = page['nextCursor']; pages += 1
+print(pages, int((time.time() - t) * 1000), ids)
+PY
+)
+  read -r pages page_ms page_ids <<<"$page_out"
   lock_sampler "$url"
   t=$(date +%s%N)
   curl -sf -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
@@ -56,9 +81,20 @@ erp() {
   apply_ms=$(ms_since "$t"); lock_ms=$(sampled_max)
   rows=$(python3 -c "import json;print(json.load(open('$WORK/apply.json'))['rowsDismissed'])")
   kill "$FB_PID"; wait "$FB_PID" 2>/dev/null || true
+  # G1's lines read "... 120M->35M(256M) 12.3ms": the most live after a collection, the most in use before one.
+  heap=$(python3 - "$WORK/gc.log" <<'PY'
+import re, sys
+pairs = [tuple(map(int, m)) for m in re.findall(r'(\d+)M->(\d+)M\(\d+M\)', open(sys.argv[1]).read())]
+print(len(pairs), max((a for _, a in pairs), default=0), max((b for b, _ in pairs), default=0))
+PY
+)
+  read -r gcs live peak <<<"$heap"
   {
-    echo "| firebreak clear-retry-queue: plan (dry run) | $rows | $plan_ms | - | - | plan answer $((plan_bytes / 1024)) KiB |"
+    echo "| firebreak clear-retry-queue: plan (dry run), first after start | $rows | $plan_ms | - | - | plan answer $((plan_bytes / 1024)) KiB ($plan_bytes bytes) |"
+    echo "| firebreak clear-retry-queue: the same dry run again | $rows | $plan2_ms | - | - | |"
+    echo "| firebreak clear-retry-queue: paging the stored set (planId + cursor) | $page_ids | $page_ms | $((page_ids * 1000 / (page_ms > 0 ? page_ms : 1))) | - | $pages pages |"
     echo "| firebreak clear-retry-queue: apply, batches of ${FIREBREAK_BATCH_SIZE:-1000} | $rows | $apply_ms | $((rows * 1000 / (apply_ms > 0 ? apply_ms : 1))) | $lock_ms | |"
+    echo "| firebreak's heap over plan, paging and apply (-Xmx$xmx) | - | - | - | - | $gcs GCs, most live after a GC ${live} MiB, most in use before one ${peak} MiB |"
   } | tee -a "$WORK/erp"
   echo "resetting the rows for the seed's UPDATE..."
   psql -q -d "$url" -c "UPDATE erp_sync_logs SET sync_status = 'retrying' WHERE integration_id = '$integration' AND sync_status = 'dismissed'" \

@@ -17,6 +17,10 @@ public interface ActionConfig {
     @WithDefault("1000")
     int batchSize();
 
+    /** Keys per page of a plan's stored change set (ChangeSets): the dry run answers the first, planId + cursor the next. */
+    @WithDefault("1000")
+    int planPageSize();
+
     /** How long a dry run's plan may be applied. */
     @WithDefault("15m")
     Duration planTtl();

@@ -15,6 +15,7 @@ public class ActionInput extends ActorInput {
     private String reason;
     private String incidentId;
     private Boolean force;
+    private String cursor;
     /** What let this apply through the approval gate; set by the gate, never read from the caller's input. */
     private transient String gate;
 
@@ -25,6 +26,20 @@ public class ActionInput extends ActorInput {
 
     public void setForce(Boolean force) {
         this.force = force;
+    }
+
+    /** With {@code planId} and no apply: the next page of that stored plan's change set (a dry run's nextCursor). */
+    public String getCursor() {
+        return cursor;
+    }
+
+    public void setCursor(String cursor) {
+        this.cursor = cursor;
+    }
+
+    /** Whether this call pages a stored plan rather than planning or applying. */
+    public boolean paging() {
+        return !applying() && cursor != null;
     }
 
     String gate() {

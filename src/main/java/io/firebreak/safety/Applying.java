@@ -24,6 +24,22 @@ public final class Applying {
     private final Map<String, Set<String>> committed = new LinkedHashMap<>();
     private final Map<String, Set<String>> inDoubt = new LinkedHashMap<>();
     private final List<String> externalIds = new ArrayList<>();
+    /** Stored sets applied chunk by chunk, in order: what committed is "chunks up to n", less the keys that did not change. */
+    private final Map<String, SetProgress> sets = new LinkedHashMap<>();
+
+    /** How far an apply got through one stored set. */
+    private static final class SetProgress {
+        final java.util.UUID planId;
+        int committedThrough = -1;
+        long changed;
+        final List<String> notChanged = new ArrayList<>();
+        Integer inDoubtChunk;
+        int inDoubtKeys;
+
+        SetProgress(java.util.UUID planId) {
+            this.planId = planId;
+        }
+    }
 
     Applying(long startedAuditId) {
         this.startedAuditId = startedAuditId;
@@ -48,17 +64,44 @@ public final class Applying {
         keys.stream().filter(k -> !known.contains(k)).forEach(doubtful::add);
     }
 
+    /**
+     * Chunk {@code seq} of a stored set committed: of its keys, {@code changed} changed and the rest
+     * (no longer in the planned state) did not, and are listed so undo leaves them alone.
+     */
+    public synchronized void committedChunk(String kind, java.util.UUID planId, int seq, Collection<String> attempted,
+            Collection<String> changed) {
+        SetProgress p = sets.computeIfAbsent(kind, k -> new SetProgress(planId));
+        p.committedThrough = Math.max(p.committedThrough, seq);
+        p.changed += changed.size();
+        if (changed.size() < attempted.size()) {
+            Set<String> did = new java.util.HashSet<>(changed);
+            attempted.stream().filter(k -> !did.contains(k)).forEach(p.notChanged::add);
+        }
+        if (p.inDoubtChunk != null && p.inDoubtChunk == seq) {
+            p.inDoubtChunk = null;
+            p.inDoubtKeys = 0;
+        }
+    }
+
+    /** Chunk {@code seq}'s COMMIT was in doubt: any of its keys may have changed. */
+    public synchronized void inDoubtChunk(String kind, java.util.UUID planId, int seq, int keys) {
+        SetProgress p = sets.computeIfAbsent(kind, k -> new SetProgress(planId));
+        p.inDoubtChunk = seq;
+        p.inDoubtKeys = keys;
+    }
+
     /** A provider's id of something this apply created or changed there. */
     public synchronized void external(String id) {
         externalIds.add(id);
     }
 
     public synchronized int committedCount() {
-        return committed.values().stream().mapToInt(Set::size).sum();
+        return committed.values().stream().mapToInt(Set::size).sum()
+                + (int) sets.values().stream().mapToLong(p -> p.changed).sum();
     }
 
     public synchronized int inDoubtCount() {
-        return inDoubt.values().stream().mapToInt(Set::size).sum();
+        return inDoubt.values().stream().mapToInt(Set::size).sum() + sets.values().stream().mapToInt(p -> p.inDoubtKeys).sum();
     }
 
     /** Whether anything may have changed: committed, in doubt, or done at a provider. */
@@ -82,13 +125,51 @@ public final class Applying {
                 keys.forEach(d.withArray(kind)::add);
             }
         });
+        if (!sets.isEmpty()) {
+            ObjectNode s = result.putObject("sets");
+            sets.forEach((kind, p) -> {
+                ObjectNode set = s.putObject(kind);
+                set.put("planId", p.planId.toString());
+                set.put("committedThrough", p.committedThrough);
+                set.put("changed", p.changed);
+                p.notChanged.forEach(set.withArray("notChanged")::add);
+                if (p.inDoubtChunk != null) {
+                    set.put("inDoubtChunk", p.inDoubtChunk);
+                }
+            });
+        }
         return result;
+    }
+
+    /**
+     * What an audited apply may have changed of a stored set, from its stored result: the chunks
+     * through {@code committedThrough} less {@code notChanged}, and the chunk in doubt; empty when
+     * the apply did not go through a stored set of that kind.
+     */
+    public record SetChanges(java.util.UUID planId, int committedThrough, Set<String> notChanged, Integer inDoubtChunk) {
+    }
+
+    public static java.util.Optional<SetChanges> changedSet(JsonNode result, String kind) {
+        JsonNode set = result == null ? null : result.path("sets").path(kind);
+        if (set == null || !set.has("planId")) {
+            return java.util.Optional.empty();
+        }
+        Set<String> notChanged = new java.util.HashSet<>();
+        set.path("notChanged").forEach(n -> notChanged.add(n.asText()));
+        return java.util.Optional.of(new SetChanges(java.util.UUID.fromString(set.get("planId").asText()),
+                set.path("committedThrough").asInt(-1), notChanged,
+                set.hasNonNull("inDoubtChunk") ? set.get("inDoubtChunk").asInt() : null));
     }
 
     /** Whether a stored result lists anything committed or in doubt, of any kind. */
     public static boolean listsChanges(JsonNode result) {
         if (result == null || result.isNull() || result.isMissingNode()) {
             return false;
+        }
+        for (JsonNode set : result.path("sets")) {
+            if (set.path("changed").asLong() > 0 || set.hasNonNull("inDoubtChunk")) {
+                return true;
+            }
         }
         for (String part : new String[] { "committed", "inDoubt" }) {
             for (JsonNode keys : result.path(part)) {

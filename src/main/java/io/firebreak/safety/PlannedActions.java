@@ -64,8 +64,19 @@ public class PlannedActions {
     @Inject
     ActionMeters meters;
 
-    /** What a dry run found: the scope it covers, the digest of the change set, and the change set itself. */
-    public record Proposal(String scope, String digest, int rows, JsonNode changes) {
+    @Inject
+    ChangeSets sets;
+
+    /**
+     * What a dry run found: the scope it covers, the digest of the change set, and the change set
+     * itself. A change set too large to answer keeps its keys in {@link ChangeSets} under
+     * {@code planId} (the plan is stored under that id) and answers {@code shown}: counts, a sample
+     * and the first page, where the stored {@code changes} keep only the sets' descriptors.
+     */
+    public record Proposal(String scope, String digest, int rows, JsonNode changes, UUID planId, JsonNode shown) {
+        public Proposal(String scope, String digest, int rows, JsonNode changes) {
+            this(scope, digest, rows, changes, null, null);
+        }
     }
 
     /** A dry run's answer: the stored plan to apply, and exactly what it would change. */
@@ -85,12 +96,44 @@ public class PlannedActions {
     /** Stores the plan of a dry run and answers with it. */
     public Uni<JsonNode> plan(String function, Actor actor, Proposal proposal) {
         bounded(proposal.rows());
-        return plans.save(function, proposal.scope(), proposal.digest(), proposal.changes(), proposal.rows(), actor,
+        UUID id = proposal.planId() == null ? UUID.randomUUID() : proposal.planId();
+        JsonNode shown = proposal.shown() == null ? sets.answered(proposal.changes()) : proposal.shown();
+        return plans.save(id, function, proposal.scope(), proposal.digest(), proposal.changes(), proposal.rows(), actor,
                 config.planTtl())
                 .invoke(plan -> meters.planned(function))
                 .map(plan -> (JsonNode) mapper.valueToTree(new DryRun(true, plan.id().toString(),
                         plan.expiresAt().toString(), proposal.rows(), config.maxRows(), plan.digest(),
-                        approvals.view(function, proposal.scope(), proposal.rows()), proposal.changes())));
+                        approvals.view(function, proposal.scope(), proposal.rows()), shown)));
+    }
+
+    /**
+     * The next page of a stored plan's change set ({@code planId} + {@code cursor}, no apply):
+     * read-only, for any caller allowed to plan this function, as an apply of it would be.
+     */
+    public Uni<JsonNode> page(String function, ActionInput input) {
+        if (input.getPlanId() == null || input.getPlanId().isBlank()) {
+            throw FunctionError.badInput("missing_field", "planId", "a cursor pages a stored plan: give its planId too");
+        }
+        UUID planId;
+        try {
+            planId = UUID.fromString(input.getPlanId());
+        } catch (IllegalArgumentException e) {
+            throw FunctionError.badInput("invalid_value", "planId", "planId is not a plan id");
+        }
+        ChangeSets.decode(input.getCursor());
+        return plans.find(planId).flatMap(found -> {
+            Plans.Plan plan = found.orElseThrow(() -> new FunctionError(404, "unknown_plan",
+                    "no plan " + planId + ": run the dry run (without apply) first", "planId"));
+            if (!plan.function().equals(function)) {
+                throw new FunctionError(409, "plan_mismatch",
+                        "plan " + planId + " is for " + plan.function() + " " + plan.scope() + ", not this call", "planId");
+            }
+            if (plan.expiresAt().isBefore(clock.instant())) {
+                throw new FunctionError(409, "expired_plan",
+                        "plan " + planId + " expired at " + plan.expiresAt() + ": run the dry run again", "planId");
+            }
+            return sets.page(plan, input.getCursor());
+        });
     }
 
     /**

@@ -53,7 +53,12 @@ public class Plans {
     Clock clock;
 
     public Uni<Plan> save(String function, String scope, String digest, Object content, int rows, Actor actor, Duration ttl) {
-        UUID id = UUID.randomUUID();
+        return save(UUID.randomUUID(), function, scope, digest, content, rows, actor, ttl);
+    }
+
+    /** Stores a plan under an id chosen before (its change set was stored under it: ChangeSets). */
+    public Uni<Plan> save(UUID id, String function, String scope, String digest, Object content, int rows, Actor actor,
+            Duration ttl) {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         JsonNode tree = mapper.valueToTree(content);
         return ops.preparedQuery(INSERT).execute(Tuple.tuple(Arrays.asList(id, function, scope, digest,

@@ -46,6 +46,23 @@ public class TargetWrites {
                 });
     }
 
+    /**
+     * One write transaction over chunk {@code seq} of a stored set: as {@link #write}, but the
+     * ledger records the chunk (committed through it, the keys that did not change) rather than
+     * every key, so a million keys never sit in the heap or the audit record.
+     */
+    public Uni<List<String>> writeChunk(Applying apply, String kind, java.util.UUID planId, int seq, List<String> attempted,
+            Function<SqlConnection, Uni<List<String>>> work) {
+        String limits = WRITE_LIMITS.formatted(config.statementTimeout().toMillis(), config.lockTimeout().toMillis());
+        return target.withTransaction(tx -> tx.query(limits).execute().flatMap(ignored -> work.apply(tx)))
+                .invoke(changed -> apply.committedChunk(kind, planId, seq, attempted, changed))
+                .onFailure(DatabaseUnavailable.class).invoke(e -> {
+                    if (((DatabaseUnavailable) e).inDoubt()) {
+                        apply.inDoubtChunk(kind, planId, seq, attempted.size());
+                    }
+                });
+    }
+
     /** Work over items in batches of FIREBREAK_BATCH_SIZE, one after the other: large changes hold no lock for long. */
     public <T> Uni<Integer> inBatches(List<T> items, Function<List<T>, Uni<Integer>> work) {
         Uni<Integer> total = Uni.createFrom().item(0);

@@ -129,6 +129,7 @@ public class PostgresDatabases implements QuarkusTestResourceLifecycleManager {
         // Small bounds, so tests reach them; small batches, so one apply spans several.
         config.put("firebreak.actions.max-rows", "600");
         config.put("firebreak.actions.batch-size", "100");
+        config.put("firebreak.actions.plan-page-size", "100");
         // Short leases, so a crashed sweeper's payments come back within a test.
         config.put("firebreak.payments.lease", "2s");
         // Tests change the target's tables between calls; a cached catalog would hide that.

@@ -20,6 +20,9 @@ public class ClearRetryQueueFunction {
     @Funq("clear-retry-queue")
     public Uni<JsonNode> clearRetryQueue(ClearRetryQueueInput input) {
         ClearRetryQueueInput in = input == null ? new ClearRetryQueueInput() : input;
+        if (in.paging()) {
+            return flow.page(in);
+        }
         if (in.getIntegrationId() == null) {
             if (in.applying()) {
                 throw FunctionError.badInput("missing_field", "integrationId", "apply needs an integrationId");

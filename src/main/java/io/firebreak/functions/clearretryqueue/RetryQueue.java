@@ -57,26 +57,38 @@ public class RetryQueue {
     static final String INTEGRATION = """
             SELECT id::text AS id, name, erp_system, is_active FROM public.erp_integrations WHERE id = '%s'""";
 
-    /** One more than the bound, so the caller can tell "at the bound" from "over it". */
-    static final String RETRYING = """
-            SELECT id FROM public.erp_sync_logs
-            WHERE integration_id = '%s' AND sync_status = 'retrying'
-            ORDER BY id LIMIT %d""";
+    /**
+     * The integration's retrying rows, at most the bound plus one (so the caller can tell "at the
+     * bound" from "over it"), in chunks of the batch size in id order, each as PostgreSQL's array text: a
+     * million ids come back as a thousand rows, streamed by a cursor into the plan's stored set.
+     */
+    static final String RETRYING_CHUNKS = """
+            SELECT array_agg(id ORDER BY id)::text AS keys, count(*)::int AS n
+            FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / %d AS chunk
+                  FROM public.erp_sync_logs
+                  WHERE integration_id = '%s' AND sync_status = 'retrying'
+                  ORDER BY id LIMIT %d) planned
+            GROUP BY chunk ORDER BY chunk""";
 
-    /** Which of the given rows are in a status now (the ids are firebreak's own, from an audit record). */
-    static final String IN_STATUS = """
-            SELECT id FROM public.erp_sync_logs WHERE id = ANY('{%s}'::bigint[]) AND sync_status = '%s' ORDER BY id""";
+    /** Which of one stored chunk's rows are in a status now, less those the apply did not change. */
+    static final String CHUNK_IN_STATUS = """
+            SELECT coalesce(array_agg(id ORDER BY id)::text, '{}') AS keys, count(*)::int AS n
+            FROM public.erp_sync_logs
+            WHERE id = ANY($1::text::bigint[]) AND sync_status = $2 AND NOT (id = ANY($3::text::bigint[]))""";
+
+    /** The seed's UPDATE over one stored chunk, limited to its rows still in the state the plan saw. */
+    static final String MOVE_CHUNK = """
+            UPDATE public.erp_sync_logs SET sync_status = $3%s
+            WHERE id = ANY($1::text::bigint[]) AND sync_status = $2
+            RETURNING id::text""";
+
+    /** Chunks the cursor fetches per round trip (each up to a batch of ids). */
+    static final int CHUNKS_PER_FETCH = 50;
 
     /** %s: ", updated_at = now()" where the application has that column (it is not in the contract). */
     static final String SET_ACTIVE = """
             UPDATE public.erp_integrations SET is_active = $2%s
             WHERE id = $1 AND is_active = $3
-            RETURNING id::text""";
-
-    /** The seed's UPDATE, limited to the planned rows that are still in the state the plan saw. */
-    static final String MOVE = """
-            UPDATE public.erp_sync_logs SET sync_status = $3%s
-            WHERE id = ANY($1) AND sync_status = $2
             RETURNING id::text""";
 
     public record DeadLetters(String integrationId, String name, String erpSystem, boolean active, long deadLetters,
@@ -139,29 +151,31 @@ public class RetryQueue {
         });
     }
 
-    /** The ids of the integration's retrying rows, at most {@code limit}. */
-    public Uni<List<Long>> retrying(UUID integrationId, int limit) {
-        return reads.readOnly(RETRYING.formatted(integrationId, limit)).map(rows -> {
-            List<Long> ids = new ArrayList<>(rows.size());
+    /**
+     * Streams the ids of the integration's retrying rows, at most {@code limit}, into {@code into}
+     * in chunks of the batch size; answers how many were read.
+     */
+    public Uni<Long> retrying(UUID integrationId, int limit, io.firebreak.safety.ChangeSets.Writer into) {
+        String sql = RETRYING_CHUNKS.formatted(config.batchSize(), integrationId, limit);
+        return reads.read(tx -> tx.prepare(sql).flatMap(ps -> drain(ps.cursor(), into))).map(v -> into.count());
+    }
+
+    private static Uni<Void> drain(io.vertx.mutiny.sqlclient.Cursor cursor, io.firebreak.safety.ChangeSets.Writer into) {
+        return cursor.read(CHUNKS_PER_FETCH).flatMap(rows -> {
+            Uni<Void> added = Uni.createFrom().voidItem();
             for (Row r : rows) {
-                ids.add(r.getLong("id"));
+                String keys = r.getString("keys");
+                int n = r.getInteger("n");
+                added = added.flatMap(v -> into.add(keys, n));
             }
-            return ids;
+            return added.flatMap(v -> cursor.hasMore() ? drain(cursor, into) : cursor.close());
         });
     }
 
-    public Uni<List<Long>> inStatus(List<Long> ids, String status) {
-        if (!status.matches("[a-z_]+")) {
-            throw new IllegalArgumentException("status " + status);
-        }
-        String list = ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
-        return reads.readOnly(IN_STATUS.formatted(list, status)).map(rows -> {
-            List<Long> out = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-                out.add(r.getLong("id"));
-            }
-            return out;
-        });
+    /** Of one stored chunk (array text), the rows in {@code status} now, less {@code except}: array text and count. */
+    public Uni<Row> chunkInStatus(String chunk, String status, String except) {
+        return reads.read(tx -> tx.preparedQuery(CHUNK_IN_STATUS).execute(Tuple.of(chunk, status, except)))
+                .map(rows -> rows.iterator().next());
     }
 
     /** Sets is_active where it is still {@code from}, inside an audited apply; 1 if it changed, 0 if not. */
@@ -176,27 +190,33 @@ public class RetryQueue {
     public static final String SYNC_LOGS = "erp_sync_logs";
 
     /**
-     * Moves the given rows from one status to another in batches, each its own short transaction
-     * with statement and lock timeouts, inside an audited apply that records each batch's ids. Rows
-     * no longer in {@code from} are left alone. Returns the rows moved; a failing batch fails the call
-     * after the batches before it committed, and no later batch starts.
+     * Moves the rows of a plan's stored set from one status to another, one stored chunk per short
+     * transaction, read from the ops database as it goes (never the whole set at once); rows no
+     * longer in {@code from} are left alone and counted. A failing chunk fails the call after the
+     * chunks before it committed ("committed through seq n" in the audit record), and no later one starts.
      */
-    public Uni<Integer> move(io.firebreak.safety.Applying apply, List<Long> ids, String from, String to) {
-        List<List<Long>> batches = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i += config.batchSize()) {
-            batches.add(ids.subList(i, Math.min(ids.size(), i + config.batchSize())));
-        }
-        return catalog.touchUpdatedAt("public.erp_sync_logs").flatMap(touch -> {
-            String sql = MOVE.formatted(touch);
-            Uni<Integer> moved = Uni.createFrom().item(0);
-            for (List<Long> batch : batches) {
-                List<String> attempted = batch.stream().map(String::valueOf).toList();
-                moved = moved.flatMap(total -> writes.write(apply, SYNC_LOGS, attempted,
-                        tx -> GuardedPool.keys(tx, sql, Tuple.of(batch.toArray(new Long[0]), from, to)))
-                        .map(changed -> total + changed.size()));
-            }
-            return moved;
-        });
+    public Uni<Moved> move(io.firebreak.safety.Applying apply, io.firebreak.safety.ChangeSets sets, UUID planId, int chunks,
+            String from, String to) {
+        return catalog.touchUpdatedAt("public.erp_sync_logs").flatMap(touch -> moveFrom(apply, sets, planId, chunks, 0,
+                MOVE_CHUNK.formatted(touch), from, to, new Moved(0, 0)));
     }
 
+    /** What a stored-set move did: rows moved, and planned rows no longer in the planned state. */
+    public record Moved(long moved, long skipped) {
+    }
+
+    private Uni<Moved> moveFrom(io.firebreak.safety.Applying apply, io.firebreak.safety.ChangeSets sets, UUID planId,
+            int chunks, int seq, String sql, String from, String to, Moved sofar) {
+        if (seq >= chunks) {
+            return Uni.createFrom().item(sofar);
+        }
+        return sets.chunk(planId, SYNC_LOGS, seq).flatMap(found -> {
+            String chunk = found.orElseThrow(() -> new IllegalStateException("plan " + planId + " lacks chunk " + seq));
+            List<String> attempted = List.of(io.firebreak.safety.ChangeSets.parse(chunk));
+            return writes.writeChunk(apply, SYNC_LOGS, planId, seq, attempted,
+                    tx -> GuardedPool.keys(tx, sql, Tuple.of(chunk, from, to)))
+                    .flatMap(changed -> moveFrom(apply, sets, planId, chunks, seq + 1, sql, from, to,
+                            new Moved(sofar.moved() + changed.size(), sofar.skipped() + attempted.size() - changed.size())));
+        });
+    }
 }

@@ -23,9 +23,15 @@ public class RequeueFunction {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    io.firebreak.safety.PlannedActions actions;
+
     @Funq("requeue")
     public Uni<JsonNode> requeue(RequeueInput input) {
         RequeueInput in = input == null ? new RequeueInput() : input;
+        if (in.paging()) {
+            return actions.page("requeue", in);
+        }
         if (in.getName() == null || in.getName().isBlank()) {
             if (in.applying()) {
                 throw FunctionError.badInput("missing_field", "name", "apply needs the name of a declared requeue");

@@ -23,9 +23,15 @@ public class RunFixFunction {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    io.firebreak.safety.PlannedActions actions;
+
     @Funq("run-fix")
     public Uni<JsonNode> runFix(RunFixInput input) {
         RunFixInput in = input == null ? new RunFixInput() : input;
+        if (in.paging()) {
+            return actions.page("run-fix", in);
+        }
         if (in.getName() == null || in.getName().isBlank()) {
             if (in.applying()) {
                 throw FunctionError.badInput("missing_field", "name", "apply needs the name of a declared fix");

@@ -19,6 +19,9 @@ public class UndoFunction {
     @Inject
     AuditTrail audit;
 
+    @Inject
+    io.firebreak.safety.PlannedActions actions;
+
     /** Every function whose applies can be undone; each says which it is. */
     @Inject
     Instance<Undoable> undoables;
@@ -28,6 +31,9 @@ public class UndoFunction {
 
     @Funq("undo")
     public Uni<JsonNode> undo(UndoInput input) {
+        if (input != null && input.paging()) {
+            return actions.page("undo", input);
+        }
         if (input == null || input.getAuditId() == null) {
             throw FunctionError.badInput("missing_field", "auditId", "undo needs the auditId of an apply");
         }

@@ -15,8 +15,14 @@ public class VerifyPaymentFunction {
     @Inject
     VerifyPaymentFlow flow;
 
+    @Inject
+    io.firebreak.safety.PlannedActions actions;
+
     @Funq("verify-payment")
     public Uni<JsonNode> verifyPayment(VerifyPaymentInput input) {
+        if (input != null && input.paging()) {
+            return actions.page("verify-payment", input);
+        }
         String reference = input == null ? null : input.getReference();
         if (input != null && input.sweeping()) {
             if (reference != null) {

@@ -107,7 +107,11 @@ class ClearRetryQueueFunctionTest {
                 .body("changes.syncLogs.syncStatus.after", is("dismissed"))
                 .body("changes.syncLogs.count", is(250))
                 .body("changes.syncLogs.batches", is(3))
-                .body("changes.syncLogs.ids", hasSize(250));
+                .body("changes.syncLogs.sample", hasSize(10))
+                .body("changes.syncLogs.ids", hasSize(100))
+                .body("changes.syncLogs.nextCursor", notNullValue())
+                .body("changes.syncLogs.set.count", is(250))
+                .body("changes.syncLogs.set.chunks", is(3));
         assertEquals(250, retrying(storm));
         assertTrue(active(storm));
         assertEquals(audits, ops.count("audit_records"), "a dry run leaves no audit record");
@@ -115,14 +119,17 @@ class ClearRetryQueueFunctionTest {
 
     @Test
     void applyChangesThePlannedRowsAndAuditsWhoWhatWhyAndHowMany() {
-        String planId = planId();
-        List<Long> planned = call("{\"integrationId\":\"" + storm + "\"}").then().extract().jsonPath()
-                .getList("changes.syncLogs.ids", Long.class);
+        io.restassured.path.json.JsonPath dry = call("{\"integrationId\":\"" + storm + "\"}").then().statusCode(200)
+                .extract().jsonPath();
+        String planId = dry.getString("planId");
+        List<Long> planned = allIds(dry);
+        assertEquals(250, planned.size());
         long auditsBefore = ops.count("audit_records");
         long auditId = ((Number) apply(planId, "ERP storm INC-1: Xero down").statusCode(200)
                 .body("applied", is(true))
                 .body("integrationsDeactivated", is(1))
                 .body("rowsDismissed", is(250))
+                .body("skipped", is(0))
                 .extract().path("auditId")).longValue();
 
         assertEquals(0, retrying(storm));
@@ -139,6 +146,8 @@ class ClearRetryQueueFunctionTest {
         assertEquals(251, record.get("rows_affected"));
         assertEquals("applied", record.get("outcome"));
         assertTrue(record.get("plan").toString().contains(storm));
+        assertTrue(record.get("plan").toString().length() < 2000, "the audit record names the stored set, not its ids");
+        assertTrue(record.get("result").toString().contains("\"committedThrough\": 2"), record.get("result").toString());
         assertEquals(auditsBefore + 2, ops.count("audit_records"), "apply-started, then apply");
     }
 
@@ -171,13 +180,106 @@ class ClearRetryQueueFunctionTest {
         assertEquals(audits, ops.count("audit_records"));
     }
 
+    /** Every id of a dry run's stored set, following its cursors page by page. */
+    static List<Long> allIds(io.restassured.path.json.JsonPath dry) {
+        List<Long> ids = new ArrayList<>(dry.getList("changes.syncLogs.ids", Long.class));
+        String cursor = dry.getString("changes.syncLogs.nextCursor");
+        String planId = dry.getString("planId");
+        int pages = 1;
+        while (cursor != null) {
+            io.restassured.path.json.JsonPath page = call("{\"planId\":\"" + planId + "\",\"cursor\":\"" + cursor + "\"}")
+                    .then().statusCode(200).body("dryRun", is(true)).body("offset", is(ids.size())).extract().jsonPath();
+            ids.addAll(page.getList("ids", Long.class));
+            cursor = page.getString("nextCursor");
+            assertTrue(++pages < 1000, "the cursors end");
+        }
+        return ids;
+    }
+
     @Test
-    void aStalePlanIsRefusedAndNothingChanges() {
+    void theStoredSetPagesByCursorExactlyAsPlannedAndPagingChangesNothing() {
+        io.restassured.path.json.JsonPath dry = call("{\"integrationId\":\"" + storm + "\"}").then().statusCode(200)
+                .extract().jsonPath();
+        long audits = ops.count("audit_records");
+        List<Long> ids = allIds(dry);
+        List<Long> expected = io.firebreak.testing.Sql.rows(db.target(), "SELECT id FROM erp_sync_logs WHERE integration_id = '"
+                + storm + "' AND sync_status = 'retrying' ORDER BY id").stream()
+                .map(r -> ((Number) r.get("id")).longValue()).toList();
+        assertEquals(expected, ids, "three pages of 100, 100 and 50, in id order");
+        assertEquals(expected.subList(0, 10), dry.getList("changes.syncLogs.sample", Long.class));
+        String last = call("{\"planId\":\"" + dry.getString("planId") + "\",\"cursor\":\""
+                + dry.getString("changes.syncLogs.nextCursor") + "\"}").then().statusCode(200).body("ids", hasSize(100))
+                .body("count", is(250)).body("kind", is("erp_sync_logs")).extract().path("nextCursor");
+        call("{\"planId\":\"" + dry.getString("planId") + "\",\"cursor\":\"" + last + "\"}").then().statusCode(200)
+                .body("ids", hasSize(50)).body("nextCursor", org.hamcrest.Matchers.nullValue());
+        assertEquals(250, retrying(storm));
+        assertEquals(audits, ops.count("audit_records"), "paging leaves no audit record");
+        // And the plan still applies, as paged.
+        apply(dry.getString("planId"), "storm after reading the plan").statusCode(200).body("rowsDismissed", is(250));
+    }
+
+    @Test
+    void aBadCursorOrPlanIsAClearErrorNever500() {
         String planId = planId();
-        target.syncLogs(storm, "retrying", 1, 0);
+        String cursor = call("{\"integrationId\":\"" + storm + "\"}").then().extract().path("changes.syncLogs.nextCursor");
+        call("{\"planId\":\"" + planId + "\",\"cursor\":\"%%%not-base64\"}").then().statusCode(400)
+                .body("error.code", is("invalid_value")).body("error.field", is("cursor"));
+        String otherKind = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("payments:0".getBytes());
+        call("{\"planId\":\"" + planId + "\",\"cursor\":\"" + otherKind + "\"}").then().statusCode(400)
+                .body("error.code", is("invalid_value")).body("error.field", is("cursor"));
+        String pastEnd = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("erp_sync_logs:999".getBytes());
+        call("{\"planId\":\"" + planId + "\",\"cursor\":\"" + pastEnd + "\"}").then().statusCode(400)
+                .body("error.code", is("invalid_value")).body("error.field", is("cursor"));
+        call("{\"cursor\":\"" + cursor + "\"}").then().statusCode(400)
+                .body("error.code", is("missing_field")).body("error.field", is("planId"));
+        call("{\"planId\":\"nope\",\"cursor\":\"" + cursor + "\"}").then().statusCode(400)
+                .body("error.code", is("invalid_value")).body("error.field", is("planId"));
+        call("{\"planId\":\"" + java.util.UUID.randomUUID() + "\",\"cursor\":\"" + cursor + "\"}").then().statusCode(404)
+                .body("error.code", is("unknown_plan"));
+        // Another function's plan is not paged here.
+        given().header("Authorization", Tokens.bearer(Tokens.RESPONDER)).contentType(ContentType.JSON)
+                .body("{\"planId\":\"" + planId + "\",\"cursor\":\"" + cursor + "\"}").post("/undo").then()
+                .statusCode(409).body("error.code", is("plan_mismatch"));
+        io.firebreak.testing.Sql.exec(db.ops(), "UPDATE plans SET expires_at = now() - interval '1 minute' WHERE id = '" + planId + "'");
+        call("{\"planId\":\"" + planId + "\",\"cursor\":\"" + cursor + "\"}").then().statusCode(409)
+                .body("error.code", is("expired_plan"));
+    }
+
+    @Test
+    void aChangedIntegrationMakesThePlanStaleAndNothingChanges() {
+        String planId = planId();
+        io.firebreak.testing.Sql.exec(db.target(), "UPDATE erp_integrations SET is_active = false WHERE id = '" + storm + "'");
         apply(planId, "storm").statusCode(409).body("error.code", is("stale_plan"));
-        assertEquals(251, retrying(storm));
-        assertTrue(active(storm));
+        assertEquals(250, retrying(storm));
+    }
+
+    @Test
+    void theApplyChangesOnlyPlannedRowsStillRetryingAndCountsTheRest() {
+        String planId = planId();
+        // Meanwhile the application retried 30 planned rows successfully, and a new row started retrying.
+        io.firebreak.testing.Sql.exec(db.target(), "UPDATE erp_sync_logs SET sync_status = 'success' WHERE id IN (SELECT id FROM erp_sync_logs "
+                + "WHERE integration_id = '" + storm + "' AND sync_status = 'retrying' ORDER BY id LIMIT 30 OFFSET 90)");
+        target.syncLogs(storm, "retrying", 1, 0);
+        long auditId = ((Number) apply(planId, "storm").statusCode(200).body("rowsDismissed", is(220))
+                .body("skipped", is(30)).extract().path("auditId")).longValue();
+        assertEquals(1, retrying(storm), "the row that was not planned is left alone");
+        assertEquals(130, target.count("SELECT count(*) FROM erp_sync_logs WHERE integration_id = '" + storm
+                + "' AND sync_status = 'success'"));
+        assertEquals(1, ops.count("audit_records WHERE id = " + auditId + " AND rows_affected = 221"
+                + " AND jsonb_array_length(result->'sets'->'erp_sync_logs'->'notChanged') = 30"),
+                "the record counts what changed and lists the 30 planned rows it did not change");
+
+        // Undo restores the 220 it dismissed, never the 30 it skipped.
+        String undoPlan = given().header("Authorization", Tokens.bearer(Tokens.RESPONDER)).contentType(ContentType.JSON)
+                .body("{\"auditId\":" + auditId + "}").post("/undo").then().statusCode(200)
+                .body("changes.syncLogs.count", is(220)).body("changes.syncLogs.ids", hasSize(100))
+                .extract().path("planId");
+        given().header("Authorization", Tokens.bearer(Tokens.RESPONDER)).contentType(ContentType.JSON)
+                .body("{\"auditId\":" + auditId + ",\"apply\":true,\"planId\":\"" + undoPlan + "\",\"reason\":\"back\"}")
+                .post("/undo").then().statusCode(200).body("rowsRestored", is(220));
+        assertEquals(221, retrying(storm));
+        assertEquals(130, target.count("SELECT count(*) FROM erp_sync_logs WHERE integration_id = '" + storm
+                + "' AND sync_status = 'success'"));
     }
 
     @Test
@@ -185,6 +287,8 @@ class ClearRetryQueueFunctionTest {
         target.syncLogs(storm, "retrying", 400, 1);
         call("{\"integrationId\":\"" + storm + "\"}").then().statusCode(409).body("error.code", is("over_bound"));
         assertEquals(0, ops.count("plans WHERE scope = '" + storm + "'"));
+        assertEquals(0, ops.count("plan_items p WHERE NOT EXISTS (SELECT FROM plans WHERE id = p.plan_id)"),
+                "the refused dry run left no stored set behind");
         assertEquals(650, retrying(storm));
     }
 

@@ -131,6 +131,30 @@ class RequeueFunctionTest {
     }
 
     @Test
+    void aListLongerThanAPageAnswersItsFirstPageAndTheRestPagesByCursor() {
+        Sql.exec(db.target(), "INSERT INTO email_log (recipient, subject, status) SELECT 'bulk' || g || '@x.example', 'bulk', "
+                + "'failed' FROM generate_series(1, 150) g");
+        try {
+            JsonPath plan = dryRun("{\"name\":\"email-retry\"}");
+            assertEquals(162, plan.getInt("rows"));
+            assertEquals(100, plan.getList("changes.rows").size(), "a page of the plan's 162 rows");
+            assertEquals(162, plan.getInt("changes.rowsCount"));
+            JsonPath page = call("requeue", Tokens.RESPONDER, "{\"planId\":\"" + plan.getString("planId") + "\",\"cursor\":\""
+                    + plan.getString("changes.rowsNextCursor") + "\"}").statusCode(200).extract().jsonPath();
+            assertEquals(100, page.getInt("offset"));
+            assertEquals(62, page.getList("items").size());
+            assertEquals(null, page.getString("nextCursor"));
+            List<String> planned = Sql.rows(db.target(), "SELECT id::text FROM email_log WHERE status = 'failed' ORDER BY id")
+                    .stream().map(r -> r.get("id").toString()).toList();
+            assertEquals(planned.subList(100, 162), page.getList("items.id"));
+            assertEquals(1, ops.count("plans WHERE id = '" + plan.getString("planId") + "' AND jsonb_array_length(content->'rows') = 162"),
+                    "the stored plan keeps every row");
+        } finally {
+            Sql.exec(db.target(), "DELETE FROM email_log WHERE subject = 'bulk'");
+        }
+    }
+
+    @Test
     void moreRowsThanTheDeclaredBoundAreRefused() {
         Sql.exec(db.target(), "INSERT INTO email_log (recipient, subject, status) SELECT 'bulk' || g || '@x.example', 'bulk', "
                 + "'failed' FROM generate_series(1, 500) g");
