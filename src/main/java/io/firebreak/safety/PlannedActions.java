@@ -111,15 +111,7 @@ public class PlannedActions {
      * read-only, for any caller allowed to plan this function, as an apply of it would be.
      */
     public Uni<JsonNode> page(String function, ActionInput input) {
-        if (input.getPlanId() == null || input.getPlanId().isBlank()) {
-            throw FunctionError.badInput("missing_field", "planId", "a cursor pages a stored plan: give its planId too");
-        }
-        UUID planId;
-        try {
-            planId = UUID.fromString(input.getPlanId());
-        } catch (IllegalArgumentException e) {
-            throw FunctionError.badInput("invalid_value", "planId", "planId is not a plan id");
-        }
+        UUID planId = planId(input, "a cursor pages a stored plan: give its planId too");
         ChangeSets.decode(input.getCursor());
         return plans.find(planId).flatMap(found -> {
             Plans.Plan plan = found.orElseThrow(() -> new FunctionError(404, "unknown_plan",
@@ -381,17 +373,21 @@ public class PlannedActions {
         return "plan:" + input.getPlanId();
     }
 
-    /** Validates the apply fields of an action input; returns the plan id. */
-    public static UUID requireApply(ActionInput input) {
+    /** The input's planId, or the bad-input error a caller can act on (missing: why it is needed). */
+    private static UUID planId(ActionInput input, String missing) {
         if (input.getPlanId() == null || input.getPlanId().isBlank()) {
-            throw FunctionError.badInput("missing_field", "planId", "apply needs the planId of a dry run");
+            throw FunctionError.badInput("missing_field", "planId", missing);
         }
-        UUID planId;
         try {
-            planId = UUID.fromString(input.getPlanId());
+            return UUID.fromString(input.getPlanId());
         } catch (IllegalArgumentException e) {
             throw FunctionError.badInput("invalid_value", "planId", "planId is not a plan id");
         }
+    }
+
+    /** Validates the apply fields of an action input; returns the plan id. */
+    public static UUID requireApply(ActionInput input) {
+        UUID planId = planId(input, "apply needs the planId of a dry run");
         InputText.reason(input.getReason(), "apply needs a reason, kept in the audit record");
         return planId;
     }

@@ -185,12 +185,7 @@ public class ClearRetryQueueFlow implements Undoable {
                     logs.putObject("syncStatus").put("before", "dismissed").put("after", "retrying");
                     logs.put("count", still.count());
                     logs.put("notRestored", source[0] - still.count());
-                    logs.put("batches", still.chunks());
-                    logs.set("set", still.descriptor(mapper));
-                    logs.set("sample", mapper.valueToTree(longs(still.sample())));
-                    ObjectNode shown = changes.deepCopy();
-                    ((ObjectNode) shown.path("syncLogs")).set("ids", mapper.valueToTree(longs(still.firstPage())));
-                    ((ObjectNode) shown.path("syncLogs")).put("nextCursor", still.nextCursor());
+                    ObjectNode shown = shown(changes, logs, still);
                     return new PlannedActions.Proposal("audit:" + applied.id(), undoDigest(applied.id(), reactivate,
                             still.digest()), (int) still.count() + (reactivate ? 1 : 0), changes, planId, shown);
                 }))
@@ -274,12 +269,7 @@ public class ClearRetryQueueFlow implements Undoable {
                 ObjectNode logs = changes.putObject("syncLogs");
                 logs.putObject("syncStatus").put("before", "retrying").put("after", "dismissed");
                 logs.put("count", set.count());
-                logs.put("batches", set.chunks());
-                logs.set("set", set.descriptor(mapper));
-                logs.set("sample", mapper.valueToTree(longs(set.sample())));
-                ObjectNode shown = changes.deepCopy();
-                ((ObjectNode) shown.path("syncLogs")).set("ids", mapper.valueToTree(longs(set.firstPage())));
-                ((ObjectNode) shown.path("syncLogs")).put("nextCursor", set.nextCursor());
+                ObjectNode shown = shown(changes, logs, set);
                 return new PlannedActions.Proposal(integration.toString(), digest(i, set.digest()),
                         (int) set.count() + (i.active() ? 1 : 0), changes, planId, shown);
             }).onFailure().call(e -> sets.delete(planId));
@@ -288,6 +278,20 @@ public class ClearRetryQueueFlow implements Undoable {
 
     static List<Long> longs(List<String> keys) {
         return keys.stream().map(Long::valueOf).toList();
+    }
+
+    /**
+     * The stored set described in the plan (batches, its descriptor, a sample), and what the dry run
+     * answers: the same, with the first page of ids and the cursor to the next.
+     */
+    private ObjectNode shown(ObjectNode changes, ObjectNode logs, ChangeSets.Stored set) {
+        logs.put("batches", set.chunks());
+        logs.set("set", set.descriptor(mapper));
+        logs.set("sample", mapper.valueToTree(longs(set.sample())));
+        ObjectNode shown = changes.deepCopy();
+        ((ObjectNode) shown.path("syncLogs")).set("ids", mapper.valueToTree(longs(set.firstPage())));
+        ((ObjectNode) shown.path("syncLogs")).put("nextCursor", set.nextCursor());
+        return shown;
     }
 
     static List<Long> ids(JsonNode array) {
