@@ -139,17 +139,24 @@ class NotifyTenantFunctionTest {
                         + "\"type\":\"OAuthException\",\"code\":190,\"fbtrace_id\":\"AbCdEf\"}}")));
 
         String planId = call(",\"channels\":[\"email\",\"whatsapp\"]").statusCode(200).extract().path("planId");
+        long sentAt = System.currentTimeMillis();
         call(",\"channels\":[\"email\",\"whatsapp\"],\"apply\":true,\"planId\":\"" + planId + "\",\"reason\":\"notice\"")
                 .statusCode(200);
 
         // The expired token is permanent: dead at once. One email hit the rate limit: retried after Resend's
-        // Retry-After (1 s), which is longer than the outbox's own first backoff.
+        // Retry-After (1 s), which is longer than the outbox's own first backoff. Judged on the row's own
+        // next attempt, not on sleeps: a slow machine must not make "too early" look like "on time".
         assertEquals(1, ops.count("notifications WHERE channel = 'whatsapp' AND state = 'dead' AND incident_id = '" + incident + "'"));
-        Thread.sleep(400);
-        outbox.deliver().await().atMost(Duration.ofSeconds(10));
-        assertEquals(1, ops.count("notifications WHERE channel = 'email' AND state = 'sent' AND incident_id = '" + incident + "'"),
-                "not before the provider's Retry-After");
-        Thread.sleep(800);
+        long nextAttempt = ((Number) ops.query("SELECT (extract(epoch FROM next_attempt_at) * 1000)::bigint AS at FROM notifications"
+                + " WHERE channel = 'email' AND state = 'pending' AND incident_id = '" + incident + "'").get(0).get("at")).longValue();
+        assertTrue(nextAttempt >= sentAt + 1000, "not before the provider's Retry-After: next attempt "
+                + (nextAttempt - sentAt) + " ms after the apply began");
+        if (System.currentTimeMillis() < nextAttempt - 100) {
+            outbox.deliver().await().atMost(Duration.ofSeconds(10));
+            assertEquals(1, ops.count("notifications WHERE channel = 'email' AND state = 'sent' AND incident_id = '" + incident
+                    + "'"), "not before the provider's Retry-After");
+        }
+        Thread.sleep(Math.max(0, nextAttempt - System.currentTimeMillis() + 100));
         outbox.deliver().await().atMost(Duration.ofSeconds(10));
         assertEquals(2, ops.count("notifications WHERE channel = 'email' AND state = 'sent' AND incident_id = '" + incident + "'"));
         Map<String, Object> dead = ops.query("SELECT * FROM notifications WHERE state = 'dead' AND incident_id = '" + incident + "'").get(0);
