@@ -50,6 +50,18 @@ public class OpsJson {
         }
     }
 
+    /** A value as JSON text, for a parameter the statement casts ($n::text::jsonb); null stays null. */
+    public String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a jsonb value", e);
+        }
+    }
+
     /** A jsonb column read as text (select it with ::text), as a tree; null stays null. */
     public JsonNode tree(String json) {
         if (json == null) {

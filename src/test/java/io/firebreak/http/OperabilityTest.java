@@ -170,7 +170,9 @@ class OperabilityTest {
         assertTrue(after.sum("firebreak_approvals_pending", Map.of()) >= 0, "approvals pending read from the ops database");
 
         // The JSON log: the declaration's line, written after its commit, names the call that made it.
-        JsonNode declaredLine = awaitLine(l -> l.path("message").asText().equals("incident " + id + " declared"));
+        // Matched by its request id too: another class's ops database in this JVM may have declared the same id.
+        JsonNode declaredLine = awaitLine(l -> l.path("message").asText().equals("incident " + id + " declared")
+                && requestId.equals(l.path("mdc").path("requestId").asText()));
         assertEquals("declare-incident", declaredLine.path("mdc").path("functionId").asText(), declaredLine.toString());
         assertEquals(requestId, declaredLine.path("mdc").path("requestId").asText(), declaredLine.toString());
         assertEquals(id, declaredLine.path("mdc").path("incidentId").asText(), declaredLine.toString());

@@ -20,7 +20,7 @@ public class Confirmations {
 
     static final String INSERT_CONFIRMATION = """
             INSERT INTO confirmations (at, trigger, verdict, severity, fingerprint, took_ms, checks, incident_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
+            VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8)""";
 
     /**
      * The same row in one autocommitted statement whose commit does not wait for the WAL flush
@@ -29,7 +29,7 @@ public class Confirmations {
     static final String INSERT_EVIDENCE = """
             WITH evidence AS (SELECT set_config('synchronous_commit', 'off', true))
             INSERT INTO confirmations (at, trigger, verdict, severity, fingerprint, took_ms, checks, incident_id)
-            SELECT $1::timestamptz, $2::text, $3::text, $4::text, $5::text, $6::numeric, $7::jsonb, NULL FROM evidence""";
+            SELECT $1::timestamptz, $2::text, $3::text, $4::text, $5::text, $6::numeric, $7::text::jsonb, NULL FROM evidence""";
 
     static final String BUMP_STREAK = """
             INSERT INTO probe_streaks (trigger, unhealthy_in_a_row, fingerprint, updated_at)
@@ -56,11 +56,14 @@ public class Confirmations {
                 .replaceWithVoid();
     }
 
-    /** The row's values, $1..$7, and $8 (the incident) when linked is true. */
+    /**
+     * The row's values, $1..$7, and $8 (the incident) when linked is true. The checks go as JSON text
+     * the server parses ($7::text::jsonb): written once, not converted to a tree and then to Vert.x's.
+     */
     private Tuple values(Confirmation c, boolean linked, String incidentId) {
         java.util.List<Object> values = new java.util.ArrayList<>(Arrays.asList(IncidentStore.utc(c.at()), c.trigger().id(),
                 c.verdict().json(), c.severity() == null ? null : c.severity().name(), c.fingerprint(), round2(c.tookMs()),
-                json.jsonb(c.checks())));
+                json.text(c.checks())));
         if (linked) {
             values.add(incidentId);
         }

@@ -1,6 +1,8 @@
 package io.firebreak.functions.confirmoutage;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,16 +27,28 @@ public class ProbeMeters {
     @Inject
     MeterRegistry registry;
 
+    // Registering looks the meter up by its sorted tags on every call: a probe per call would pay that
+    // eight times over, so each tag combination (a handful) is looked up once and kept.
+    private final Map<String, Counter> probes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> checks = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+
     void probed(Confirmation c) {
-        Counter.builder("firebreak.probes").description("confirm-outage probes by verdict and trigger")
-                .tags("verdict", c.verdict().json(), "trigger", c.trigger().id()).register(registry).increment();
+        String verdict = c.verdict().json();
+        String trigger = c.trigger().id();
+        probes.computeIfAbsent(verdict + '\u001f' + trigger, k -> Counter.builder("firebreak.probes")
+                .description("confirm-outage probes by verdict and trigger")
+                .tags("verdict", verdict, "trigger", trigger).register(registry)).increment();
         for (CheckResult check : c.checks()) {
-            Counter.builder("firebreak.probe.checks").description("confirm-outage checks by status")
-                    .tags("check", check.name(), "status", check.status().json()).register(registry).increment();
+            String status = check.status().json();
+            checks.computeIfAbsent(check.name() + '\u001f' + status, k -> Counter.builder("firebreak.probe.checks")
+                    .description("confirm-outage checks by status")
+                    .tags("check", check.name(), "status", status).register(registry)).increment();
             if (check.status() != CheckStatus.SKIPPED) {
-                Timer.builder("firebreak.probe.check.duration").description("How long each confirm-outage check took")
-                        .tag("check", check.name()).serviceLevelObjectives(BUCKETS)
-                        .register(registry).record((long) (check.latencyMs() * 1_000_000), TimeUnit.NANOSECONDS);
+                durations.computeIfAbsent(check.name(), name -> Timer.builder("firebreak.probe.check.duration")
+                        .description("How long each confirm-outage check took").tag("check", name)
+                        .serviceLevelObjectives(BUCKETS).register(registry))
+                        .record((long) (check.latencyMs() * 1_000_000), TimeUnit.NANOSECONDS);
             }
         }
     }
