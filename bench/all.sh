@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole benchmark in one run: confirm-outage under load (bench/confirm.sh), the sweeps at scale
+# The whole benchmark in one run: confirm-outage under load (bench/confirm.sh), where a probe per call
+# spends its time (bench/profile.sh), the sweeps at scale
 # (bench/sweeps.sh), time to detect (bench/detect.sh), confirm-outage in a Lambda-sized JVM (bench/lambda-jvm.sh) and cold
 # starts (bench/startup.sh, which rebuilds the jar several ways: run it last). Assembles
 # bench/results/<date>.md from their results. Takes about an hour on 2 cores (BENCH_DURATION,
@@ -8,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DAY=$(date -u +%F)
 bash bench/confirm.sh
+bash bench/profile.sh
 bash bench/sweeps.sh
 bash bench/detect.sh
 bash bench/lambda-jvm.sh ${BENCH_LAMBDA_RUNS:-3}
@@ -15,7 +17,7 @@ bash bench/lambda-jvm.sh ${BENCH_LAMBDA_RUNS:-3}
 {
   echo "# Benchmarks — $DAY"
   echo
-  for part in confirm detect sweeps lambda-jvm startup; do
+  for part in confirm profile detect sweeps lambda-jvm startup; do
     f=bench/results/$DAY-$part.md
     [ -f "$f" ] && { sed -e 's/^## /### /' -e 's/^# /## /' "$f"; echo; }
   done

@@ -7,7 +7,8 @@
 # worker: more workers add client-side jitter on 2 cores, see the harness-floor row), the
 # saturation with wrk; CPU is the server process's user+system time over the phase, RSS after it.
 # The load generator shares the 2 cores with the server: the numbers are for comparison, not capacity.
-# Usage: bench/confirm.sh   (BENCH_DURATION seconds per phase, default 20). Prints the tables and
+# Usage: bench/confirm.sh   (BENCH_DURATION seconds per phase, default 20; BENCH_WARMUP seconds of
+# saturation before each stack's phases, default 30). Prints the tables and
 # writes them to bench/results/<date>-confirm.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ need hey wrk psql pgbouncer curl
 PEER=${BENCH_PEER:-$(cd .. && pwd)/shared/peers/edge-confirm}
 [ -d "$PEER" ] || PEER=$(cd ../.. && pwd)/shared/peers/edge-confirm
 D=${BENCH_DURATION:-20}
+WARM=${BENCH_WARMUP:-30}
 OUT=bench/results/$(date -u +%F)-confirm.md
 PEER_PORT=8787
 trap cleanup EXIT
@@ -74,7 +76,10 @@ row() { # stack path phase-output
 load_all() { # stack path pid url
   local stack=$1 path=$2 pid=$3 url=$4
   curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "$url" || { echo "$stack via $path does not answer" >&2; }
-  hey -n 500 -c 10 -H "Authorization: Bearer $TOKEN" "$url" >/dev/null 2>&1 || true   # warm-up
+  # Warm-up, the same for every stack: the JVM's JIT (and Deno's) compile the hot path in the first
+  # tens of thousands of calls; measured before that, a JVM probe costs up to twice its warmed-up CPU.
+  hey -n 500 -c 10 -H "Authorization: Bearer $TOKEN" "$url" >/dev/null 2>&1 || true
+  wrk -t2 -c64 -d"${WARM}s" -H "Authorization: Bearer $TOKEN" "$url" >/dev/null 2>&1 || true
   row "$stack" "$path" "$(phase 100/s "$pid" "$url" hey -c 10 -q 10)"
   row "$stack" "$path" "$(phase 1000/s "$pid" "$url" hey -c 10 -q 100)"
   row "$stack" "$path" "$(phase saturation "$pid" "$url" wrk)"
@@ -139,7 +144,7 @@ done
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r), Postgres $(psql -tA -d "$PG/postgres" -c 'SHOW server_version'),"
   echo "pgbouncer $(pgbouncer --version | head -1 | awk '{print $2}') (transaction mode), JDK 17 ($JDK), Deno $("$PEER/node_modules/.bin/deno" --version | head -1 | awk '{print $2}'), hey and wrk on the same 2 cores."
   echo "Target: 200 tenants, $(psql -tA -d "$PG/firebreak_bench_target" -c 'SELECT count(*) FROM audit_logs') audit_logs rows over 30 days, the contract's indexes."
-  echo "Each phase ${D} s. Fixed rates: hey with 10 workers (-q 10 or 100 per worker); saturation: wrk -t2 -c64. Latency in ms;"
+  echo "Each stack warmed up with 500 calls and ${WARM} s of wrk -c64 before its phases. Each phase ${D} s. Fixed rates: hey with 10 workers (-q 10 or 100 per worker); saturation: wrk -t2 -c64. Latency in ms;"
   echo "errors = non-200 answers and socket errors; CPU = the server process's CPU over the phase (100 = one core); RSS after the phase."
   echo "firebreak records every probe in its ops database; with the default share window (FIREBREAK_CONFIRM_SHARE_WINDOW=1s)"
   echo "calls in flight or within 1 s of a probe take its answer (shared: true), so the target sees one probe per second;"

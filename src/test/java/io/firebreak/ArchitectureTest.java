@@ -179,6 +179,21 @@ class ArchitectureTest {
             "payment-webhook", "a settlement the provider confirmed: undo answers 409 not_undoable",
             "contain-breach", "rotated keys and ended sessions are not restored: undo answers 409 not_undoable");
 
+    /** Funqy looks its class up on every call: a @Dependent one would be built and injected each time. */
+    @Test
+    void everyFunqyClassIsOneInstance() throws IOException {
+        Set<String> dependent = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String text = Files.readString(p);
+                if (text.contains("@Funq") && !text.matches("(?s).*@(Singleton|ApplicationScoped)\\s+public class.*")) {
+                    dependent.add(MAIN.relativize(p).toString());
+                }
+            }
+        }
+        assertTrue(dependent.isEmpty(), "annotate with @Singleton: " + dependent);
+    }
+
     @Test
     void everyFunctionThatChangesTheTargetSaysWhetherItCanBeUndone() throws IOException {
         try (InputStream in = Files.newInputStream(Path.of("functions.yaml"))) {

@@ -3,6 +3,7 @@ package io.firebreak.functions.addnote;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -12,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.incident.IncidentActions;
 
 /** Adds a note to an incident's timeline, as seed 003's scribe records decisions and findings. */
+@Singleton
 public class AddNoteFunction {
 
     @Inject

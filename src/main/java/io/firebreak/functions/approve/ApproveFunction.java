@@ -1,6 +1,7 @@
 package io.firebreak.functions.approve;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -10,6 +11,7 @@ import io.firebreak.safety.ApprovalInput;
 import io.firebreak.safety.Approvals;
 
 /** Approves a plan by its id and digest, as the policy's approver (incident commander, deputy or admin); machine tokens never approve. */
+@Singleton
 public class ApproveFunction {
 
     @Inject

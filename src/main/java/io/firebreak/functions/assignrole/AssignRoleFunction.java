@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -20,6 +21,7 @@ import io.firebreak.incident.IncidentPeople;
 import io.firebreak.platform.FunctionError;
 
 /** Assigns an incident role (commander, deputy, scribe, communications lead) to a person. */
+@Singleton
 public class AssignRoleFunction {
 
     static final List<String> ROLES = List.of("commander", "deputy", "scribe", "communications");

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +13,7 @@ import io.firebreak.platform.FunctionError;
 import io.firebreak.providers.vendorstatus.Dependency;
 
 /** Reads the status of the vendors functions.yaml declares (Statuspage, incident.io, Slack, feeds, health URLs), cached; on a schedule, notes vendor trouble on open incidents once. */
+@Singleton
 public class CheckDependenciesFunction {
 
     @Inject

@@ -3,6 +3,7 @@ package io.firebreak.functions.clearretryqueue;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -12,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.platform.FunctionError;
 
 /** Reports ERP dead letters; deactivates an integration and dismisses its retry queue, planned and audited. */
+@Singleton
 public class ClearRetryQueueFunction {
 
     @Inject

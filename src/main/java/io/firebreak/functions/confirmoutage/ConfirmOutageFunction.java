@@ -1,6 +1,7 @@
 package io.firebreak.functions.confirmoutage;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -8,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.platform.FunctionError;
 
 /** Confirms or rules out an outage of the application from its database, audit log and health URL. */
+@Singleton
 public class ConfirmOutageFunction {
 
     static final int MAX_WINDOW_MINUTES = 1440;

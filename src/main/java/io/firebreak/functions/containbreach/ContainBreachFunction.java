@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -13,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.platform.FunctionError;
 
 /** Contains a suspected breach, evidence first, then keys, sessions and ERP access, and a P0 incident. */
+@Singleton
 public class ContainBreachFunction {
 
     @Inject

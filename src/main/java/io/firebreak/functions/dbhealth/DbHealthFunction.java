@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -16,6 +17,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.platform.FunctionError;
 
 /** Reads the target database's health, connections, long-running queries, lock waits, slow statements, bloat, sizes and pooler use, read-only. */
+@Singleton
 public class DbHealthFunction {
 
     @Inject

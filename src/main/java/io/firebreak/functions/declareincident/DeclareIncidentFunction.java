@@ -1,6 +1,7 @@
 package io.firebreak.functions.declareincident;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,6 +15,7 @@ import io.firebreak.incident.SeverityScale;
 import io.firebreak.platform.FunctionError;
 
 /** Declares an incident with a severity, impact and commander; opens its Slack channel and pages the first level. */
+@Singleton
 public class DeclareIncidentFunction {
 
     @Inject

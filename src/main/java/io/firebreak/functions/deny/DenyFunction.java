@@ -1,6 +1,7 @@
 package io.firebreak.functions.deny;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -10,6 +11,7 @@ import io.firebreak.safety.ApprovalInput;
 import io.firebreak.safety.Approvals;
 
 /** Denies a plan by its id and digest with a reason; a denied plan cannot be applied. */
+@Singleton
 public class DenyFunction {
 
     @Inject

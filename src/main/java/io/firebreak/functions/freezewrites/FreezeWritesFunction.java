@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -16,6 +17,7 @@ import io.firebreak.db.Identifiers;
 import io.firebreak.platform.FunctionError;
 
 /** Stops the application's writes: its login roles become read-only on the target and their sessions end, planned, approved, audited and undoable. */
+@Singleton
 public class FreezeWritesFunction {
 
     @Inject

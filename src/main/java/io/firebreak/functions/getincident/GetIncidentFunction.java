@@ -1,6 +1,7 @@
 package io.firebreak.functions.getincident;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -11,6 +12,7 @@ import io.firebreak.incident.IncidentStore;
 import io.firebreak.platform.FunctionError;
 
 /** Shows one incident with its whole timeline, from the ops database. */
+@Singleton
 public class GetIncidentFunction {
 
     @Inject

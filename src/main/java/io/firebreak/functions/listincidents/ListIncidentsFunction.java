@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -20,6 +21,7 @@ import io.firebreak.incident.SeverityScale;
 import io.firebreak.platform.FunctionError;
 
 /** Lists incidents, open ones by default, filtered by severity and opened since, newest first. */
+@Singleton
 public class ListIncidentsFunction {
 
     static final int MAX = 200;

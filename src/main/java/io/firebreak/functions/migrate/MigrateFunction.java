@@ -1,6 +1,7 @@
 package io.firebreak.functions.migrate;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 
@@ -8,6 +9,7 @@ import io.firebreak.db.OpsMigrations;
 import io.firebreak.platform.LogText;
 
 /** Applies the ops database migrations, as an explicit deploy step; a dry run unless apply is true. */
+@Singleton
 public class MigrateFunction {
 
     static boolean unreachable(Throwable e) {

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -15,6 +16,7 @@ import io.firebreak.incident.IncidentIds;
 import io.firebreak.platform.FunctionError;
 
 /** Tells a tenant's admins about an incident over WhatsApp and email, once per phase, through an outbox. */
+@Singleton
 public class NotifyTenantFunction {
 
     static final Set<String> PHASES = Set.of("investigating", "update", "resolved");

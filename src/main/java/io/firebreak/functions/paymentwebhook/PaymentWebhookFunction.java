@@ -3,6 +3,7 @@ package io.firebreak.functions.paymentwebhook;
 import java.util.Locale;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.functions.verifypayment.VerifyPaymentFlow;
 
 /** Takes signed Paystack and Flutterwave webhooks and settles the payment only after asking the provider again. */
+@Singleton
 public class PaymentWebhookFunction {
 
     @Inject

@@ -3,6 +3,7 @@ package io.firebreak.functions.platformlogs;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +13,7 @@ import io.firebreak.platform.FunctionError;
 import io.firebreak.providers.supabase.SupabaseLogQueries;
 
 /** Reads the platform's logs over a window: Supabase Edge Function responses by status, auth failures and a function log tail; Sentry error volume against the previous period and the top unresolved issues, read-only. */
+@Singleton
 public class PlatformLogsFunction {
 
     static final int DEFAULT_MINUTES = 30;

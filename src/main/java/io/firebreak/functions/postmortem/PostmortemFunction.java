@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,7 @@ import io.firebreak.incident.SeverityScale;
 import io.firebreak.platform.FunctionError;
 
 /** Drafts the post-mortem from the record in the seeds' templates, and records when it is written. */
+@Singleton
 public class PostmortemFunction {
 
     @Inject

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +18,7 @@ import io.firebreak.incident.IncidentIds;
 import io.firebreak.platform.FunctionError;
 
 /** Restarts, redeploys or rolls back a declared Railway service (to the last good deployment before the incident), planned, audited with Railway's ids, the new deployment followed until it settles. */
+@Singleton
 public class RailwayDeployFunction {
 
     static final List<String> ACTIONS = List.of("restart", "redeploy", "rollback");

@@ -1,6 +1,7 @@
 package io.firebreak.functions.railwayvariable;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -8,6 +9,7 @@ import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
 /** Sets or unsets a Railway service variable from the declared allow-list (MAINTENANCE_MODE, USE_FALLBACK, feature flags, LOG_LEVEL), old to new in the plan, undoable. */
+@Singleton
 public class RailwayVariableFunction {
 
     @Inject

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -18,6 +19,7 @@ import io.firebreak.platform.Durations;
 import io.firebreak.platform.FunctionError;
 
 /** Lists what changed before an incident or over a window (GitHub commits, deployments and merged pull requests; the app's migrations; Railway deployments), read-only. */
+@Singleton
 public class RecentChangesFunction {
 
     /** The window when none is given: the 2 h before the incident opened, or before now. */

@@ -1,6 +1,7 @@
 package io.firebreak.functions.requestapproval;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -11,6 +12,7 @@ import io.firebreak.safety.ApprovalInput;
 import io.firebreak.safety.Approvals;
 
 /** Asks for the approvals a plan's policy needs; the approvers are told in the incident channel and by email. */
+@Singleton
 public class RequestApprovalFunction {
 
     @Inject

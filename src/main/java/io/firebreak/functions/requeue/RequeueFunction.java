@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.platform.FunctionError;
 
 /** Moves rows of a queue-like table declared in functions.yaml back to be retried, with column resets, planned, bounded, audited and undoable. */
+@Singleton
 public class RequeueFunction {
 
     @Inject

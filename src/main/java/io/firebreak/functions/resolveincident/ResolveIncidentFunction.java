@@ -1,6 +1,7 @@
 package io.firebreak.functions.resolveincident;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -12,6 +13,7 @@ import io.firebreak.incident.IncidentPeople;
 import io.firebreak.platform.FunctionError;
 
 /** Resolves an incident on evidence (healthy probes, error rate), or when its commander forces it with a reason. */
+@Singleton
 public class ResolveIncidentFunction {
 
     @Inject

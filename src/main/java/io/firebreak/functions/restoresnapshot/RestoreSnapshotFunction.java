@@ -3,6 +3,7 @@ package io.firebreak.functions.restoresnapshot;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -13,6 +14,7 @@ import io.firebreak.db.Identifiers;
 import io.firebreak.platform.FunctionError;
 
 /** Puts a snapshot back on the target as a new table beside the original, checksum verified, planned, approved, audited and undoable. */
+@Singleton
 public class RestoreSnapshotFunction {
 
     @Inject

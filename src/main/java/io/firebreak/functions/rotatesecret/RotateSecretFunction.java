@@ -1,6 +1,7 @@
 package io.firebreak.functions.rotatesecret;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -8,6 +9,7 @@ import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
 /** Rotates a declared secret variable on Railway (SESSION_SECRET, JWT_SECRET) to fresh random bytes that are never shown, and signs every session out where declared. */
+@Singleton
 public class RotateSecretFunction {
 
     @Inject

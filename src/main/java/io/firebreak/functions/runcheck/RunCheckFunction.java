@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -11,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.platform.FunctionError;
 
 /** Runs a read-only check declared in functions.yaml by name (SQL on the target, or a vendor account's HTTP API), and on the checks schedule; a breach declares or attaches an incident. */
+@Singleton
 public class RunCheckFunction {
 
     @Inject

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.platform.FunctionError;
 
 /** Runs a data fix declared in functions.yaml by name: every row before and after in the dry run, applied in batches, approved where its policy says, audited and undoable. */
+@Singleton
 public class RunFixFunction {
 
     @Inject

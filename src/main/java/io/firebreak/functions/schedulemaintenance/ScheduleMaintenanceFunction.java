@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -18,6 +19,7 @@ import io.firebreak.incident.StatusComponents;
 import io.firebreak.platform.FunctionError;
 
 /** Schedules (or cancels) maintenance of status page components; it starts and completes by itself, with a dry run, audited. */
+@Singleton
 public class ScheduleMaintenanceFunction {
 
     /** A window is at most this long, and starts within this horizon. */

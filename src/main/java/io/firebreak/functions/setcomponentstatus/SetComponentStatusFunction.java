@@ -3,6 +3,7 @@ package io.firebreak.functions.setcomponentstatus;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,6 +15,7 @@ import io.firebreak.incident.StatusComponents;
 import io.firebreak.platform.FunctionError;
 
 /** Sets (or clears) a status page component's state explicitly, over what incidents and probes derive, with a dry run, audited. */
+@Singleton
 public class SetComponentStatusFunction {
 
     /** An override lasts at most a week; without forMinutes, until cleared. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import io.firebreak.safety.ActionTimeline;
 import io.firebreak.safety.AuditTrail;
 
 /** Copies named tables of the target into the ops database as evidence (COPY, streamed), bounded by size, with row counts and a checksum on the timeline. */
+@Singleton
 public class SnapshotTablesFunction {
 
     /** What each table would cost: the planner's row estimate and its size on disk (the CSV is usually smaller). */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,6 +15,7 @@ import io.firebreak.platform.Durations;
 import io.firebreak.platform.FunctionError;
 
 /** Ends idle, long-running or named sessions on the target, never firebreak's, superuser or replication ones, planned and audited. */
+@Singleton
 public class TerminateSessionsFunction {
 
     static final int MAX_SESSIONS = 200;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
@@ -15,6 +16,7 @@ import io.firebreak.platform.FunctionError;
 import io.firebreak.platform.LogText;
 
 /** Groups the application's error_logs by type and message over a window, with the error rate the resolution criteria use, read-only. */
+@Singleton
 public class TopErrorsFunction {
 
     @Inject

@@ -2,6 +2,7 @@ package io.firebreak.functions.undo;
 
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,6 +15,7 @@ import io.firebreak.safety.AuditTrail;
 import io.firebreak.safety.Undoable;
 
 /** Restores the before-state an audited apply recorded, planned, bounded and audited like any change. */
+@Singleton
 public class UndoFunction {
 
     @Inject

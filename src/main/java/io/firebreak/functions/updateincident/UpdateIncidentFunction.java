@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +18,7 @@ import io.firebreak.incident.SeverityScale;
 import io.firebreak.platform.FunctionError;
 
 /** Posts a status update (status, severity up or down with a reason, the text) to the channel and tenants. */
+@Singleton
 public class UpdateIncidentFunction {
 
     static final List<String> STATUSES = List.of("investigating", "mitigating", "monitoring");

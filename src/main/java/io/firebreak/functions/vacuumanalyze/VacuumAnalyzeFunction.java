@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -15,6 +16,7 @@ import io.firebreak.db.Identifiers;
 import io.firebreak.platform.FunctionError;
 
 /** Runs VACUUM ANALYZE or ANALYZE on named bloated tables of the target, one at a time with a timeout, planned and audited. */
+@Singleton
 public class VacuumAnalyzeFunction {
 
     static final int MAX_TABLES = 10;

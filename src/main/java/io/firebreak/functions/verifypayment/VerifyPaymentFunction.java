@@ -1,6 +1,7 @@
 package io.firebreak.functions.verifypayment;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -10,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import io.firebreak.platform.FunctionError;
 
 /** Verifies a stuck payment with its provider and settles it only when amount and currency agree. */
+@Singleton
 public class VerifyPaymentFunction {
 
     @Inject
