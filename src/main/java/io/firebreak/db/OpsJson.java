@@ -43,11 +43,7 @@ public class OpsJson {
             return new io.vertx.core.json.JsonArray(exact.convertValue(tree, LIST));
         }
         // A scalar: Vert.x's own decoding of its text (numbers as JSON numbers).
-        try {
-            return Json.decodeValue(mapper.writeValueAsString(tree));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a jsonb value", e);
-        }
+        return Json.decodeValue(text(tree));
     }
 
     /** A value as JSON text, for a parameter the statement casts ($n::text::jsonb); null stays null. */
